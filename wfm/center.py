@@ -1,0 +1,435 @@
+"""The center configuration: one YAML file describes a contact center.
+
+Units are in the field names (`_s` seconds, `_min` minutes, `_h` hours, `_frac` a fraction
+0-1). Clock times are local to the center's IANA time zone, written "HH:MM"; "24:00" may
+close a day. Every model refuses unknown fields, so a typo is an error, not a silent default.
+
+Example (abridged)::
+
+    name: Riverside Health
+    timezone: America/New_York
+    interval_min: 15
+    queues:
+      - id: triage_voice
+        channel: voice
+        skill: nurse_triage
+        open_hours: "24/7"
+        target: {service_level_frac: 0.8, answer_within_s: 30, max_abandon_frac: 0.05}
+        patience_s: 240
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from wfm.errors import ConfigError
+
+__all__ = [
+    "WEEKDAYS",
+    "BreakRule",
+    "Center",
+    "Channel",
+    "Contract",
+    "HolidayCalendar",
+    "LaborRules",
+    "OpenWindow",
+    "Queue",
+    "ServiceTarget",
+    "ShiftTemplate",
+    "Team",
+    "load_center",
+    "parse_clock_min",
+]
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_DAY = 24 * 60
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+
+class Channel(StrEnum):
+    VOICE = "voice"
+    SMS = "sms"
+    CHAT = "chat"
+    EMAIL = "email"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_clock_min(text: str) -> int:
+    """Minutes after local midnight for "HH:MM" ("24:00" allowed). Raises ValueError."""
+    try:
+        hours_str, minutes_str = text.strip().split(":")
+        hours, minutes = int(hours_str), int(minutes_str)
+    except ValueError:
+        raise ValueError(f"expected a clock time HH:MM, got {text!r}") from None
+    if not (0 <= minutes < 60 and (0 <= hours < 24 or (hours == 24 and minutes == 0))):
+        raise ValueError(f"clock time out of range: {text!r}")
+    return hours * 60 + minutes
+
+
+class OpenWindow(_Strict):
+    """An open window on one weekday, in minutes after local midnight (end exclusive)."""
+
+    start_min: int = Field(ge=0, le=MINUTES_PER_DAY)
+    end_min: int = Field(ge=0, le=MINUTES_PER_DAY)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end_min <= self.start_min:
+            raise ValueError("window must end after it starts (split windows over midnight)")
+        return self
+
+
+def _parse_windows(spec: object) -> list[OpenWindow]:
+    """ "07:00-19:00", or a list of such strings, or None/"closed"."""
+    if spec is None or spec == "closed":
+        return []
+    items = spec if isinstance(spec, list) else [spec]
+    windows = []
+    for item in items:
+        if not isinstance(item, str) or "-" not in item:
+            raise ValueError(f"expected 'HH:MM-HH:MM', got {item!r}")
+        start, end = item.split("-", 1)
+        windows.append(OpenWindow(start_min=parse_clock_min(start), end_min=parse_clock_min(end)))
+    windows.sort(key=lambda w: w.start_min)
+    for before, after in zip(windows, windows[1:], strict=False):
+        if after.start_min < before.end_min:
+            raise ValueError("open windows overlap")
+    return windows
+
+
+class ServiceTarget(_Strict):
+    """What a queue promises. Every target given must hold at once.
+
+    Real-time queues (voice, chat, real-time SMS) use a service level (`service_level_frac`
+    of contacts answered within `answer_within_s`) and/or `max_asa_s`, plus optionally
+    `max_abandon_frac`. Deferred queues (email, deferred SMS) use `response_target_h`.
+    """
+
+    service_level_frac: float | None = Field(default=None, gt=0, lt=1)
+    answer_within_s: float | None = Field(default=None, ge=0)
+    max_asa_s: float | None = Field(default=None, gt=0)
+    max_abandon_frac: float | None = Field(default=None, gt=0, lt=1)
+    response_target_h: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.service_level_frac is None) != (self.answer_within_s is None):
+            raise ValueError("service_level_frac and answer_within_s go together")
+        if self.response_target_h is not None:
+            realtime = (self.service_level_frac, self.max_asa_s, self.max_abandon_frac)
+            if any(v is not None for v in realtime):
+                raise ValueError("a deferred target (response_target_h) takes no real-time target")
+        elif self.service_level_frac is None and self.max_asa_s is None:
+            raise ValueError(
+                "give service_level_frac + answer_within_s, or max_asa_s, "
+                "or response_target_h for deferred work"
+            )
+        return self
+
+    @property
+    def is_deferred(self) -> bool:
+        return self.response_target_h is not None
+
+
+class Queue(_Strict):
+    """A queue is a channel x skill with its own hours and target."""
+
+    id: Id
+    channel: Channel
+    skill: Id
+    name: str | None = None
+    open_hours: dict[str, list[OpenWindow]] = Field(
+        description='"24/7", or weekday (mon..sun) -> "HH:MM-HH:MM" or a list of them'
+    )
+    target: ServiceTarget
+    patience_s: float | None = Field(default=None, gt=0, description="mean caller patience")
+    concurrency: int = Field(default=1, ge=1, le=10, description="contacts one agent works at once")
+    aht_s: float | None = Field(default=None, gt=0, description="planning AHT when no history")
+    priority: int = Field(default=0, description="routing priority, higher first")
+    shrinkage_frac: float | None = Field(default=None, ge=0, lt=1)
+
+    @field_validator("open_hours", mode="before")
+    @classmethod
+    def _parse_open_hours(cls, value: object) -> object:
+        if value == "24/7":
+            return {day: [OpenWindow(start_min=0, end_min=MINUTES_PER_DAY)] for day in WEEKDAYS}
+        if not isinstance(value, dict):
+            raise ValueError('expected "24/7" or a mapping weekday -> hours')
+        parsed: dict[str, list[OpenWindow]] = {}
+        for day, spec in value.items():
+            key = str(day).lower()[:3]
+            if key not in WEEKDAYS:
+                raise ValueError(f"unknown weekday {day!r}; use mon..sun")
+            parsed[key] = _parse_windows(spec)
+        return {day: parsed.get(day, []) for day in WEEKDAYS}
+
+    @model_validator(mode="after")
+    def _channel_rules(self) -> Self:
+        if self.channel is Channel.EMAIL and not self.target.is_deferred:
+            raise ValueError("email queues are deferred work: give target.response_target_h")
+        if self.target.is_deferred and self.channel in (Channel.VOICE, Channel.CHAT):
+            raise ValueError(f"{self.channel} is real-time: response_target_h is for email/sms")
+        if self.concurrency > 1 and self.channel not in (Channel.CHAT, Channel.SMS):
+            raise ValueError("concurrency > 1 is for chat and sms queues")
+        return self
+
+    @property
+    def is_deferred(self) -> bool:
+        return self.target.is_deferred
+
+    @property
+    def is_24_7(self) -> bool:
+        full = [OpenWindow(start_min=0, end_min=MINUTES_PER_DAY)]
+        return all(self.open_hours[day] == full for day in WEEKDAYS)
+
+    def open_minutes(self, weekday: int) -> list[tuple[int, int]]:
+        """Open windows (start_min, end_min) on a weekday (0 = Monday)."""
+        return [(w.start_min, w.end_min) for w in self.open_hours[WEEKDAYS[weekday]]]
+
+
+class Team(_Strict):
+    id: Id
+    name: str | None = None
+    supervisor: str = Field(min_length=1)
+    site: str | None = None
+
+
+class BreakRule(_Strict):
+    """A break or lunch placed inside a window measured from shift start."""
+
+    kind: Literal["break", "lunch"]
+    duration_min: int = Field(gt=0, le=120)
+    paid: bool
+    earliest_after_start_min: int = Field(ge=0)
+    latest_after_start_min: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _window(self) -> Self:
+        if self.latest_after_start_min < self.earliest_after_start_min:
+            raise ValueError("latest_after_start_min is before earliest_after_start_min")
+        return self
+
+
+class ShiftTemplate(_Strict):
+    """Shifts that may start every `start_step_min` between `earliest_start` and `latest_start`.
+
+    A start after 24:00 - length crosses midnight (night shifts); the shift belongs to the
+    day it starts on.
+    """
+
+    id: Id
+    earliest_start_min: int = Field(ge=0, lt=MINUTES_PER_DAY)
+    latest_start_min: int = Field(ge=0, lt=MINUTES_PER_DAY)
+    start_step_min: int = Field(gt=0, le=240)
+    length_min: int = Field(gt=0, le=16 * 60)
+    breaks: tuple[BreakRule, ...] = ()
+    days: tuple[str, ...] = WEEKDAYS
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clock_fields(cls, data: object) -> object:
+        if isinstance(data, dict):
+            data = dict(data)
+            for name in ("earliest_start", "latest_start"):
+                if name in data:
+                    data[f"{name}_min"] = parse_clock_min(str(data.pop(name)))
+            if "length_h" in data:
+                data["length_min"] = round(float(data.pop("length_h")) * 60)
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.latest_start_min < self.earliest_start_min:
+            raise ValueError("latest_start is before earliest_start")
+        for rule in self.breaks:
+            if rule.latest_after_start_min + rule.duration_min > self.length_min:
+                raise ValueError(f"a {rule.kind} window runs past the end of the shift")
+        bad = [d for d in self.days if d not in WEEKDAYS]
+        if bad:
+            raise ValueError(f"unknown weekday(s) {bad}; use mon..sun")
+        return self
+
+    @property
+    def paid_min(self) -> int:
+        return self.length_min - sum(b.duration_min for b in self.breaks if not b.paid)
+
+    def start_mins(self) -> list[int]:
+        return list(range(self.earliest_start_min, self.latest_start_min + 1, self.start_step_min))
+
+
+class Contract(_Strict):
+    """Weekly paid hours and the shift templates an agent on this contract may work."""
+
+    id: Id
+    weekly_hours_min: float = Field(ge=0, le=80)
+    weekly_hours_max: float = Field(gt=0, le=80)
+    shift_templates: tuple[Id, ...] = Field(min_length=1)
+    max_days_per_week: int = Field(default=5, ge=1, le=7)
+
+    @model_validator(mode="after")
+    def _hours(self) -> Self:
+        if self.weekly_hours_max < self.weekly_hours_min:
+            raise ValueError("weekly_hours_max is below weekly_hours_min")
+        return self
+
+
+class LaborRules(_Strict):
+    min_rest_h: float = Field(default=11, ge=0, le=48)
+    max_consecutive_days: int = Field(default=6, ge=1, le=14)
+
+
+class HolidayCalendar(_Strict):
+    """Public holidays from the `holidays` package (country code, optional subdivision)."""
+
+    country: str = "US"
+    subdivision: str | None = None
+    observed: bool = True
+
+
+class Center(_Strict):
+    name: str
+    timezone: str
+    interval_min: Literal[15, 30]
+    holidays: HolidayCalendar = HolidayCalendar()
+    shrinkage_frac: float = Field(ge=0, lt=1)
+    max_occupancy_frac: float = Field(default=0.85, gt=0, le=1)
+    queues: tuple[Queue, ...] = Field(min_length=1)
+    teams: tuple[Team, ...] = ()
+    shift_templates: tuple[ShiftTemplate, ...] = ()
+    contracts: tuple[Contract, ...] = ()
+    labor_rules: LaborRules = LaborRules()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        for kind, items in (
+            ("queue", self.queues),
+            ("team", self.teams),
+            ("shift template", self.shift_templates),
+            ("contract", self.contracts),
+        ):
+            ids = [item.id for item in items]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {kind} id(s): {', '.join(dupes)}")
+        template_ids = {t.id for t in self.shift_templates}
+        for contract in self.contracts:
+            unknown = [t for t in contract.shift_templates if t not in template_ids]
+            if unknown:
+                raise ValueError(
+                    f"contract {contract.id} names unknown shift template(s) {unknown}"
+                )
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def interval_s(self) -> int:
+        return self.interval_min * 60
+
+    @property
+    def queue_ids(self) -> list[str]:
+        return [q.id for q in self.queues]
+
+    def queue(self, queue_id: str) -> Queue:
+        for q in self.queues:
+            if q.id == queue_id:
+                return q
+        raise KeyError(queue_id)
+
+    def contract(self, contract_id: str) -> Contract:
+        for c in self.contracts:
+            if c.id == contract_id:
+                return c
+        raise KeyError(contract_id)
+
+    def template(self, template_id: str) -> ShiftTemplate:
+        for t in self.shift_templates:
+            if t.id == template_id:
+                return t
+        raise KeyError(template_id)
+
+    def shrinkage_for(self, queue_id: str) -> float:
+        own = self.queue(queue_id).shrinkage_frac
+        return self.shrinkage_frac if own is None else own
+
+    def local_date(self, at: dt.datetime) -> dt.date:
+        return at.astimezone(self.tz).date()
+
+
+def _field_path(loc: tuple[int | str, ...], raw: object) -> str:
+    """Turn a pydantic location into a YAML path, naming list items by their id."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        if isinstance(key, int):
+            item_id = node[key].get("id") if isinstance(node, list) and key < len(node) and isinstance(
+                node[key], dict
+            ) else None
+            parts[-1] = f"{parts[-1]}[{item_id or key}]" if parts else f"[{key}]"
+        else:
+            parts.append(str(key))
+        try:
+            node = node[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts) or "(top level)"
+
+
+def load_center(path: str | Path) -> Center:
+    """Load and validate a center YAML file.
+
+    Raises:
+        ConfigError: the file is missing, is not YAML, or breaks a rule; the message names
+            the file and the field path of every problem.
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    try:
+        return Center.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = _field_path(tuple(err["loc"]), raw)
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{path.name}: {field}: {message}")
+        raise ConfigError("\n".join(lines)) from None

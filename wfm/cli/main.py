@@ -3,37 +3,56 @@
 from __future__ import annotations
 
 import logging
-import sys
+from typing import Any
 
+import click
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from wfm.errors import WfmError
 
-__all__ = ["app", "main"]
+__all__ = ["app", "err_console", "main"]
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _ErrorBoundary(TyperGroup):
+    """Turns any WfmError from a command into `Error: <message>` and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WfmError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            err_console.print(f"[bold red]Error:[/] {exc}", markup=True)
+            raise typer.Exit(1) from None
+
 
 app = typer.Typer(
     name="wfm",
+    cls=_ErrorBoundary,
     help="Workforce management for medical contact centers.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-err_console = Console(stderr=True)
 
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks and debug logs."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
 ) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    app.info.context_settings = {"obj": {"debug": debug}}
+    ctx.obj = {"debug": debug}
 
 
 def _register() -> None:
-    # Command groups register themselves on import; imported here so `wfm --help` lists all.
+    # Each command module adds its commands to `app` on import.
     pass
 
 
@@ -41,26 +60,8 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: run the app; turn a WfmError into `Error: ...` and exit code 1."""
-    try:
-        app(standalone_mode=False)
-    except WfmError as exc:
-        if "--debug" in sys.argv:
-            raise
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("Aborted.")
-        sys.exit(1)
-    except Exception as exc:  # click usage errors come through here in standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    """Console entry point."""
+    app()
 
 
 if __name__ == "__main__":

@@ -154,19 +154,20 @@ def erlang_b(n_agents: ArrayLike, traffic: ArrayLike) -> FloatArray:
     out = np.ones(n_flat.shape, dtype=np.float64)
     order = np.argsort(n_flat, kind="stable")
     n_sorted = n_flat[order]
+    n_max = int(n_sorted[-1]) if n_sorted.size else 0
     # Elements still running are always a suffix of `order`: capture blocks as n passes them.
-    first = int(np.searchsorted(n_sorted, 1, side="left"))
+    stops = np.searchsorted(n_sorted, np.arange(n_max + 1), side="right").tolist()
+    first = stops[0]
     a_run = a_flat[order[first:]]
     b_run = np.ones(a_run.shape, dtype=np.float64)
-    n_max = int(n_sorted[-1]) if n_sorted.size else 0
+    ab = np.empty_like(b_run)
     for n in range(1, n_max + 1):
-        ab = a_run * b_run
-        b_run = ab / (n + ab)
-        stop = int(np.searchsorted(n_sorted, n, side="right"))
+        np.multiply(a_run, b_run, out=ab)
+        np.divide(ab, ab + n, out=b_run)
+        stop = stops[n]
         if stop > first:
             out[order[first:stop]] = b_run[: stop - first]
-            a_run = a_run[stop - first :]
-            b_run = b_run[stop - first :]
+            a_run, b_run, ab = a_run[stop - first :], b_run[stop - first :], ab[stop - first :]
             first = stop
     return out.reshape(n_arr.shape)
 
@@ -256,22 +257,34 @@ def _kummer(b: FloatArray, z: FloatArray) -> _Kummer:
     total_h = np.zeros(idx.size)
     harmonic = np.zeros(idx.size)
     log_scale = np.zeros(idx.size)
+    denom = np.empty(idx.size)
+    scratch = np.empty(idx.size)
+    # A term grows at most by z / (b + 1) per step: check for rescaling often enough that no
+    # term can pass 1e200 * 1e100 between two checks.
+    growth = float(np.max(zz / (bb + 1.0))) if idx.size else 1.0
+    rescale_every = max(1, int(100 / max(np.log10(growth), 1e-3)))
     k = 0
     while idx.size:
         k += 1
-        denom = bb + k
-        term = term * (zz / denom)
-        harmonic = harmonic + 1.0 / denom
-        total = total + term
-        total1 = total1 + term
-        total_h = total_h + term * harmonic
-        big = term > _RESCALE_AT
-        if np.any(big):
-            for arr in (term, total, total1, total_h):
-                arr[big] /= _RESCALE_AT
-            log_scale[big] += np.log(_RESCALE_AT)
+        np.add(bb, k, out=denom)
+        np.divide(zz, denom, out=scratch)
+        term *= scratch
+        np.reciprocal(denom, out=scratch)
+        harmonic += scratch
+        total += term
+        total1 += term
+        np.multiply(term, harmonic, out=scratch)
+        total_h += scratch
+        if k % rescale_every == 0:
+            big = term > _RESCALE_AT
+            if big.any():
+                for arr in (term, total, total1, total_h):
+                    arr[big] /= _RESCALE_AT
+                log_scale[big] += np.log(_RESCALE_AT)
+        if k % 8:
+            continue
         done = (denom >= zz) & (term <= _SERIES_RTOL * total1)
-        if (k % 8 == 0 or np.all(done)) and np.any(done):
+        if done.any():
             out = idx[done]
             log_m[out] = np.log(total[done]) + log_scale[done]
             log_m1[out] = np.log(total1[done]) + log_scale[done]
@@ -280,6 +293,7 @@ def _kummer(b: FloatArray, z: FloatArray) -> _Kummer:
             idx, bb, zz = idx[keep], bb[keep], zz[keep]
             term, total, total1 = term[keep], total[keep], total1[keep]
             total_h, harmonic, log_scale = total_h[keep], harmonic[keep], log_scale[keep]
+            denom, scratch = denom[keep], scratch[keep]
     return _Kummer(log_m=log_m, log_m1=log_m1, mean_h=mean_h)
 
 

@@ -53,7 +53,7 @@ def _root(
 
 def _register() -> None:
     # Each command module adds its commands to `app` on import.
-    pass
+    from wfm.cli import data  # noqa: F401
 
 
 _register()
@@ -65,4 +65,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Under `python -m wfm.cli.main` this file runs as __main__, while command modules register
+    # on the `wfm.cli.main` module: run that one.
+    from wfm.cli.main import main as _main
+
+    _main()

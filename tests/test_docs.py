@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import pytest
 import typer
 
@@ -13,11 +12,12 @@ from wfm.cli.main import app
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 
-def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
+def _commands(group, prefix: str) -> list[tuple[str, object]]:
+    # Typer ships its own click; walk groups by their `commands` mapping.
     found = []
     for name, command in sorted(group.commands.items()):
         path = f"{prefix} {name}"
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             found += _commands(command, path)
         else:
             found.append((path, command))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -20,7 +19,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class _ErrorBoundary(TyperGroup):
     """Turns any WfmError from a command into `Error: <message>` and exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WfmError as exc:

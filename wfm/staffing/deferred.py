@@ -20,8 +20,11 @@ The model works on the queue's open intervals (business hours) in time order, as
 - agents = ceil(rate / (interval x occupancy cap)); the agents then work down as much
   backlog as they can (never less than the rate), carrying the rest to the next interval.
 
-Work still not due at the end of the horizon is carried out as `backlog_end_s`; the horizon
-starts with an empty backlog.
+By default the horizon is taken as one period of a repeating pattern (a planning week in
+steady state): the plan is run over enough copies of the horizon before and after it for
+every response window to close on both sides, and the middle copy is returned, with the
+backlog it carries in and out. With `periodic=False` the horizon starts with an empty backlog and
+work not yet due at its end is left as `backlog_end_s`.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class DeferredPlan:
         occupancy: worked_s / (agents x interval_s); NaN where no agent.
         due_offset: d, the number of open intervals an item has (its own included).
         backlog_end_s: work left at the end of the horizon (none of it overdue).
+        backlog_start_s: work carried into the horizon (0 unless periodic).
     """
 
     agents: NDArray[np.int64]
@@ -63,6 +67,7 @@ class DeferredPlan:
     occupancy: FloatArray
     due_offset: int
     backlog_end_s: float
+    backlog_start_s: float
 
 
 def deferred_agents(
@@ -73,6 +78,7 @@ def deferred_agents(
     response_target_s: float,
     open_mask: ArrayLike | None = None,
     max_occupancy_frac: float = 1.0,
+    periodic: bool = True,
 ) -> DeferredPlan:
     """Agents per interval so that every deferred item is done within its response target.
 
@@ -83,6 +89,8 @@ def deferred_agents(
         response_target_s: each item must be done within this much open time, seconds.
         open_mask: True where the queue is open (agents can work); None = always open.
         max_occupancy_frac: share of an agent's interval spent on items (0 < x <= 1).
+        periodic: treat the horizon as one period of a steady state (see the module
+            docstring); False = start with no backlog.
 
     Returns:
         DeferredPlan aligned with `contacts`.
@@ -110,11 +118,48 @@ def deferred_agents(
         else np.asarray(open_mask, dtype=bool).reshape(volume.shape)
     )
 
-    n = volume.size
-    open_idx = np.flatnonzero(is_open)
-    m = open_idx.size
     due_offset = max(1, math.floor(response_target_s / interval_s + 1e-9))
     work = volume * aht
+    n_open = int(is_open.sum())
+    # Periodic: copies before the returned one build up the carried backlog, copies after
+    # it let its look-ahead see the deadlines that fall past the horizon's end.
+    pad = math.ceil(due_offset / n_open) if periodic and n_open else 0
+    copies = 2 * pad + 1
+    plan = _plan(
+        np.tile(work, copies),
+        np.tile(is_open, copies),
+        interval_s=interval_s,
+        due_offset=due_offset,
+        max_occupancy_frac=max_occupancy_frac,
+    )
+    if copies == 1:
+        return plan
+    size = volume.size
+    mid = slice(pad * size, (pad + 1) * size)
+    return DeferredPlan(
+        agents=plan.agents[mid],
+        workload_erl=plan.workload_erl[mid],
+        worked_s=plan.worked_s[mid],
+        backlog_s=plan.backlog_s[mid],
+        occupancy=plan.occupancy[mid],
+        due_offset=due_offset,
+        backlog_end_s=float(plan.backlog_s[(pad + 1) * size - 1]),
+        backlog_start_s=float(plan.backlog_s[pad * size - 1]),
+    )
+
+
+def _plan(
+    work: FloatArray,
+    is_open: NDArray[np.bool_],
+    *,
+    interval_s: float,
+    due_offset: int,
+    max_occupancy_frac: float,
+) -> DeferredPlan:
+    """The 'optimal available' plan from an empty backlog (see the module docstring)."""
+    n = work.size
+    open_idx = np.flatnonzero(is_open)
+    m = open_idx.size
     # Each interval's work lands in the first open interval at or after it.
     lands = np.searchsorted(open_idx, np.arange(n), side="left")
     placed = lands < m
@@ -165,4 +210,5 @@ def deferred_agents(
         occupancy=occupancy,
         due_offset=due_offset,
         backlog_end_s=float(backlog_open[-1] if m else 0.0) + unplaced_s,
+        backlog_start_s=0.0,
     )

@@ -151,3 +151,46 @@ def test_the_replay_catches_a_plan_that_is_one_agent_short():
         counts, 360.0, short, interval_s=900, target_s=7200, is_open=is_open
     )
     assert overdue > 0
+
+
+@pytest.mark.parametrize(("target_h", "n_days"), [(24, 1), (24, 7), (2, 2)])
+def test_a_periodic_plan_keeps_every_deadline_when_the_horizon_repeats(target_h, n_days):
+    # One day of 9 open hours with a 24 h target: no deadline closes inside one day, so
+    # only the steady state (the day repeating) says how many agents the day needs.
+    rng = np.random.default_rng(n_days)
+    is_open = business_hours_mask(n_days)
+    counts = rng.poisson(np.where(is_open, 5.0, 0.5))
+    plan = deferred_agents(
+        counts, aht_s=300.0, interval_s=900, response_target_s=target_h * 3600, open_mask=is_open
+    )
+    assert plan.agents.sum() > 0
+    repeats = 4
+    overdue, checked = replay_overdue(
+        np.tile(counts, repeats),
+        300.0,
+        np.tile(plan.agents, repeats),
+        interval_s=900,
+        target_s=target_h * 3600,
+        is_open=np.tile(is_open, repeats),
+    )
+    assert checked > 0
+    assert overdue == 0
+    # Work done per period equals work arriving per period, within the carried backlog.
+    assert plan.worked_s.sum() == pytest.approx(
+        (counts * 300.0).sum() + plan.backlog_start_s - plan.backlog_end_s
+    )
+
+
+def test_without_periodic_work_not_yet_due_is_left_at_the_end():
+    is_open = business_hours_mask(1)
+    counts = np.where(is_open, 4, 0)
+    plan = deferred_agents(
+        counts,
+        aht_s=300.0,
+        interval_s=900,
+        response_target_s=24 * 3600,
+        open_mask=is_open,
+        periodic=False,
+    )
+    assert plan.agents.sum() == 0
+    assert plan.backlog_end_s == pytest.approx(counts.sum() * 300.0)

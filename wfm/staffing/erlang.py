@@ -19,11 +19,13 @@ after exponential stages of rates N mu + i theta, i = k..0, unless its patience 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import gammaln, pdtr
 
 from wfm.errors import StaffingError
 
@@ -34,7 +36,9 @@ __all__ = [
     "ServiceLevelBasis",
     "erlang_a",
     "erlang_b",
+    "erlang_b_above",
     "erlang_c",
+    "erlang_c_min_servers",
     "traffic_erl",
 ]
 
@@ -42,6 +46,7 @@ ServiceLevelBasis = Literal["offered", "answered_and_late_abandons"]
 SL_BASES: tuple[str, ...] = ("offered", "answered_and_late_abandons")
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 # Kummer-series terms below this share of the running sum no longer change a float64 sum.
 _SERIES_RTOL = 2.0**-60
@@ -136,8 +141,11 @@ def traffic_erl(contacts: ArrayLike, *, aht_s: ArrayLike, interval_s: ArrayLike)
 def erlang_b(n_agents: ArrayLike, traffic: ArrayLike) -> FloatArray:
     """Erlang B blocking probability B(N, A), vectorized.
 
-    Runs the recursion B(n) = A B(n-1) / (n + A B(n-1)) from B(0) = 1 once, up to the largest
-    N, for all elements at once; each element's value is captured when n reaches its N.
+    Where N > A > 0, B comes directly from the Poisson law in log space (erlang_b_above).
+    Elsewhere (N <= A, the overloaded side) the recursion B(n) = A B(n-1) / (n + A B(n-1))
+    runs from B(0) = 1 once, up to the largest such N, for all those elements at once; each
+    element's value is captured when n reaches its N. The recursion is stable: its error
+    shrinks at every step.
 
     Args:
         n_agents: number of servers N (whole, >= 0).
@@ -149,8 +157,15 @@ def erlang_b(n_agents: ArrayLike, traffic: ArrayLike) -> FloatArray:
     n_arr, a_arr = np.broadcast_arrays(
         _as_agents(n_agents), _as_float("traffic", traffic, positive=False)
     )
-    n_flat = n_arr.ravel()
-    a_flat = a_arr.ravel()
+    out = np.empty(n_arr.shape, dtype=np.float64)
+    above = (n_arr > a_arr) & (a_arr > 0)
+    out[above] = erlang_b_above(n_arr[above], a_arr[above])
+    out[~above] = _erlang_b_recursion(n_arr[~above], a_arr[~above])
+    return out
+
+
+def _erlang_b_recursion(n_flat: NDArray[np.int64], a_flat: FloatArray) -> FloatArray:
+    """Erlang B by the forward recursion, for 1-D N and A."""
     out = np.ones(n_flat.shape, dtype=np.float64)
     order = np.argsort(n_flat, kind="stable")
     n_sorted = n_flat[order]
@@ -169,7 +184,103 @@ def erlang_b(n_agents: ArrayLike, traffic: ArrayLike) -> FloatArray:
             out[order[first:stop]] = b_run[: stop - first]
             a_run, b_run, ab = a_run[stop - first :], b_run[stop - first :], ab[stop - first :]
             first = stop
-    return out.reshape(n_arr.shape)
+    return out
+
+
+def _c_from_b(
+    n: FloatArray, traffic: FloatArray, b: FloatArray, aht_s: FloatArray, t_s: FloatArray
+) -> ErlangCResult:
+    """Erlang C figures from Erlang B at n servers (meaningful where n > traffic > 0)."""
+    gap = n - traffic
+    p_wait = n * b / (gap + traffic * b)
+    return ErlangCResult(
+        traffic_erl=traffic,
+        stable=n > traffic,
+        p_wait=p_wait,
+        service_level=1.0 - p_wait * np.exp(-gap * t_s / aht_s),
+        asa_s=p_wait * aht_s / gap,
+        occupancy=traffic / n,
+    )
+
+
+_C_FIGURES = ("p_wait", "service_level", "asa_s", "occupancy")
+
+
+def erlang_c_min_servers(
+    traffic: ArrayLike,
+    *,
+    aht_s: ArrayLike,
+    answer_within_s: ArrayLike,
+    start: ArrayLike,
+    step: ArrayLike,
+    meets: Callable[[ErlangCResult, IntArray], NDArray[np.bool_]],
+) -> tuple[IntArray, ErlangCResult]:
+    """Smallest server count per element that is stable and satisfies `meets`, in one sweep.
+
+    Each element starts at its first candidate (a multiple of `step` -- an agent's servers,
+    for chat concurrency -- at or above `start` and above the traffic), with Erlang B taken
+    there in closed form (erlang_b_above); then all elements step up together by the Erlang B
+    recursion. At each step the Erlang C figures of the still-open elements go to
+    `meets(figures, element_index)`, and the elements it accepts drop out. `meets` must be
+    monotone in the server count.
+
+    Args:
+        traffic: offered traffic in Erlangs (> 0), 1-D.
+        aht_s: mean handle time, seconds, 1-D.
+        answer_within_s: service-level threshold, seconds, 1-D.
+        start: lowest server count to consider, 1-D.
+        step: only multiples of this are candidates (>= 1), 1-D.
+        meets: the target test on a subset's figures.
+
+    Returns:
+        The server counts found (multiples of `step`) and the Erlang C figures there.
+    """
+    a_all = np.asarray(traffic, dtype=np.float64)
+    aht_all = np.broadcast_to(np.asarray(aht_s, dtype=np.float64), a_all.shape)
+    t_all = np.broadcast_to(np.asarray(answer_within_s, dtype=np.float64), a_all.shape)
+    step_all = np.broadcast_to(np.asarray(step, dtype=np.int64), a_all.shape)
+    # The first candidate: a multiple of step, >= start and > traffic.
+    n = np.maximum(np.asarray(start, dtype=np.int64), np.floor(a_all).astype(np.int64) + 1)
+    n = -(-n // step_all) * step_all
+    # Every element starts at its own first candidate, so the loop runs only as many times
+    # as the largest distance from a candidate to the answer (a handful), not up to N.
+    b = erlang_b_above(n, a_all)
+    found = np.zeros(a_all.shape, dtype=np.int64)
+    figures = {name: np.zeros(a_all.shape) for name in _C_FIGURES}
+    idx = np.arange(a_all.size)
+    a, aht, t, stp = a_all, aht_all, t_all, step_all
+    max_step = int(step_all.max()) if step_all.size else 1
+    while idx.size:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fig = _c_from_b(n.astype(np.float64), a, b, aht, t)
+        ok = meets(fig, idx)
+        if ok.any():
+            found[idx[ok]] = n[ok]
+            for name, values in figures.items():
+                values[idx[ok]] = getattr(fig, name)[ok]
+            keep = ~ok
+            idx, n, b, a, aht, t, stp = (arr[keep] for arr in (idx, n, b, a, aht, t, stp))
+        for k in range(max_step):
+            # Advance each element by its own step with the Erlang B recursion.
+            ab = a * b
+            moving = k < stp
+            b = np.where(moving, ab / (ab + n + 1), b)
+            n = np.where(moving, n + 1, n)
+    return found, ErlangCResult(
+        traffic_erl=a_all, stable=np.ones(a_all.shape, dtype=bool), **figures
+    )
+
+
+def erlang_b_above(n_agents: ArrayLike, traffic: ArrayLike) -> FloatArray:
+    """Erlang B where N > A > 0, directly: B = Poisson pmf(N; A) / Poisson cdf(N; A).
+
+    Both are taken in log space (no factorials); with N > A the cdf is above ~1/2, so the
+    quotient loses nothing. Used to start a search at each element's own lower bound.
+    """
+    n = np.asarray(n_agents, dtype=np.float64)
+    a = np.asarray(traffic, dtype=np.float64)
+    log_pmf = n * np.log(a) - a - gammaln(n + 1.0)
+    return np.asarray(np.exp(log_pmf) / pdtr(n, a), dtype=np.float64)
 
 
 def erlang_c(
@@ -209,11 +320,11 @@ def erlang_c(
     stable = (n_f > traffic) | idle
     b = erlang_b(n, traffic)
     with np.errstate(divide="ignore", invalid="ignore"):
-        gap = n_f - traffic
-        p_wait = np.where(idle, 0.0, n_f * b / (gap + traffic * b))
-        service_level = 1.0 - p_wait * np.exp(-gap * t / aht)
-        asa_s = np.where(idle, 0.0, p_wait * aht / gap)
-        occupancy = np.where(idle, 0.0, traffic / n_f)
+        fig = _c_from_b(n_f, traffic, b, aht, t)
+        p_wait = np.where(idle, 0.0, fig.p_wait)
+        service_level = np.where(idle, 1.0, fig.service_level)
+        asa_s = np.where(idle, 0.0, fig.asa_s)
+        occupancy = np.where(idle, 0.0, fig.occupancy)
     nan = np.float64(np.nan)
     return ErlangCResult(
         traffic_erl=np.array(traffic, dtype=np.float64),

@@ -9,10 +9,13 @@ Chat: an agent works `concurrency` chats at once. Each agent is modelled as `con
 servers, each busy for the chat's handle time (the chat's duration while shared), so the
 queue has N x concurrency servers and the workload in agents is traffic / concurrency.
 
-The search for N runs on all elements at once: a lower bound each element cannot beat
-(stability, the occupancy cap, and for Erlang A the fluid bounds SL <= N c / A and
-1 - abandonment <= N c / A), then galloping up to a feasible N, then bisection. Every target
-is monotone in N, so the result is the smallest N that meets all of them.
+The search for N runs on all elements at once. Erlang C: each element starts at its own
+floor (more servers than Erlangs, the occupancy cap), with Erlang B there in closed form,
+and all step up together by the Erlang B recursion until each meets its target; the loop
+runs a handful of times, not up to N. Erlang A: a lower bound each element cannot beat (the
+fluid bounds SL <= N c / A and 1 - abandonment <= N c / A), a first guess from Erlang C,
+then galloping up or down from the guess and bisection. Every target is monotone in N, so
+the result is the smallest N that meets all of them.
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ from numpy.typing import ArrayLike, NDArray
 from wfm.errors import StaffingError
 from wfm.staffing.erlang import (
     SL_BASES,
+    ErlangCResult,
     ServiceLevelBasis,
     erlang_a,
     erlang_c,
+    erlang_c_min_servers,
     traffic_erl,
 )
 
@@ -293,6 +298,75 @@ def _smallest_feasible(
     return hi
 
 
+def _erlang_c_agents(
+    traffic: FloatArray,
+    aht_s: FloatArray,
+    answer_within_s: float,
+    concurrency: IntArray,
+    target: StaffingTarget,
+) -> tuple[IntArray, ErlangCResult]:
+    """Erlang C agents for the waiting targets and the occupancy cap, in one B sweep."""
+
+    def meets(fig: ErlangCResult, idx: IntArray) -> NDArray[np.bool_]:
+        ok = np.ones(idx.size, dtype=bool)
+        if target.service_level_frac is not None:
+            ok &= fig.service_level >= target.service_level_frac
+        if target.max_asa_s is not None:
+            ok &= fig.asa_s <= target.max_asa_s
+        if target.max_occupancy_frac is not None:
+            ok &= fig.occupancy <= target.max_occupancy_frac
+        return ok
+
+    # The occupancy cap is a floor: servers >= A / cap.
+    cap = target.max_occupancy_frac or 1.0
+    servers, fig = erlang_c_min_servers(
+        traffic,
+        aht_s=aht_s,
+        answer_within_s=answer_within_s,
+        start=np.ceil(traffic / cap - 1e-9).astype(np.int64),
+        step=concurrency,
+        meets=meets,
+    )
+    return servers // concurrency, fig
+
+
+def _erlang_c_required(
+    traffic: FloatArray,
+    aht_s: FloatArray,
+    answer_within_s: float,
+    concurrency: IntArray,
+    target: StaffingTarget,
+    shape: tuple[int, ...],
+) -> StaffingFigures:
+    """agents_required for Erlang C: the sweep's own figures, idle elements set apart."""
+    busy = traffic > 0
+    agents = np.zeros(traffic.size, dtype=np.int64)
+    p_wait, asa_s, occupancy = (
+        np.zeros(traffic.size),
+        np.zeros(traffic.size),
+        np.zeros(traffic.size),
+    )
+    service_level = np.ones(traffic.size)
+    if busy.any():
+        found, fig = _erlang_c_agents(
+            traffic[busy], aht_s[busy], answer_within_s, concurrency[busy], target
+        )
+        agents[busy] = found
+        p_wait[busy], service_level[busy] = fig.p_wait, fig.service_level
+        asa_s[busy], occupancy[busy] = fig.asa_s, fig.occupancy
+    return StaffingFigures(
+        agents=agents.reshape(shape),
+        workload_erl=(traffic / concurrency).reshape(shape),
+        stable=np.ones(shape, dtype=bool),
+        p_wait=p_wait.reshape(shape),
+        service_level=service_level.reshape(shape),
+        asa_s=asa_s.reshape(shape),
+        occupancy=occupancy.reshape(shape),
+        abandon_rate=np.full(shape, np.nan),
+        model="erlang_c",
+    )
+
+
 def agents_required(
     contacts: ArrayLike,
     *,
@@ -349,6 +423,8 @@ def agents_required(
     patience = None if patience_s is None else pat
     if patience is not None and np.any(~np.isfinite(patience) | (patience <= 0)):
         raise StaffingError("patience_s must be > 0")
+    if patience is None:
+        return _erlang_c_required(a, h, within, conc, target, shape)
     idle = a == 0
     workload = a / conc
 
@@ -365,38 +441,20 @@ def agents_required(
         )
         return _meets(fig, target, idle[idx])
 
-    # Lower bounds: N x concurrency servers must exceed A in Erlang C, carry A under the
-    # occupancy cap, and (Erlang A) answer the target share at most N c / A of contacts.
-    floor_n = np.zeros(a.size)
-    if patience is None:
-        floor_n = np.floor(workload) + 1
-    else:
-        share = max(target.service_level_frac or 0.0, 1.0 - (target.max_abandon_frac or 1.0))
-        floor_n = np.maximum(floor_n, np.ceil(workload * share - 1e-9))
-    if target.max_occupancy_frac is not None and patience is None:
-        floor_n = np.maximum(floor_n, np.ceil(workload / target.max_occupancy_frac - 1e-9))
-    floor_n = np.where(idle, 0, np.maximum(floor_n, 1)).astype(np.int64)
-    # First guess: square-root staffing; for Erlang A, the Erlang C answer to the waiting
-    # targets (often within an agent or two, though not a bound: see the module docstring).
-    guess = np.ceil(workload + np.sqrt(workload)).astype(np.int64)
-    if patience is not None:
-        guess = np.ceil(workload).astype(np.int64)
-        if target.service_level_frac is not None or target.max_asa_s is not None:
-            waiting = StaffingTarget(
-                service_level_frac=target.service_level_frac,
-                answer_within_s=target.answer_within_s,
-                max_asa_s=target.max_asa_s,
-                max_occupancy_frac=target.max_occupancy_frac,
-            )
-            guess = agents_required(
-                c, aht_s=h, interval_s=t_int, target=waiting, concurrency=conc
-            ).agents
-    start = np.maximum(floor_n, guess)
     agents = np.zeros(a.size, dtype=np.int64)
     busy = np.flatnonzero(~idle)
     if busy.size:
+        # Lower bound: at most N c / A of the contacts can be answered, so a service level
+        # or an answered share 1 - abandonment above that is out of reach.
+        share = max(target.service_level_frac or 0.0, 1.0 - (target.max_abandon_frac or 1.0))
+        floor_n = np.maximum(np.ceil(workload[busy] * share - 1e-9), 1).astype(np.int64)
+        # First guess: the Erlang C answer to the waiting targets (often within an agent or
+        # two, though not a bound: see the module docstring).
+        guess = np.ceil(workload[busy]).astype(np.int64)
+        if target.service_level_frac is not None or target.max_asa_s is not None:
+            guess = _erlang_c_agents(a[busy], h[busy], within, conc[busy], target)[0]
         agents[busy] = _smallest_feasible(
-            lambda n, sub: feasible(n, busy[sub]), floor_n[busy] - 1, start[busy]
+            lambda n, sub: feasible(n, busy[sub]), floor_n - 1, np.maximum(floor_n, guess)
         )
     fig = _figures(
         c, h, t_int, agents, np.full(a.size, within), patience, conc, service_level_basis

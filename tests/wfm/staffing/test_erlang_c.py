@@ -122,3 +122,14 @@ def test_bad_inputs_raise_a_staffing_error_that_names_the_input(kwargs, message)
     contacts = args.pop("contacts")
     with pytest.raises(StaffingError, match=message):
         erlang_c(contacts, **args)
+
+
+def test_erlang_b_closed_form_agrees_with_the_recursion_above_the_traffic():
+    from wfm.staffing.erlang import _erlang_b_recursion, erlang_b_above
+
+    traffic = np.array([0.01, 0.7, 3.3, 10.0, 47.5, 250.0, 999.9, 10_000.0])
+    for extra in (1, 3, 10, 60):
+        n = np.floor(traffic).astype(np.int64) + extra
+        np.testing.assert_allclose(
+            erlang_b_above(n, traffic), _erlang_b_recursion(n, traffic), rtol=1e-10, atol=1e-300
+        )

@@ -15,6 +15,7 @@ from wfm.adherence.engine import attach_team, timeline
 from wfm.adherence.mapping import AdherenceRules
 from wfm.adherence.normalize import TS, flatten_schedule, normalize_states
 from wfm.center import Center
+from wfm.errors import AdherenceError
 
 __all__ = ["REALTIME_COLUMNS", "RealtimeIndex", "realtime_snapshot"]
 
@@ -42,9 +43,13 @@ class RealtimeIndex:
         pieces: a timeline from `wfm.adherence.engine.timeline` (any extra `team` column is
             used), covering the instants to be queried.
         rules: grace and severe thresholds.
+        agents: optional `agent_id, team` of every agent to report; agents absent from the
+            timeline show as scheduled off with no state.
     """
 
-    def __init__(self, pieces: pl.DataFrame, rules: AdherenceRules) -> None:
+    def __init__(
+        self, pieces: pl.DataFrame, rules: AdherenceRules, *, agents: pl.DataFrame | None = None
+    ) -> None:
         self.rules = rules
         if "team" not in pieces.columns:
             pieces = pieces.with_columns(pl.lit(None, pl.String).alias("team"))
@@ -73,6 +78,11 @@ class RealtimeIndex:
         self._keys = codes * self._span + (starts - self._base)
         first = np.r_[0, np.flatnonzero(np.diff(codes)) + 1] if codes.size else codes
         self._teams = self._pieces.get_column("team").gather(first)
+        self._absent = pl.DataFrame(schema={"agent_id": pl.String, "team": pl.String})
+        if agents is not None:
+            self._absent = agents.select("agent_id", pl.col("team").cast(pl.String)).filter(
+                ~pl.col("agent_id").is_in(self._agents.implode())
+            )
 
     def snapshot(self, at: dt.datetime) -> pl.DataFrame:
         """Each agent's scheduled activity, actual state and deviation at instant `at`.
@@ -111,6 +121,13 @@ class RealtimeIndex:
                 "out_of_adherence_s": oa_s,
             }
         )
+        absent = self._absent.with_columns(
+            pl.lit("off").alias("scheduled_activity"),
+            pl.lit(None, pl.String).alias("actual_state"),
+            pl.lit(None, TS).alias("state_since"),
+            pl.lit(0.0).alias("out_of_adherence_s"),
+        )
+        frame = pl.concat([frame, absent])
         grace, severe = self.rules.grace_s, self.rules.severe_s
         oa = pl.col("out_of_adherence_s")
         return frame.with_columns(
@@ -140,13 +157,23 @@ def realtime_snapshot(
 
     Returns:
         REALTIME_COLUMNS, worst first (see RealtimeIndex.snapshot).
+
+    Raises:
+        AdherenceError: a team filter without a roster, or a state missing from the mapping.
+        DataError: an input table is malformed.
     """
+    if teams is not None and roster is None:
+        raise AdherenceError("a team filter needs the roster (--roster)")
     rules = rules or AdherenceRules()
     # Close open states just past `at`, so the state open at `at` is seen.
     as_of = at + dt.timedelta(microseconds=1)
     segments = flatten_schedule(schedule, center.tz, approved=approved)
     clean = normalize_states(states, rules, as_of=as_of)
     pieces = attach_team(timeline(segments, clean, center.tz, rules=rules, as_of=as_of), roster)
+    agents = attach_team(
+        pl.concat([segments.select("agent_id"), clean.select("agent_id")]).unique(), roster
+    )
     if teams is not None:
         pieces = pieces.filter(pl.col("team").is_in(teams))
-    return RealtimeIndex(pieces, rules).snapshot(at)
+        agents = agents.filter(pl.col("team").is_in(teams))
+    return RealtimeIndex(pieces, rules, agents=agents).snapshot(at)

@@ -34,8 +34,13 @@ def schedule(rows: list[tuple[str, str, str, str]], day: dt.date = DAY) -> pl.Da
             "end": [at(r[3], day) for r in rows],
             "queue_id": [None] * len(rows),
         },
-        schema={"agent_id": pl.String, "activity": pl.String, "start": TS, "end": TS,
-                "queue_id": pl.String},
+        schema={
+            "agent_id": pl.String,
+            "activity": pl.String,
+            "start": TS,
+            "end": TS,
+            "queue_id": pl.String,
+        },
     )
 
 

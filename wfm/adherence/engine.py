@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from wfm.adherence._order import sort_agent_time
 from wfm.adherence.exceptions import classify, exceptions_from_timeline
 from wfm.adherence.mapping import AdherenceRules
 from wfm.adherence.normalize import TS, flatten_schedule, normalize_states
@@ -121,13 +122,12 @@ def timeline(
     agents = bounds.select("agent_id").unique()
     midnights = pl.DataFrame({"t": _midnights(first, last, tz)}, schema={"t": TS})
     points.append(agents.join(midnights, how="cross"))
+    same_agent = pl.col("agent_id") == pl.col("agent_id").shift(-1)
+    points_all = pl.concat(points).with_columns(pl.min_horizontal("t", as_of_lit).alias("t"))
     pieces = (
-        pl.concat(points)
-        .with_columns(pl.min_horizontal("t", as_of_lit).alias("t"))
-        .unique()
-        .sort(["agent_id", "t"])
-        .with_columns(pl.col("t").shift(-1).over("agent_id").alias("end"))
-        .drop_nulls("end")
+        sort_agent_time(points_all, "t")
+        .with_columns(pl.when(same_agent).then(pl.col("t").shift(-1)).alias("end"))
+        .filter(pl.col("end") > pl.col("t"))
         .rename({"t": "start"})
         .sort("start")
     )
@@ -172,9 +172,10 @@ def timeline(
         .alias("date"),
         *(pl.when(in_state).then(pl.col(c)).alias(c) for c in ("state", "state_start")),
         pl.when(in_state).then(pl.col("family")).otherwise(pl.lit("off")).alias("family"),
-        ((pl.col("end") - pl.col("start")).dt.total_microseconds() / 1e6).alias("dur_s"),
+        (pl.col("end") - pl.col("start")).dt.total_microseconds().alias("dur_us"),
     ).drop("_seg_end", "_st_end", "shift_date")
-    return classify(pieces.sort(["agent_id", "start"]), rules)
+    pieces = sort_agent_time(pieces, "start").with_columns((pl.col("dur_us") / 1e6).alias("dur_s"))
+    return classify(pieces, rules).drop("dur_us")
 
 
 def _empty_timeline() -> pl.DataFrame:

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from wfm.adherence._order import sort_agent_time
 from wfm.adherence.mapping import ACTIVITIES, AdherenceRules
 from wfm.errors import AdherenceError, DataError, DataIssue
 
@@ -103,44 +104,52 @@ def normalize_states(
             "event_id", keep="first", maintain_order=True
         )
         frame = pl.concat([with_id, frame.filter(pl.col("event_id").is_null())])
-    frame = frame.select("agent_id", "state", "start", "end").unique(maintain_order=True)
 
     as_of_lit = pl.lit(as_of, TS)
-    frame = (
-        frame.filter(pl.col("start") < as_of_lit)
-        .sort(["agent_id", "start", "end", "state"], nulls_last=True)
-        .unique(["agent_id", "start"], keep="last", maintain_order=True)
-        .with_columns(pl.col("start").shift(-1).over("agent_id").alias("_next"))
-        .with_columns(
-            pl.min_horizontal(
-                pl.col("end").fill_null(as_of_lit), pl.col("_next").fill_null(as_of_lit), as_of_lit
-            ).alias("end")
-        )
-        .filter(pl.col("end") > pl.col("start"))
-    )
+    frame = frame.select("agent_id", "state", "start", "end").filter(pl.col("start") < as_of_lit)
+    frame = _one_state_per_start(sort_agent_time(frame, "start"))
+    same_agent = pl.col("agent_id") == pl.col("agent_id").shift(-1)
+    next_start = pl.when(same_agent).then(pl.col("start").shift(-1))
+    frame = frame.with_columns(
+        pl.min_horizontal(
+            pl.col("end").fill_null(as_of_lit), next_start.fill_null(as_of_lit), as_of_lit
+        ).alias("end")
+    ).filter(pl.col("end") > pl.col("start"))
     # Merge back-to-back pieces of one state so `start` reads "in this state since".
-    new_run = (
-        (pl.col("state") != pl.col("state").shift(1))
-        | (pl.col("start") != pl.col("end").shift(1))
-        | (pl.col("agent_id") != pl.col("agent_id").shift(1))
-    ).fill_null(True)
-    frame = (
-        frame.with_columns(new_run.cum_sum().alias("_run"))
-        .group_by("_run", maintain_order=True)
-        .agg(
-            pl.col("agent_id").first(),
-            pl.col("state").first(),
-            pl.col("start").first(),
-            pl.col("end").last(),
-        )
-        .drop("_run")
-    )
+    joins_previous = (
+        (pl.col("agent_id") == pl.col("agent_id").shift(1))
+        & (pl.col("state") == pl.col("state").shift(1))
+        & (pl.col("start") == pl.col("end").shift(1))
+    ).fill_null(False)
+    frame = frame.with_columns(joins_previous.alias("_joins"))
+    firsts = frame.filter(~pl.col("_joins")).select("agent_id", "state", "start")
+    lasts = frame.filter(~pl.col("_joins").shift(-1).fill_null(False)).select("end")
+    frame = pl.concat([firsts, lasts], how="horizontal")
     mapping = pl.DataFrame(
         {"state": list(rules.mapping), "family": list(rules.mapping.values())},
         schema={"state": pl.String, "family": pl.String},
     )
     return frame.join(mapping, on="state", how="left").select(
         "agent_id", "state", "family", "start", "end"
+    )
+
+
+def _one_state_per_start(frame: pl.DataFrame) -> pl.DataFrame:
+    """Of states one agent starts at the same instant keep the longest (open = longest),
+    then the larger state name; exact duplicates collapse. `frame` is sorted by agent, start."""
+    same_start = (pl.col("agent_id") == pl.col("agent_id").shift(-1)) & (
+        pl.col("start") == pl.col("start").shift(-1)
+    )
+    tied = (same_start.fill_null(False) | same_start.shift(1).fill_null(False)).alias("_tied")
+    frame = frame.with_columns(tied)
+    ties = frame.filter(pl.col("_tied"))
+    if ties.height == 0:
+        return frame.drop("_tied")
+    winners = ties.sort(["agent_id", "start", "end", "state"], nulls_last=True).unique(
+        ["agent_id", "start"], keep="last"
+    )
+    return sort_agent_time(pl.concat([frame.filter(~pl.col("_tied")), winners]), "start").drop(
+        "_tied"
     )
 
 

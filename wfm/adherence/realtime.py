@@ -11,6 +11,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from wfm.adherence._order import sort_agent_time
 from wfm.adherence.engine import attach_team, timeline
 from wfm.adherence.mapping import AdherenceRules
 from wfm.adherence.normalize import TS, flatten_schedule, normalize_states
@@ -53,7 +54,7 @@ class RealtimeIndex:
         self.rules = rules
         if "team" not in pieces.columns:
             pieces = pieces.with_columns(pl.lit(None, pl.String).alias("team"))
-        self._pieces = pieces.sort(["agent_id", "start"]).select(
+        self._pieces = sort_agent_time(pieces, "start").select(
             "agent_id",
             "team",
             "start",

@@ -1,8 +1,8 @@
 """Turn what phone systems and schedulers send into clean, non-overlapping segments.
 
 States (`normalize_states`):
-- duplicates are dropped: by `event_id` when the column exists (the first delivery wins),
-  otherwise exact duplicate rows;
+- duplicates are dropped: by `event_id` when the column exists (the longest delivery wins,
+  whatever the order), otherwise exact duplicate rows;
 - an event log (`agent_id, ts, state`) becomes intervals: each event lasts until the agent's
   next event;
 - rows are sorted, whatever order they arrived in; when two states start at the same instant
@@ -75,7 +75,8 @@ def normalize_states(
         with start < end <= as_of.
 
     Raises:
-        DataError: a column is missing or mistyped, or an interval ends before it starts.
+        DataError: a column is missing or mistyped, a value is empty, or an interval ends
+            before it starts.
         AdherenceError: a state name is not in the mapping.
     """
     is_log = "ts" in states.columns and "start" not in states.columns
@@ -89,7 +90,11 @@ def normalize_states(
         frame, pl.col("agent_id").is_null(), "agent_id", "agent_id is empty"
     ) + _row_issues(frame, pl.col("state").is_null(), "state", "state is empty")
     issues += _row_issues(frame, pl.col("start").is_null(), "start", "start is empty")
-    issues += _row_issues(frame, pl.col("end") <= pl.col("start"), "end", "end must be after start")
+    # Zero-length states are allowed (an event log with a repeated timestamp gives them);
+    # they carry no time.
+    issues += _row_issues(
+        frame, pl.col("end") < pl.col("start"), "end", "end must not be before start"
+    )
     if issues:
         raise DataError(source, issues[:_MAX_ISSUES])
     unknown = sorted(set(frame.get_column("state").unique().to_list()) - set(rules.mapping))
@@ -100,8 +105,12 @@ def normalize_states(
         )
 
     if "event_id" in frame.columns:
-        with_id = frame.filter(pl.col("event_id").is_not_null()).unique(
-            "event_id", keep="first", maintain_order=True
+        # A redelivered event counts once; its longest delivery (open = longest) is kept, so
+        # the answer does not depend on delivery order.
+        with_id = (
+            frame.filter(pl.col("event_id").is_not_null())
+            .sort(["event_id", "end", "state"], nulls_last=True)
+            .unique("event_id", keep="last")
         )
         frame = pl.concat([with_id, frame.filter(pl.col("event_id").is_null())])
 

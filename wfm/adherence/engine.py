@@ -11,6 +11,7 @@ Definitions (DESIGN.md, made precise here):
 - Adherence = in-adherence seconds / scheduled seconds. Conformance = seconds in a work state
   (at any time of the day) / seconds scheduled to work; it may exceed 1.
 - Days are the center's local days. Time inside a shift belongs to the day the shift starts;
+  unscheduled time within ATTACH_S of a shift belongs to that shift's day (the nearest one);
   other time belongs to its own local day.
 """
 
@@ -43,6 +44,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# Unscheduled time this close to a shift (seconds) is reported on that shift's day.
+ATTACH_S = 4 * 3600
 
 AGENT_DAY_COLUMNS = (
     "agent_id",
@@ -137,6 +141,7 @@ def timeline(
         pl.col("end").alias("_seg_end"),
         "activity",
         "shift_start",
+        "shift_end",
         "shift_date",
     ).sort("seg_start")
     st = states.select(
@@ -164,18 +169,53 @@ def timeline(
     in_seg = pl.col("start") < pl.col("_seg_end")
     in_state = pl.col("start") < pl.col("_st_end")
     pieces = pieces.with_columns(
-        *(pl.when(in_seg).then(pl.col(c)).alias(c) for c in ("seg_start", "shift_start")),
+        *(
+            pl.when(in_seg).then(pl.col(c)).alias(c)
+            for c in ("seg_start", "shift_start", "shift_end", "shift_date")
+        ),
         pl.when(in_seg).then(pl.col("activity")).otherwise(pl.lit("off")).alias("activity"),
-        pl.when(in_seg)
-        .then(pl.col("shift_date"))
-        .otherwise(pl.col("start").dt.convert_time_zone(str(tz)).dt.date())
-        .alias("date"),
         *(pl.when(in_state).then(pl.col(c)).alias(c) for c in ("state", "state_start")),
         pl.when(in_state).then(pl.col("family")).otherwise(pl.lit("off")).alias("family"),
         (pl.col("end") - pl.col("start")).dt.total_microseconds().alias("dur_us"),
-    ).drop("_seg_end", "_st_end", "shift_date")
+    ).drop("_seg_end", "_st_end")
     pieces = sort_agent_time(pieces, "start").with_columns((pl.col("dur_us") / 1e6).alias("dur_s"))
+    pieces = pieces.with_columns(_day_of_piece(tz)).drop("shift_end", "shift_date")
     return classify(pieces, rules).drop("dur_us")
+
+
+def _day_of_piece(tz: ZoneInfo) -> pl.Expr:
+    """The local day a piece is reported on (pieces sorted by agent and start).
+
+    Inside a shift: the day the shift starts. Outside: the day of the nearest shift of the
+    same agent when it is at most ATTACH_S away (staying late after a night shift, logging in
+    early before a midnight shift), else the piece's own local day.
+    """
+    in_shift = pl.col("shift_start").is_not_null()
+    agent = pl.col("agent_id")
+
+    def filled(column: str, backward: bool) -> tuple[pl.Expr, pl.Expr]:
+        value = pl.when(in_shift).then(pl.col(column))
+        owner = pl.when(in_shift).then(agent)
+        if backward:
+            return value.backward_fill(), owner.backward_fill()
+        return value.forward_fill(), owner.forward_fill()
+
+    prev_end, prev_owner = filled("shift_end", backward=False)
+    prev_date, _ = filled("shift_date", backward=False)
+    next_start, next_owner = filled("shift_start", backward=True)
+    next_date, _ = filled("shift_date", backward=True)
+    gap_prev = pl.when(prev_owner == agent).then((pl.col("start") - prev_end).dt.total_seconds())
+    gap_next = pl.when(next_owner == agent).then((next_start - pl.col("end")).dt.total_seconds())
+    return (
+        pl.when(in_shift)
+        .then(pl.col("shift_date"))
+        .when((gap_prev <= ATTACH_S) & (gap_next.is_null() | (gap_prev <= gap_next)))
+        .then(prev_date)
+        .when(gap_next <= ATTACH_S)
+        .then(next_date)
+        .otherwise(pl.col("start").dt.convert_time_zone(str(tz)).dt.date())
+        .alias("date")
+    )
 
 
 def _empty_timeline() -> pl.DataFrame:

@@ -179,7 +179,7 @@ def flatten_schedule(
         source: name used in error messages.
 
     Returns:
-        `agent_id, activity, start, end, shift_start, shift_date` for non-off time only,
+        `agent_id, activity, start, end, shift_start, shift_end, shift_date` for non-off time,
         sorted by agent and start; `shift_date` is the local date the shift starts.
 
     Raises:
@@ -242,7 +242,10 @@ def flatten_schedule(
     new_shift = (~touching).fill_null(True)
     return (
         segments.with_columns(new_shift.cum_sum().alias("_shift"))
-        .with_columns(pl.col("start").min().over("_shift").alias("shift_start"))
+        .with_columns(
+            pl.col("start").min().over("_shift").alias("shift_start"),
+            pl.col("end").max().over("_shift").alias("shift_end"),
+        )
         .with_columns(
             pl.col("shift_start").dt.convert_time_zone(str(tz)).dt.date().alias("shift_date")
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
@@ -27,7 +28,7 @@ def _case(seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     by_family = {family: name for name, family in STATES.items()}
     sched, states = [], []
     for agent in ("a", "b", "c"):
-        minute = rng.randrange(0, 26 * 60, 15)
+        minute = rng.randrange(630, 30 * 60, 15)
         segments = []
         for _ in range(rng.randint(1, 2)):  # one or two shifts, possibly over midnight
             for _ in range(rng.randint(1, 5)):
@@ -43,6 +44,13 @@ def _case(seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
             stop = max(cursor + 1, end + rng.choice([0, 0, rng.randint(-8, 8)]))
             states.append((agent, name, cursor, stop, f"{agent}{i}"))
             cursor = stop + rng.choice([0, 0, 0, rng.randint(1, 12)])
+        # Unscheduled work before the first and after the last shift, near or far.
+        first = min(st[2] for st in states if st[0] == agent)
+        length = rng.randint(10, 200)
+        gap = rng.randint(0, 400)
+        states.append((agent, "Available", first - gap - length, first - gap, f"{agent}pre"))
+        gap = rng.randint(0, 400)
+        states.append((agent, "Available", cursor + gap, cursor + gap + length, f"{agent}post"))
     # Messy delivery: shuffled, with redelivered events.
     states += rng.sample(states, k=len(states) // 4)
     rng.shuffle(states)
@@ -71,7 +79,7 @@ def _case(seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def _brute(sched: pl.DataFrame, states: pl.DataFrame, grace_min: int, horizon_min: int) -> dict:
     """Minute-by-minute: per (agent, date) scheduled, in-adherence and worked minutes."""
-    tz = "America/New_York"
+    zone = ZoneInfo("America/New_York")
     out: dict = {}
     states = states.unique("event_id")
     for agent in sorted(set(sched["agent_id"]) | set(states["agent_id"])):
@@ -88,17 +96,15 @@ def _brute(sched: pl.DataFrame, states: pl.DataFrame, grace_min: int, horizon_mi
             prev_end = r["end"]
             for m in range(s, e):
                 plan[m] = r["activity"]
-                shift_day[m] = (
-                    shift_start.astimezone(dt.UTC)
-                    .astimezone(__import__("zoneinfo").ZoneInfo(tz))
-                    .date()
-                )
+                shift_day[m] = shift_start.astimezone(zone).date()
         actual = ["off"] * horizon_min
+        name: list[str | None] = [None] * horizon_min
         for r in states.filter(agent_id=agent).iter_rows(named=True):
             s = int((r["start"] - ORIGIN).total_seconds() // 60)
             e = int((r["end"] - ORIGIN).total_seconds() // 60)
             for m in range(s, e):
                 actual[m] = STATES[r["state"]]
+                name[m] = r["state"]
         out_flags = [plan[m] is not None and actual[m] != plan[m] for m in range(horizon_min)]
         counted = [False] * horizon_min
         m = 0
@@ -113,11 +119,47 @@ def _brute(sched: pl.DataFrame, states: pl.DataFrame, grace_min: int, horizon_mi
                 m = end
             else:
                 m += 1
+        local_day = [
+            (ORIGIN + dt.timedelta(minutes=m)).astimezone(zone).date() for m in range(horizon_min)
+        ]
+        shifts = []  # (start_min, end_min, day) of each shift
         for m in range(horizon_min):
-            local = (ORIGIN + dt.timedelta(minutes=m)).astimezone(
-                __import__("zoneinfo").ZoneInfo(tz)
-            )
-            day = shift_day[m] or local.date()
+            if plan[m] is not None and (m == 0 or plan[m - 1] is None):
+                end = m
+                while end < horizon_min and plan[end] is not None:
+                    end += 1
+                shifts.append((m, end, shift_day[m]))
+        # Unscheduled time: runs of one state on one local day go to the nearest shift's day
+        # when that shift is at most 4 h away.
+        day_of = list(shift_day)
+        m = 0
+        while m < horizon_min:
+            if plan[m] is not None:
+                m += 1
+                continue
+            end = m
+            while (
+                end < horizon_min
+                and plan[end] is None
+                and name[end] == name[m]
+                and local_day[end] == local_day[m]
+            ):
+                end += 1
+            gaps_prev = [(m - e, d) for _, e, d in shifts if e <= m]
+            gaps_next = [(s_ - end, d) for s_, _, d in shifts if s_ >= end]
+            prev = min(gaps_prev, key=lambda g: g[0]) if gaps_prev else None
+            nxt = min(gaps_next, key=lambda g: g[0]) if gaps_next else None
+            if prev and prev[0] <= 240 and (nxt is None or prev[0] <= nxt[0]):
+                day = prev[1]
+            elif nxt and nxt[0] <= 240:
+                day = nxt[1]
+            else:
+                day = local_day[m]
+            for k in range(m, end):
+                day_of[k] = day
+            m = end
+        for m in range(horizon_min):
+            day = day_of[m]
             key = (agent, day)
             acc = out.setdefault(key, [0, 0, 0])
             if plan[m] is not None:

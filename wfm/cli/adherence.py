@@ -1,0 +1,164 @@
+"""`wfm adherence`: adherence, exceptions and a real-time snapshot from schedule + states."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wfm.adherence.mapping import load_rules
+from wfm.adherence.report import AdherenceReport, adherence_report, write_report
+from wfm.center import load_center
+from wfm.cli.main import app
+from wfm.errors import ConfigError
+from wfm.loaders import load_roster, load_schedule, load_states
+
+console = Console()
+if not console.is_terminal:
+    console = Console(width=140)
+
+
+def _instant(text: str | None, tz: str) -> dt.datetime | None:
+    """ISO timestamp; without an offset it is the center's local time."""
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"--at: expected an ISO timestamp like 2026-11-10T10:30, got {text!r}"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return value.astimezone(dt.UTC)
+
+
+def _day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--date: expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _render(report: AdherenceReport, top: int) -> None:
+    days = report.result.agent_days.sort(["adherence", "agent_id"], nulls_last=True).head(top)
+    table = Table(title=f"Adherence, worst first (top {top} agent-days)")
+    for name in ("agent", "team", "date", "adherence", "conformance", "scheduled h", "exceptions"):
+        table.add_column(name, justify="left" if name in ("agent", "team", "date") else "right")
+    for row in days.iter_rows(named=True):
+        table.add_row(
+            row["agent_id"],
+            row["team"] or "-",
+            str(row["date"]),
+            _pct(row["adherence"]),
+            _pct(row["conformance"]),
+            f"{row['scheduled_s'] / 3600:.2f}",
+            str(row["n_exceptions"]),
+        )
+    console.print(table)
+    teams = Table(title="Teams")
+    for name in ("team", "date", "agents", "adherence", "conformance", "exceptions"):
+        teams.add_column(name, justify="left" if name in ("team", "date") else "right")
+    for row in report.result.teams.iter_rows(named=True):
+        teams.add_row(
+            row["team"] or "-",
+            str(row["date"]),
+            str(row["n_agents"]),
+            _pct(row["adherence"]),
+            _pct(row["conformance"]),
+            str(row["n_exceptions"]),
+        )
+    console.print(teams)
+    if report.realtime is not None:
+        live = Table(title=f"Real time at {report.at:%Y-%m-%d %H:%M:%S} UTC, worst first")
+        for name in (
+            "agent",
+            "team",
+            "scheduled",
+            "actual",
+            "since (local)",
+            "out min",
+            "severity",
+        ):
+            live.add_column(name, justify="right" if name == "out min" else "left")
+        for row in report.realtime.head(top).iter_rows(named=True):
+            since = row["state_since"]
+            local = (
+                "-" if since is None else since.astimezone(ZoneInfo(report.tz)).strftime("%H:%M")
+            )
+            live.add_row(
+                row["agent_id"],
+                row["team"] or "-",
+                row["scheduled_activity"],
+                row["actual_state"] or "-",
+                local,
+                f"{row['out_of_adherence_s'] / 60:.1f}",
+                row["severity"],
+            )
+        console.print(live)
+
+
+@app.command("adherence")
+def adherence_command(
+    schedule: Annotated[Path, typer.Option(help="Published schedule (CSV or Parquet).")],
+    states: Annotated[Path, typer.Option(help="Agent states or state event log (CSV/Parquet).")],
+    center: Annotated[Path, typer.Option(help="Center configuration YAML.")],
+    out: Annotated[Path, typer.Option(help="Output directory.")],
+    roster: Annotated[
+        Path | None, typer.Option(help="Roster (gives teams; needed by --team).")
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(help="Adherence rules YAML (mapping, grace_s, severe_s, neutral)."),
+    ] = None,
+    approved: Annotated[
+        Path | None, typer.Option(help="Approved exceptions (schedule format).")
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="Local day YYYY-MM-DD (shift day).")] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team (needs --roster).")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="Snapshot instant (ISO; local time if no offset); adherence counts up to it."
+        ),
+    ] = None,
+    fmt: Annotated[
+        Literal["csv", "parquet"], typer.Option("--format", help="Table format.")
+    ] = "csv",
+    plot: Annotated[bool, typer.Option(help="Draw the timeline PNG.")] = True,
+    top: Annotated[int, typer.Option(help="Rows shown in the terminal.")] = 20,
+) -> None:
+    """Adherence and conformance per agent and day, exceptions, team roll-ups, a real-time
+    snapshot (--at) and a timeline picture, from a schedule and phone-system states.
+
+    Example:
+        wfm adherence --schedule data/sample/schedule.parquet --states data/sample/states.parquet
+        --roster data/sample/roster.csv --center data/sample/center.yaml --out out/adherence
+    """
+    cfg = load_center(center)
+    report = adherence_report(
+        load_schedule(schedule, cfg),
+        load_states(states, cfg),
+        cfg,
+        rules=load_rules(rules),
+        roster=None if roster is None else load_roster(roster, cfg),
+        approved=None if approved is None else load_schedule(approved, cfg),
+        day=_day(date),
+        team=team,
+        at=_instant(at, cfg.timezone),
+    )
+    written = write_report(report, out, fmt=fmt, plot=plot)
+    _render(report, top)
+    for path in written:
+        console.print(f"wrote {path}")

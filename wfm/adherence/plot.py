@@ -84,7 +84,7 @@ def plot_timeline(
     ax.set_title(title)
     handles = [Patch(color=c, label=k) for k, c in COLORS.items() if k != "off"]
     handles.append(Patch(color=_DEVIATION, label="out of adherence"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=8)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

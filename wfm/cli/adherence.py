@@ -95,7 +95,9 @@ def _render(report: AdherenceReport, top: int) -> None:
         for row in report.realtime.head(top).iter_rows(named=True):
             since = row["state_since"]
             local = (
-                "-" if since is None else since.astimezone(ZoneInfo(report.tz)).strftime("%H:%M")
+                "-"
+                if since is None
+                else since.astimezone(ZoneInfo(report.tz)).strftime("%m-%d %H:%M")
             )
             live.add_row(
                 row["agent_id"],

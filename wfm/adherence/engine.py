@@ -133,8 +133,8 @@ def timeline(
         .with_columns(pl.when(same_agent).then(pl.col("t").shift(-1)).alias("end"))
         .filter(pl.col("end") > pl.col("t"))
         .rename({"t": "start"})
-        .sort("start")
     )
+    # join_asof needs each agent's rows time-sorted; grouping agents together is enough.
     seg = segments.select(
         "agent_id",
         pl.col("start").alias("seg_start"),
@@ -143,14 +143,16 @@ def timeline(
         "shift_start",
         "shift_end",
         "shift_date",
-    ).sort("seg_start")
+    )
+    seg = sort_agent_time(seg, "seg_start")
     st = states.select(
         "agent_id",
         pl.col("start").alias("state_start"),
         pl.col("end").alias("_st_end"),
         "state",
         "family",
-    ).sort("state_start")
+    )
+    st = sort_agent_time(st, "state_start")
     pieces = pieces.join_asof(
         seg,
         left_on="start",
@@ -178,7 +180,7 @@ def timeline(
         pl.when(in_state).then(pl.col("family")).otherwise(pl.lit("off")).alias("family"),
         (pl.col("end") - pl.col("start")).dt.total_microseconds().alias("dur_us"),
     ).drop("_seg_end", "_st_end")
-    pieces = sort_agent_time(pieces, "start").with_columns((pl.col("dur_us") / 1e6).alias("dur_s"))
+    pieces = pieces.with_columns((pl.col("dur_us") / 1e6).alias("dur_s"))
     pieces = pieces.with_columns(_day_of_piece(tz)).drop("shift_end", "shift_date")
     return classify(pieces, rules).drop("dur_us")
 

@@ -107,12 +107,14 @@ def normalize_states(
     if "event_id" in frame.columns:
         # A redelivered event counts once; its longest delivery (open = longest) is kept, so
         # the answer does not depend on delivery order.
-        with_id = (
-            frame.filter(pl.col("event_id").is_not_null())
-            .sort(["event_id", "end", "state"], nulls_last=True)
-            .unique("event_id", keep="last")
-        )
-        frame = pl.concat([with_id, frame.filter(pl.col("event_id").is_null())])
+        redelivered = pl.col("event_id").is_not_null() & pl.col("event_id").is_duplicated()
+        frame = frame.with_columns(redelivered.alias("_dup"))
+        dups = frame.filter(pl.col("_dup"))
+        if dups.height:
+            kept = dups.sort(["event_id", "end", "state"], nulls_last=True).unique(
+                "event_id", keep="last"
+            )
+            frame = pl.concat([frame.filter(~pl.col("_dup")), kept])
 
     as_of_lit = pl.lit(as_of, TS)
     frame = frame.select("agent_id", "state", "start", "end").filter(pl.col("start") < as_of_lit)
@@ -134,13 +136,8 @@ def normalize_states(
     firsts = frame.filter(~pl.col("_joins")).select("agent_id", "state", "start")
     lasts = frame.filter(~pl.col("_joins").shift(-1).fill_null(False)).select("end")
     frame = pl.concat([firsts, lasts], how="horizontal")
-    mapping = pl.DataFrame(
-        {"state": list(rules.mapping), "family": list(rules.mapping.values())},
-        schema={"state": pl.String, "family": pl.String},
-    )
-    return frame.join(mapping, on="state", how="left").select(
-        "agent_id", "state", "family", "start", "end"
-    )
+    family = pl.col("state").replace_strict(rules.mapping, return_dtype=pl.String)
+    return frame.select("agent_id", "state", family.alias("family"), "start", "end")
 
 
 def _one_state_per_start(frame: pl.DataFrame) -> pl.DataFrame:

@@ -15,7 +15,7 @@ from wfm.adherence.plot import plot_timeline
 from wfm.adherence.realtime import realtime_snapshot
 from wfm.center import Center
 
-__all__ = ["AdherenceReport", "adherence_report", "write_report"]
+__all__ = ["AdherenceReport", "adherence_report", "write_report", "write_tables"]
 
 
 @dataclass(frozen=True)
@@ -107,14 +107,7 @@ def write_report(
     }
     if report.realtime is not None:
         tables["adherence_realtime"] = report.realtime
-    written = []
-    for name, frame in tables.items():
-        path = out / f"{name}.{fmt}"
-        if fmt == "csv":
-            frame.write_csv(path)
-        else:
-            frame.write_parquet(path)
-        written.append(path)
+    written = write_tables(tables, out, fmt=fmt)
     days = report.result.agent_days.get_column("date")
     if plot and days.len():
         day = report.day or days.min()
@@ -129,4 +122,21 @@ def write_report(
                 title=title,
             )
         )
+    return written
+
+
+def write_tables(
+    tables: dict[str, pl.DataFrame], out_dir: str | Path, *, fmt: Literal["csv", "parquet"]
+) -> list[Path]:
+    """Write each frame as `<name>.<fmt>` in `out_dir` (created if needed); return the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        path = out / f"{name}.{fmt}"
+        if fmt == "csv":
+            frame.write_csv(path)
+        else:
+            frame.write_parquet(path)
+        written.append(path)
     return written

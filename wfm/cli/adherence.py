@@ -1,22 +1,32 @@
-"""`wfm adherence`: adherence, exceptions and a real-time snapshot from schedule + states."""
+"""`wfm adherence` (adherence, exceptions, real-time snapshot, timeline) and `wfm plan-actual`."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from wfm.adherence.mapping import load_rules
-from wfm.adherence.report import AdherenceReport, adherence_report, write_report
-from wfm.center import load_center
+from wfm.adherence.plan_actual import PlanActual, plan_vs_actual
+from wfm.adherence.report import AdherenceReport, adherence_report, write_report, write_tables
+from wfm.center import Center, load_center
 from wfm.cli.main import app
 from wfm.errors import ConfigError
-from wfm.loaders import load_roster, load_schedule, load_states
+from wfm.loaders import (
+    load_forecast,
+    load_history,
+    load_requirements,
+    load_roster,
+    load_schedule,
+    load_states,
+)
 
 console = Console()
 if not console.is_terminal:
@@ -162,5 +172,67 @@ def adherence_command(
     )
     written = write_report(report, out, fmt=fmt, plot=plot)
     _render(report, top)
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+def _optional(
+    path: Path | None, loader: Callable[[Path, Center], pl.DataFrame], cfg: Center
+) -> pl.DataFrame | None:
+    return None if path is None else loader(path, cfg)
+
+
+def _render_plan_actual(result: PlanActual) -> None:
+    table = Table(title="Plan vs actual per queue and week")
+    columns = ("queue", "week", "forecast", "actual", "WAPE", "AHT err", "SL")
+    for name in (*columns, "req h", "sched h", "staffed h"):
+        table.add_column(name, justify="left" if name in ("queue", "week") else "right")
+    for row in result.weekly.iter_rows(named=True):
+        table.add_row(
+            row["queue_id"] or "-", str(row["week_start"]), f"{row['volume_forecast']:.0f}",
+            f"{row['volume_actual']:.0f}", _pct(row["volume_wape"]), _pct(row["aht_wape"]),
+            _pct(row["service_level"]), f"{row['required_agent_h']:.1f}",
+            f"{row['scheduled_agent_h']:.1f}", f"{row['staffed_agent_h']:.1f}",
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command("plan-actual")
+def plan_actual_command(
+    forecast: Annotated[Path, typer.Option(help="Forecast (CSV or Parquet).")],
+    history: Annotated[Path, typer.Option(help="Actual history (CSV or Parquet).")],
+    center: Annotated[Path, typer.Option(help="Center configuration YAML.")],
+    out: Annotated[Path, typer.Option(help="Output directory.")],
+    requirements: Annotated[Path | None, typer.Option(help="Requirements table.")] = None,
+    schedule: Annotated[Path | None, typer.Option(help="Published schedule.")] = None,
+    states: Annotated[Path | None, typer.Option(help="Agent states (staffed agents).")] = None,
+    roster: Annotated[Path | None, typer.Option(help="Roster (skills split agents).")] = None,
+    rules: Annotated[Path | None, typer.Option(help="Adherence rules YAML.")] = None,
+    fmt: Annotated[
+        Literal["csv", "parquet"], typer.Option("--format", help="Table format.")
+    ] = "csv",
+) -> None:
+    """Plan vs actual per queue x interval: forecast vs actual volume and AHT (WAPE per day
+    and week), required vs scheduled vs staffed agents, service level achieved.
+
+    Example:
+        wfm plan-actual --forecast out/forecast.parquet --history data/sample/history.parquet
+        --schedule data/sample/schedule.parquet --states data/sample/states.parquet
+        --roster data/sample/roster.csv --center data/sample/center.yaml --out out/plan_actual
+    """
+    cfg = load_center(center)
+    result = plan_vs_actual(
+        cfg,
+        forecast=load_forecast(forecast, cfg),
+        history=load_history(history, cfg),
+        requirements=_optional(requirements, load_requirements, cfg),
+        schedule=_optional(schedule, load_schedule, cfg),
+        states=_optional(states, load_states, cfg),
+        roster=_optional(roster, load_roster, cfg),
+        rules=load_rules(rules),
+    )
+    tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}
+    written = write_tables(tables, out, fmt=fmt)
+    _render_plan_actual(result)
     for path in written:
         console.print(f"wrote {path}")

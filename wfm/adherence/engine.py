@@ -28,7 +28,7 @@ import polars as pl
 from wfm.adherence._order import sort_agent_time
 from wfm.adherence.exceptions import classify, exceptions_from_timeline
 from wfm.adherence.mapping import AdherenceRules
-from wfm.adherence.normalize import TS, flatten_schedule, normalize_states
+from wfm.adherence.normalize import TS, flatten_schedule, normalize_states, to_utc
 from wfm.center import Center
 from wfm.errors import AdherenceError
 from wfm.grid import local_midnight_utc
@@ -111,6 +111,7 @@ def timeline(
         seg_start, shift_start, date, state, state_start, family, scheduled, in_adherence,
         dev, run_start, run_s, counted, kind` (see module docstring for the rules).
     """
+    as_of = to_utc(as_of, "as_of")
     as_of_lit = pl.lit(as_of, TS)
     segments = segments.filter(pl.col("start") < as_of_lit)
     points = [
@@ -280,8 +281,7 @@ def adherence(
             without a roster.
     """
     rules = rules or AdherenceRules()
-    if as_of is None:
-        as_of = latest_state_at(states)
+    as_of = latest_state_at(states) if as_of is None else to_utc(as_of, "as_of")
     tz = center.tz
     segments = flatten_schedule(schedule, tz, approved=approved)
     clean = normalize_states(states, rules, as_of=as_of)

@@ -30,12 +30,23 @@ from wfm.adherence._order import sort_agent_time
 from wfm.adherence.mapping import ACTIVITIES, AdherenceRules
 from wfm.errors import AdherenceError, DataError, DataIssue
 
-__all__ = ["flatten_schedule", "normalize_states"]
+__all__ = ["flatten_schedule", "normalize_states", "to_utc"]
 
 TS = pl.Datetime("us", "UTC")
 _MAX_ISSUES = 20
 _PRIORITY = {"off": 0, "work": 1, "break": 2, "lunch": 2, "meeting": 2, "training": 2}
 _EXCEPTION_PRIORITY = 3
+
+
+def to_utc(at: dt.datetime, name: str = "instant") -> dt.datetime:
+    """`at` in UTC; a naive datetime is refused (its zone would be a guess).
+
+    Raises:
+        AdherenceError: `at` has no time zone.
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise AdherenceError(f"{name} must be timezone-aware, got {at.isoformat()}")
+    return at.astimezone(dt.UTC)
 
 
 def _require(frame: pl.DataFrame, columns: dict[str, pl.DataType], source: str) -> None:
@@ -79,6 +90,7 @@ def normalize_states(
             before it starts.
         AdherenceError: a state name is not in the mapping.
     """
+    as_of = to_utc(as_of, "as_of")
     is_log = "ts" in states.columns and "start" not in states.columns
     columns: dict[str, pl.DataType] = {"agent_id": pl.String(), "state": pl.String()}
     columns.update({"ts": TS} if is_log else {"start": TS, "end": TS})

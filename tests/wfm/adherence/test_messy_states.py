@@ -127,3 +127,14 @@ def test_a_missing_column_is_reported():
     )
     with pytest.raises(DataError, match="column state: required column is missing"):
         normalize_states(frame, AdherenceRules(), as_of=at("13:00"))
+
+
+def test_a_state_nested_in_a_longer_one_ends_the_longer_one():
+    # The later start wins from its start and the earlier state does not resume after it:
+    # a system that nests states must send the resumption as its own event.
+    rows = [("a1", "Available", "08:00", "12:00"), ("a1", "Break", "10:00", "10:15")]
+    clean = normalize_states(states(rows), AdherenceRules(), as_of=at("13:00"))
+    assert clean.select("state", "start", "end").rows() == [
+        ("Available", at("08:00"), at("10:00")),
+        ("Break", at("10:00"), at("10:15")),
+    ]

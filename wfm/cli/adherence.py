@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from wfm.adherence.engine import team_rollup
 from wfm.adherence.mapping import load_rules
 from wfm.adherence.plan_actual import PlanActual, plan_vs_actual
 from wfm.adherence.report import AdherenceReport, adherence_report, write_report, write_tables
@@ -77,18 +78,16 @@ def _render(report: AdherenceReport, top: int) -> None:
             str(row["n_exceptions"]),
         )
     console.print(table)
-    teams = Table(title="Teams")
-    for name in ("team", "date", "agents", "adherence", "conformance", "exceptions"):
-        teams.add_column(name, justify="left" if name in ("team", "date") else "right")
-    for row in report.result.teams.iter_rows(named=True):
+    by_day = report.result.agent_days.get_column("date").n_unique() == 1
+    rollup = report.result.teams if by_day else team_rollup(report.result.agent_days, by=("team",))
+    teams = Table(title="Teams" if by_day else "Teams over the whole period")
+    for name in ("team", "agents", "adherence", "conformance", "exceptions"):
+        teams.add_column(name, justify="left" if name == "team" else "right")
+    for row in rollup.iter_rows(named=True):
         teams.add_row(
-            row["team"] or "-",
-            str(row["date"]),
-            str(row["n_agents"]),
-            _pct(row["adherence"]),
-            _pct(row["conformance"]),
-            str(row["n_exceptions"]),
-        )
+            row["team"] or "-", str(row["n_agents"]), _pct(row["adherence"]),
+            _pct(row["conformance"]), str(row["n_exceptions"]),
+        )  # fmt: skip
     console.print(teams)
     if report.realtime is not None:
         live = Table(title=f"Real time at {report.at:%Y-%m-%d %H:%M:%S} UTC, worst first")

@@ -120,3 +120,15 @@ def test_a_bad_instant_is_a_clear_error(files, tmp_path):
     result = _run(files, tmp_path / "out", "--at", "tomorrow")
     assert result.exit_code == 1
     assert "--at: expected an ISO timestamp" in result.output
+
+
+def test_an_approved_exception_file_removes_the_exception(files, tmp_path):
+    approved = tmp_path / "approved.csv"
+    approved.write_text(
+        "agent_id,activity,start,end,queue_id\na1,break,2026-11-10T15:15:00Z,2026-11-10T15:40:00Z,\n"
+    )
+    out = tmp_path / "out"
+    result = _run(files, out, "--approved", str(approved), "--no-plot")
+    assert result.exit_code == 0, result.output
+    kinds = pl.read_csv(out / "adherence_exceptions.csv").get_column("kind").to_list()
+    assert kinds == ["late_start"]

@@ -280,6 +280,8 @@ def adherence(
         AdherenceError: a phone state is missing from the mapping, or a team filter is given
             without a roster.
     """
+    if teams is not None and roster is None:
+        raise AdherenceError("a team filter needs the roster (--roster)")
     rules = rules or AdherenceRules()
     as_of = latest_state_at(states) if as_of is None else to_utc(as_of, "as_of")
     tz = center.tz
@@ -291,8 +293,6 @@ def adherence(
     if dates is not None:
         pieces = pieces.filter(pl.col("date").is_in(list(dates)))
     if teams is not None:
-        if roster is None:
-            raise AdherenceError("a team filter needs the roster (--roster)")
         pieces = pieces.filter(pl.col("team").is_in(list(teams)))
     exc = exceptions_from_timeline(pieces, rules)
     days = _agent_days(pieces, exc)
@@ -322,7 +322,8 @@ def attach_team(pieces: pl.DataFrame, roster: pl.DataFrame | None) -> pl.DataFra
     if roster is None:
         return pieces.with_columns(pl.lit(None, pl.String).alias("team"))
     teams = roster.select("agent_id", pl.col("team").cast(pl.String)).unique("agent_id")
-    return pieces.join(teams, on="agent_id", how="left")
+    # The timeline's order (agent, start) is relied on downstream.
+    return pieces.join(teams, on="agent_id", how="left", maintain_order="left")
 
 
 def _agent_days(pieces: pl.DataFrame, exc: pl.DataFrame) -> pl.DataFrame:

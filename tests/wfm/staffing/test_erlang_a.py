@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.wfm.staffing.staffing_oracles import abandon_within_mp, erlang_a_mp, simulate_mmn_m
 from wfm.errors import StaffingError
@@ -165,3 +167,29 @@ def test_erlang_a_agrees_with_a_discrete_event_simulation(n, patience_s):
         sim.service_level, abs=4 * sim.se_service_level + 1e-3
     )
     assert float(got.asa_s) == pytest.approx(sim.asa_s, abs=4 * sim.se_asa_s + 0.1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    contacts=st.floats(0.5, 400.0),
+    aht_s=st.floats(30.0, 900.0),
+    patience_s=st.floats(5.0, 1_000.0),
+    t_s=st.floats(0.0, 120.0),
+)
+def test_more_agents_never_lower_service_level_nor_raise_abandonment(
+    contacts, aht_s, patience_s, t_s
+):
+    traffic = contacts * aht_s / 900
+    n = np.arange(0, int(traffic * 1.5) + 8)
+    got = erlang_a(
+        contacts,
+        aht_s=aht_s,
+        interval_s=900,
+        n_agents=n,
+        patience_s=patience_s,
+        answer_within_s=t_s,
+    )
+    assert np.all(np.diff(got.service_level) >= -1e-12)
+    assert np.all(np.diff(got.p_abandon) <= 1e-12)
+    assert np.all((got.service_level >= 0) & (got.service_level <= 1 + 1e-12))
+    assert np.all(np.diff(got.asa_s[1:]) <= 1e-9 * np.maximum(got.asa_s[1:-1], 1.0))

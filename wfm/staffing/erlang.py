@@ -8,9 +8,11 @@ Notation (units in the names): contacts arriving per interval, ``aht_s`` mean ha
 ``interval_s`` interval length; arrival rate lambda = contacts / interval_s, service rate
 mu = 1 / aht_s, offered traffic A = lambda * aht_s (Erlangs), patience rate theta = 1 / patience_s.
 
-Erlang B comes from the stable forward recursion B(n) = A B(n-1) / (n + A B(n-1)), whose
-error contracts at each step. Erlang C follows from B. Erlang A uses the stationary law of
-Palm's model (see DESIGN.md): the tail of the queue is summed as Kummer's series
+Erlang B: where N > A it is the Poisson pmf / cdf quotient in log space (the cdf is then
+above ~1/2, so nothing cancels); where N <= A it comes from the stable forward recursion
+B(n) = A B(n-1) / (n + A B(n-1)), whose error contracts at each step. Erlang C follows from
+B. Erlang A uses the stationary law of Palm's model (see DESIGN.md): the tail of the queue
+is summed as Kummer's series
 M(b, z) = sum_k z^k / ((b+1)...(b+k)), b = N mu / theta, z = lambda / theta, in scaled
 floating point so that no term overflows; the waiting-time law comes in closed form from the
 pure-death process of the queue ahead of an arrival (an arrival finding k queued is answered
@@ -28,6 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln, pdtr
 
 from wfm.errors import StaffingError
+from wfm.staffing.kummer import kummer_series
 
 __all__ = [
     "SL_BASES",
@@ -47,11 +50,6 @@ SL_BASES: tuple[str, ...] = ("offered", "answered_and_late_abandons")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-# Kummer-series terms below this share of the running sum no longer change a float64 sum.
-_SERIES_RTOL = 2.0**-60
-# Rescale a series when a term passes this, so that no term can overflow.
-_RESCALE_AT = 1e200
 
 
 @dataclass(frozen=True)
@@ -336,78 +334,6 @@ def erlang_c(
     )
 
 
-@dataclass(frozen=True)
-class _Kummer:
-    """Kummer's series M(b, z) = sum_k t_k, t_k = z^k / ((b+1)...(b+k)), in log form.
-
-    log_m: log M; log_m1: log (M - 1), the sum from k = 1; mean_h: sum_k t_k H_k / M with
-    H_k = sum_{i=1..k} 1 / (b + i).
-    """
-
-    log_m: FloatArray
-    log_m1: FloatArray
-    mean_h: FloatArray
-
-
-def _kummer(b: FloatArray, z: FloatArray) -> _Kummer:
-    """Sum Kummer's series term by term for all elements at once (b >= 0, z >= 0, 1-D).
-
-    The terms grow while b + k < z and then fall faster than geometrically, so the sum stops
-    per element once it is past the peak and the term is below 2^-60 of the sum. Terms are
-    rescaled by 1e-200 whenever one passes 1e200, the scale being kept as a logarithm.
-    """
-    size = b.shape[0]
-    log_m = np.zeros(size)
-    log_m1 = np.full(size, -np.inf)
-    mean_h = np.zeros(size)
-    idx = np.flatnonzero(z > 0)
-    bb, zz = b[idx], z[idx]
-    term = np.ones(idx.size)
-    total = np.ones(idx.size)
-    total1 = np.zeros(idx.size)
-    total_h = np.zeros(idx.size)
-    harmonic = np.zeros(idx.size)
-    log_scale = np.zeros(idx.size)
-    denom = np.empty(idx.size)
-    scratch = np.empty(idx.size)
-    # A term grows at most by z / (b + 1) per step: check for rescaling often enough that no
-    # term can pass 1e200 * 1e100 between two checks.
-    growth = float(np.max(zz / (bb + 1.0))) if idx.size else 1.0
-    rescale_every = max(1, int(100 / max(np.log10(growth), 1e-3)))
-    k = 0
-    while idx.size:
-        k += 1
-        np.add(bb, k, out=denom)
-        np.divide(zz, denom, out=scratch)
-        term *= scratch
-        np.reciprocal(denom, out=scratch)
-        harmonic += scratch
-        total += term
-        total1 += term
-        np.multiply(term, harmonic, out=scratch)
-        total_h += scratch
-        if k % rescale_every == 0:
-            big = term > _RESCALE_AT
-            if big.any():
-                for arr in (term, total, total1, total_h):
-                    arr[big] /= _RESCALE_AT
-                log_scale[big] += np.log(_RESCALE_AT)
-        if k % 8:
-            continue
-        done = (denom >= zz) & (term <= _SERIES_RTOL * total1)
-        if done.any():
-            out = idx[done]
-            log_m[out] = np.log(total[done]) + log_scale[done]
-            log_m1[out] = np.log(total1[done]) + log_scale[done]
-            mean_h[out] = total_h[done] / total[done]
-            keep = ~done
-            idx, bb, zz = idx[keep], bb[keep], zz[keep]
-            term, total, total1 = term[keep], total[keep], total1[keep]
-            total_h, harmonic, log_scale = total_h[keep], harmonic[keep], log_scale[keep]
-            denom, scratch = denom[keep], scratch[keep]
-    return _Kummer(log_m=log_m, log_m1=log_m1, mean_h=mean_h)
-
-
 def erlang_a(
     contacts: ArrayLike,
     *,
@@ -478,8 +404,8 @@ def erlang_a(
     y = x * np.exp(-t / patience)
 
     blocking = erlang_b(n, traffic)
-    at_x = _kummer(a, x)
-    at_y = _kummer(a, y)
+    at_x = kummer_series(a, x)
+    at_y = kummer_series(a, y)
     idle = traffic == 0
     busy = ~idle
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

@@ -138,38 +138,49 @@ def _prepare(frame: pl.DataFrame, center: Center) -> pl.DataFrame:
     return rows
 
 
-def _queue_rows(
-    rows: pl.DataFrame, queue: Queue, center: Center, first: dt.date, last: dt.date
+def _full_grid(
+    rows: pl.DataFrame, queues: list[Queue], center: Center, first: dt.date, last: dt.date
 ) -> pl.DataFrame:
-    """The queue's full interval grid over the local days, with its volume and AHT."""
+    """Every queue's interval grid over the local days (queue-major), with volume and AHT.
+
+    Absent intervals get zero volume; a missing AHT takes the queue's configured aht_s.
+    """
     starts = grid(first, last + dt.timedelta(days=1), center.tz, center.interval_s)
-    full = pl.DataFrame({"interval_start": starts}).join(
-        rows.filter(pl.col("queue_id") == queue.id).drop("queue_id"),
-        on="interval_start",
-        how="left",
+    keys = pl.DataFrame({"queue_id": [q.id for q in queues]}).join(
+        pl.DataFrame({"interval_start": starts}), how="cross", maintain_order="left_right"
     )
-    fill = queue.aht_s
-    full = full.with_columns(
+    configured = {q.id: q.aht_s for q in queues}
+    full = keys.join(
+        rows, on=["queue_id", "interval_start"], how="left", maintain_order="left"
+    ).with_columns(
         pl.col("volume").fill_null(0.0),
-        pl.col("aht_s").fill_null(fill) if fill is not None else pl.col("aht_s"),
-        pl.lit(queue.id).alias("queue_id"),
+        pl.col("aht_s").fill_null(
+            pl.col("queue_id").replace_strict(configured, default=None, return_dtype=pl.Float64)
+        ),
     )
     missing = full.filter(pl.col("aht_s").is_null() & (pl.col("volume") > 0))
     if not missing.is_empty():
+        queue_id = missing["queue_id"][0]
+        n_missing = missing.filter(pl.col("queue_id") == queue_id).height
         raise StaffingError(
-            f"queue {queue.id}: aht_s is missing in {missing.height} interval(s) with volume "
+            f"queue {queue_id}: aht_s is missing in {n_missing} interval(s) with volume "
             "and the center config gives the queue no aht_s to fill it"
         )
     return full
 
 
 def _staff_queue(
-    full: pl.DataFrame, queue: Queue, center: Center, basis: ServiceLevelBasis
-) -> pl.DataFrame:
-    volume = full["volume"].to_numpy()
+    volume: np.ndarray,
+    aht_s: np.ndarray,
+    starts: pl.Series,
+    queue: Queue,
+    center: Center,
+    basis: ServiceLevelBasis,
+) -> dict[str, np.ndarray]:
+    """One queue's requirement columns (NaN where a figure does not apply)."""
     # Closed or empty intervals may lack an AHT; any positive value gives them zero agents.
-    aht = full["aht_s"].fill_null(1.0).to_numpy()
-    shrinkage = center.shrinkage_for(queue.id)
+    aht = np.where(np.isnan(aht_s), 1.0, aht_s)
+    none = np.full(volume.size, np.nan)
     if queue.is_deferred:
         target_h = queue.target.response_target_h
         assert target_h is not None
@@ -178,7 +189,7 @@ def _staff_queue(
             aht_s=aht,
             interval_s=float(center.interval_s),
             response_target_s=target_h * 3600.0,
-            open_mask=open_mask(queue, full["interval_start"], center.tz).to_numpy(),
+            open_mask=open_mask(queue, starts, center.tz).to_numpy(),
             max_occupancy_frac=center.max_occupancy_frac,
         )
         if plan.backlog_end_s > 0:
@@ -188,7 +199,6 @@ def _staff_queue(
                 plan.backlog_end_s,
             )
         agents, workload = plan.agents, plan.workload_erl
-        none = np.full(volume.size, np.nan)
         service_level, asa_s, abandon, occupancy = none, none, none, plan.occupancy
     else:
         target = _target(queue, center)
@@ -205,32 +215,18 @@ def _staff_queue(
         except StaffingError as exc:
             raise StaffingError(f"queue {queue.id}: {exc}") from None
         agents, workload = fig.agents, fig.workload_erl
-        service_level = (
-            fig.service_level
-            if target.service_level_frac is not None
-            else np.full(volume.size, np.nan)
-        )
+        service_level = fig.service_level if target.service_level_frac is not None else none
         asa_s, abandon = fig.asa_s, fig.abandon_rate
         occupancy = np.where(agents > 0, fig.occupancy, np.nan)
-    return pl.DataFrame(
-        {
-            "queue_id": full["queue_id"],
-            "interval_start": full["interval_start"],
-            "volume": volume,
-            "aht_s": full["aht_s"],
-            "workload_erl": workload,
-            "agents_net": agents.astype(np.int64),
-            "agents_gross": agents / (1.0 - shrinkage),
-            "service_level": service_level,
-            "asa_s": asa_s,
-            "abandon_rate": abandon,
-            "occupancy": occupancy,
-        },
-        schema=REQUIREMENT_COLUMNS,
-    ).with_columns(
-        pl.col(name).fill_nan(None)
-        for name in ("service_level", "asa_s", "abandon_rate", "occupancy")
-    )
+    return {
+        "workload_erl": workload,
+        "agents_net": agents.astype(np.int64),
+        "agents_gross": agents / (1.0 - center.shrinkage_for(queue.id)),
+        "service_level": service_level,
+        "asa_s": asa_s,
+        "abandon_rate": abandon,
+        "occupancy": occupancy,
+    }
 
 
 def requirements_from_frame(
@@ -267,14 +263,38 @@ def requirements_from_frame(
     first, last = dates.min(), dates.max()
     assert isinstance(first, dt.date) and isinstance(last, dt.date)
     present = set(rows["queue_id"].unique().to_list())
+    queues = [queue for queue in center.queues if queue.id in present]
+    full = _full_grid(rows, queues, center, first, last)
+    volume = full["volume"].to_numpy()
+    aht = full["aht_s"].to_numpy().astype(np.float64)
+    n_per_queue = full.height // len(queues)
+    starts = full["interval_start"][:n_per_queue]
     parts = [
         _staff_queue(
-            _queue_rows(rows, queue, center, first, last), queue, center, service_level_basis
+            volume[k * n_per_queue : (k + 1) * n_per_queue],
+            aht[k * n_per_queue : (k + 1) * n_per_queue],
+            starts,
+            queue,
+            center,
+            service_level_basis,
         )
-        for queue in center.queues
-        if queue.id in present
+        for k, queue in enumerate(queues)
     ]
-    return pl.concat(parts).sort("queue_id", "interval_start")
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    table = pl.DataFrame(
+        {
+            "queue_id": full["queue_id"],
+            "interval_start": full["interval_start"],
+            "volume": volume,
+            "aht_s": full["aht_s"],
+        }
+        | columns,
+        schema=REQUIREMENT_COLUMNS,
+    ).with_columns(
+        pl.col(name).fill_nan(None)
+        for name in ("service_level", "asa_s", "abandon_rate", "occupancy")
+    )
+    return table.sort("queue_id", "interval_start")
 
 
 def summarize_requirements(requirements: pl.DataFrame, center: Center) -> pl.DataFrame:

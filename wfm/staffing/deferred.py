@@ -21,14 +21,16 @@ The model works on the queue's open intervals (business hours) in time order, as
   backlog as they can (never less than the rate), carrying the rest to the next interval.
 
 By default the horizon is taken as one period of a repeating pattern (a planning week in
-steady state): the plan is run over enough copies of the horizon before and after it for
-every response window to close on both sides, and the middle copy is returned, with the
-backlog it carries in and out. With `periodic=False` the horizon starts with an empty backlog and
+steady state): the plan is run over copies of the horizon before it (until the copy it
+returns works off what arrives in it, within 0.2 % or two agent-intervals) and after it
+(so that every response window closes), and that copy is returned with the backlog it
+carries in and out. With `periodic=False` the horizon starts with an empty backlog and
 work not yet due at its end is left as `backlog_end_s`.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -43,6 +45,12 @@ FloatArray = NDArray[np.float64]
 
 # Work below this (agent-seconds) is rounding noise of cumulative sums, not a backlog.
 _EPS_S = 1e-6
+# How many times the periodic warm-up may double before giving up on a steady state.
+_MAX_WARMUPS = 4
+# A period is steady when the work it does matches the work that arrives in it this closely.
+_STEADY_RTOL = 0.002
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -121,21 +129,40 @@ def deferred_agents(
     due_offset = max(1, math.floor(response_target_s / interval_s + 1e-9))
     work = volume * aht
     n_open = int(is_open.sum())
-    # Periodic: copies before the returned one build up the carried backlog, copies after
-    # it let its look-ahead see the deadlines that fall past the horizon's end.
-    pad = math.ceil(due_offset / n_open) if periodic and n_open else 0
-    copies = 2 * pad + 1
-    plan = _plan(
-        np.tile(work, copies),
-        np.tile(is_open, copies),
-        interval_s=interval_s,
-        due_offset=due_offset,
-        max_occupancy_frac=max_occupancy_frac,
-    )
-    if copies == 1:
-        return plan
-    size = volume.size
-    mid = slice(pad * size, (pad + 1) * size)
+    if not periodic or n_open == 0 or work.sum() == 0:
+        return _plan(
+            work,
+            is_open,
+            interval_s=interval_s,
+            due_offset=due_offset,
+            max_occupancy_frac=max_occupancy_frac,
+        )
+    # Periodic: copies before the returned one build the carried backlog up to its steady
+    # level (the plan starts lazily from nothing, so this takes a few response windows);
+    # copies after it let its look-ahead see deadlines past the horizon's end. Steady means
+    # the returned copy works off what arrives in it, to within _STEADY_RTOL.
+    windows = math.ceil(due_offset / n_open)
+    before = 3 * windows + 1
+    # Capacity comes in whole agent-intervals, so periods may differ by a couple of them.
+    tolerance_s = max(_STEADY_RTOL * work.sum(), 2 * interval_s * max_occupancy_frac)
+    for _ in range(_MAX_WARMUPS):
+        plan = _plan(
+            np.tile(work, before + 1 + windows),
+            np.tile(is_open, before + 1 + windows),
+            interval_s=interval_s,
+            due_offset=due_offset,
+            max_occupancy_frac=max_occupancy_frac,
+        )
+        mid = slice(before * volume.size, (before + 1) * volume.size)
+        if abs(plan.worked_s[mid].sum() - work.sum()) <= tolerance_s:
+            break
+        before *= 2
+    else:
+        logger.warning(
+            "deferred plan did not settle to a steady state in %d periods; "
+            "the returned period may still be building its backlog",
+            before,
+        )
     return DeferredPlan(
         agents=plan.agents[mid],
         workload_erl=plan.workload_erl[mid],
@@ -143,8 +170,8 @@ def deferred_agents(
         backlog_s=plan.backlog_s[mid],
         occupancy=plan.occupancy[mid],
         due_offset=due_offset,
-        backlog_end_s=float(plan.backlog_s[(pad + 1) * size - 1]),
-        backlog_start_s=float(plan.backlog_s[pad * size - 1]),
+        backlog_end_s=float(plan.backlog_s[mid.stop - 1]),
+        backlog_start_s=float(plan.backlog_s[mid.start - 1]),
     )
 
 

@@ -164,7 +164,7 @@ def test_a_periodic_plan_keeps_every_deadline_when_the_horizon_repeats(target_h,
         counts, aht_s=300.0, interval_s=900, response_target_s=target_h * 3600, open_mask=is_open
     )
     assert plan.agents.sum() > 0
-    repeats = 4
+    repeats = 12
     overdue, checked = replay_overdue(
         np.tile(counts, repeats),
         300.0,
@@ -175,10 +175,11 @@ def test_a_periodic_plan_keeps_every_deadline_when_the_horizon_repeats(target_h,
     )
     assert checked > 0
     assert overdue == 0
-    # Work done per period equals work arriving per period, within the carried backlog.
-    assert plan.worked_s.sum() == pytest.approx(
-        (counts * 300.0).sum() + plan.backlog_start_s - plan.backlog_end_s
-    )
+    # Steady state: the period works off what arrives in it.
+    arrived_s = (counts * 300.0).sum()
+    tolerance_s = max(0.002 * arrived_s, 2 * 900)
+    assert abs(plan.worked_s.sum() - arrived_s) <= tolerance_s
+    assert abs(plan.backlog_end_s - plan.backlog_start_s) <= tolerance_s
 
 
 def test_without_periodic_work_not_yet_due_is_left_at_the_end():

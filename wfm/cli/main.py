@@ -52,7 +52,10 @@ def _root(
 
 def _register() -> None:
     # Each command module adds its commands to `app` on import.
-    from wfm.cli import data  # noqa: F401
+    from wfm.cli import (
+        data,  # noqa: F401
+        data_generate,  # noqa: F401  (imports wfm.cli.data first)
+    )
 
 
 _register()

@@ -64,27 +64,53 @@ def _flu_season(year: int) -> SampleEvent:
     start = dt.date(year, 11, 24) + dt.timedelta(days=(year * 7) % 19)
     end = dt.date(year + 1, 2, 14) + dt.timedelta(days=(year * 11) % 23)
     intensity = 0.2 + 0.04 * ((year * 3) % 5)
-    return SampleEvent(f"Flu season {year}-{(year + 1) % 100:02d}", "flu_season", start, end,
-                       intensity=round(intensity, 3))
+    return SampleEvent(
+        f"Flu season {year}-{(year + 1) % 100:02d}",
+        "flu_season",
+        start,
+        end,
+        intensity=round(intensity, 3),
+    )
 
 
 def _open_enrollment(year: int) -> SampleEvent:
-    return SampleEvent(f"Open enrollment {year}", "open_enrollment", dt.date(year, 11, 1),
-                       dt.date(year + 1, 1, 15), intensity=1.0)
+    return SampleEvent(
+        f"Open enrollment {year}",
+        "open_enrollment",
+        dt.date(year, 11, 1),
+        dt.date(year + 1, 1, 15),
+        intensity=1.0,
+    )
 
 
 # One-off events of the sample center: two reminder campaigns and a phone outage.
 _ONE_OFF = (
-    SampleEvent("Flu shot reminder campaign 2025", "campaign", dt.date(2025, 10, 6),
-                dt.date(2025, 10, 17), ("sched_sms", "sched_voice"),
-                lifts=(("sched_sms", 0.45), ("sched_voice", 0.12))),
-    SampleEvent("Flu shot reminder campaign 2026", "campaign", dt.date(2026, 10, 5),
-                dt.date(2026, 10, 16), ("sched_sms", "sched_voice"),
-                lifts=(("sched_sms", 0.4), ("sched_voice", 0.1))),
-    SampleEvent("Telephony outage", "outage", dt.date(2026, 6, 16), dt.date(2026, 6, 16),
-                ("sched_voice", "triage_voice", "billing_voice", "pharmacy_voice",
-                 "outreach_voice"),
-                intensity=0.04, start_min=10 * 60 + 15, end_min=13 * 60 + 15),
+    SampleEvent(
+        "Flu shot reminder campaign 2025",
+        "campaign",
+        dt.date(2025, 10, 6),
+        dt.date(2025, 10, 17),
+        ("sched_sms", "sched_voice"),
+        lifts=(("sched_sms", 0.45), ("sched_voice", 0.12)),
+    ),
+    SampleEvent(
+        "Flu shot reminder campaign 2026",
+        "campaign",
+        dt.date(2026, 10, 5),
+        dt.date(2026, 10, 16),
+        ("sched_sms", "sched_voice"),
+        lifts=(("sched_sms", 0.4), ("sched_voice", 0.1)),
+    ),
+    SampleEvent(
+        "Telephony outage",
+        "outage",
+        dt.date(2026, 6, 16),
+        dt.date(2026, 6, 16),
+        ("sched_voice", "triage_voice", "billing_voice", "pharmacy_voice", "outreach_voice"),
+        intensity=0.04,
+        start_min=10 * 60 + 15,
+        end_min=13 * 60 + 15,
+    ),
 )
 
 
@@ -103,7 +129,9 @@ def holiday_kind(center: Center, dates: list[dt.date]) -> np.ndarray:
     Thanksgiving), from the center's `holidays` calendar."""
     years = sorted({d.year for d in dates})
     cal = holidays.country_holidays(
-        center.holidays.country, subdiv=center.holidays.subdivision, years=years,
+        center.holidays.country,
+        subdiv=center.holidays.subdivision,
+        years=years,
         observed=center.holidays.observed,
     )
     kinds = np.zeros(len(dates), dtype=np.int8)
@@ -129,7 +157,9 @@ def day_event_lift(events: list[SampleEvent], kind: str, dates: list[dt.date]) -
         inside = (ordinal >= start) & (ordinal <= end)
         if kind == "flu_season":
             phase = (ordinal - start + 0.5) / (end - start + 1)
-            lift += np.where(inside, event.intensity * np.clip(np.sin(np.pi * phase), 0, 1) ** 1.5, 0.0)
+            lift += np.where(
+                inside, event.intensity * np.clip(np.sin(np.pi * phase), 0, 1) ** 1.5, 0.0
+            )
         elif kind == "open_enrollment":
             dec15 = dt.date(event.start.year, 12, 15).toordinal()
             surge = 0.5 * np.exp(-(((ordinal - dec15) / 5.0) ** 2))
@@ -157,8 +187,13 @@ def events_frame(events: list[SampleEvent], center: Center) -> pl.DataFrame:
             rows["queue_id"].append(queue_id)
     return pl.DataFrame(
         rows,
-        schema={"name": pl.Utf8, "kind": pl.Utf8, "start": pl.Datetime("us", "UTC"),
-                "end": pl.Datetime("us", "UTC"), "queue_id": pl.Utf8},
+        schema={
+            "name": pl.Utf8,
+            "kind": pl.Utf8,
+            "start": pl.Datetime("us", "UTC"),
+            "end": pl.Datetime("us", "UTC"),
+            "queue_id": pl.Utf8,
+        },
     )
 
 

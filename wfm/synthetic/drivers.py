@@ -45,17 +45,20 @@ def discharges(
     doy = np.array([d.timetuple().tm_yday for d in dates], dtype=np.float64)
     weekday = np.array([d.weekday() for d in dates])
     kinds = holiday_kind(center, dates)
-    expected = _BASE_PER_DAY * _WEEKDAY[weekday] * (1 + 0.07 * np.cos(2 * np.pi * (doy - 20) / 365.25))
+    expected = (
+        _BASE_PER_DAY * _WEEKDAY[weekday] * (1 + 0.07 * np.cos(2 * np.pi * (doy - 20) / 365.25))
+    )
     expected *= 1 + 0.02 * (ordinal - ordinal[0]) / 365.25
     expected *= np.where(kinds == HOLIDAY_MAJOR, 0.55, np.where(kinds == HOLIDAY_BRIDGE, 0.8, 1.0))
     rng = np.random.default_rng([seed, 0xD15C])
-    noisy = rng.poisson(expected * rng.lognormal(-_NOISE_FRAC**2 / 2, _NOISE_FRAC, n_days))
+    noisy = rng.poisson(expected * rng.lognormal(-(_NOISE_FRAC**2) / 2, _NOISE_FRAC, n_days))
     values = noisy.astype(np.float64)
     if planned_from is not None:
         planned = np.array([d >= planned_from for d in dates])
         values = np.where(planned, np.round(expected), values)
-    return pl.DataFrame({"date": dates, "discharges": values},
-                        schema={"date": pl.Date, "discharges": pl.Float64})
+    return pl.DataFrame(
+        {"date": dates, "discharges": values}, schema={"date": pl.Date, "discharges": pl.Float64}
+    )
 
 
 def lagged(daily: np.ndarray, profile: np.ndarray = LAG_PROFILE) -> np.ndarray:

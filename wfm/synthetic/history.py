@@ -42,8 +42,9 @@ _UNDERSTAFFED_DAY_FRAC = 0.12
 _UNDERSTAFFED_FACTOR = 0.78
 
 
-def _agents_in_place(center: Center, queue: Queue, demand: pl.DataFrame,
-                     rng: np.random.Generator) -> np.ndarray:
+def _agents_in_place(
+    center: Center, queue: Queue, demand: pl.DataFrame, rng: np.random.Generator
+) -> np.ndarray:
     local = with_local_columns(demand.select("interval_start"), center.tz)
     assert isinstance(local, pl.DataFrame)
     day_codes = local["local_date"].to_physical().to_numpy()
@@ -55,15 +56,16 @@ def _agents_in_place(center: Center, queue: Queue, demand: pl.DataFrame,
     late_morning = (minute >= 10 * 60) & (minute < 13 * 60)
     factor = np.where(short_day & late_morning, factor * _UNDERSTAFFED_FACTOR, factor)
     needed = required_agents(
-        queue, demand["expected_volume"].to_numpy(), demand["expected_aht_s"].to_numpy(),
+        queue,
+        demand["expected_volume"].to_numpy(),
+        demand["expected_aht_s"].to_numpy(),
         interval_s=center.interval_s,
     )
     floor = 2 if queue.is_24_7 else 1
     return np.maximum(np.rint(needed * factor), floor).astype(np.int64)
 
 
-def realize_queue(center: Center, queue: Queue, demand: pl.DataFrame, *, seed: int
-                  ) -> pl.DataFrame:
+def realize_queue(center: Center, queue: Queue, demand: pl.DataFrame, *, seed: int) -> pl.DataFrame:
     """Sample one queue's history rows from its demand frame (see `queue_demand`)."""
     rng = queue_rng(seed, queue.id, 2)
     offered = rng.poisson(demand["rate"].to_numpy())
@@ -77,8 +79,10 @@ def realize_queue(center: Center, queue: Queue, demand: pl.DataFrame, *, seed: i
         n_agents = _agents_in_place(center, queue, demand, rng)
         result = erlang_a(
             # A chat agent serving `concurrency` chats counts as that many servers.
-            offered.astype(np.float64), aht_s=aht_true,
-            interval_s=center.interval_s, n_agents=n_agents * queue.concurrency,
+            offered.astype(np.float64),
+            aht_s=aht_true,
+            interval_s=center.interval_s,
+            n_agents=n_agents * queue.concurrency,
             patience_s=queue.patience_s or 180.0,
             answer_within_s=queue.target.answer_within_s or 0.0,
         )
@@ -94,16 +98,20 @@ def realize_queue(center: Center, queue: Queue, demand: pl.DataFrame, *, seed: i
     no_contacts = offered == 0
     service_level = np.where(no_contacts, np.nan, service_level)
     asa_s = np.where(no_contacts, np.nan, asa_s)
-    return pl.DataFrame({
-        "queue_id": demand["queue_id"],
-        "interval_start": demand["interval_start"],
-        "offered": offered.astype(np.int64),
-        "handled": handled.astype(np.int64),
-        "abandoned": abandoned.astype(np.int64),
-        "aht_s": aht,
-        "service_level": service_level,
-        "asa_s": asa_s,
-    }, schema=HISTORY_SCHEMA, nan_to_null=True)
+    return pl.DataFrame(
+        {
+            "queue_id": demand["queue_id"],
+            "interval_start": demand["interval_start"],
+            "offered": offered.astype(np.int64),
+            "handled": handled.astype(np.int64),
+            "abandoned": abandoned.astype(np.int64),
+            "aht_s": aht,
+            "service_level": service_level,
+            "asa_s": asa_s,
+        },
+        schema=HISTORY_SCHEMA,
+        nan_to_null=True,
+    )
 
 
 def generate_history(
@@ -139,8 +147,9 @@ def generate_history(
         discharges_daily = frame["discharges"].to_numpy()
     cal = day_calendar(center, start, n_days, events)
     parts = [
-        realize_queue(center, q, queue_demand(center, q, cal, discharges_daily, seed=seed),
-                      seed=seed)
+        realize_queue(
+            center, q, queue_demand(center, q, cal, discharges_daily, seed=seed), seed=seed
+        )
         for q in center.queues
     ]
     return pl.concat(parts).sort("queue_id", "interval_start")

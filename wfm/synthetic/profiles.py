@@ -143,7 +143,12 @@ SAMPLE_PROFILES: dict[str, QueueProfile] = {
     ),
 }
 
-_CHANNEL_DAILY = {Channel.VOICE: 400.0, Channel.CHAT: 200.0, Channel.SMS: 250.0, Channel.EMAIL: 150.0}
+_CHANNEL_DAILY = {
+    Channel.VOICE: 400.0,
+    Channel.CHAT: 200.0,
+    Channel.SMS: 250.0,
+    Channel.EMAIL: 150.0,
+}
 
 
 def profile_for(queue: Queue) -> QueueProfile:

@@ -15,30 +15,37 @@ import numpy as np
 import polars as pl
 
 from wfm.center import WEEKDAYS, Center
+from wfm.loaders import format_skills
 
 __all__ = ["TEAM_SKILLS", "AgentSpec", "build_roster", "roster_frame", "roster_to_disk"]
 
 _FIRST = (
-    "Aaliyah Aaron Abigail Adrian Aisha Alan Alicia Amir Ana Andre Angela Anthony Ava Ben "
-    "Bianca Brandon Brenda Caleb Carla Carlos Carmen Chloe Chris Claire Daniel Danielle Darius "
-    "Deborah Derek Diana Diego Eleanor Elijah Emily Eric Esther Ethan Fatima Felix Fiona Gabriel "
-    "Gloria Hannah Hector Imani Irene Isaac Jada Jamal Janet Jasmine Jason Javier Jenna Joan "
-    "Jorge Joseph Julia Karen Keisha Kevin Laura Leon Linda Lucas Lucia Malik Maria Mark Maya "
-    "Megan Miguel Monica Nadia Nathan Nicole Noah Olivia Omar Patricia Paul Rachel Raj Rebecca "
-    "Ricardo Rosa Ryan Samir Sandra Sara Sean Sofia Stephen Tanya Teresa Tyler Valerie Victor "
-    "Wendy Xavier Yolanda Yusuf Zoe"
-).split()
+    "Aaliyah", "Aaron", "Abigail", "Adrian", "Aisha", "Alan", "Alicia", "Amir", "Ana", "Andre",
+    "Angela", "Anthony", "Ava", "Ben", "Bianca", "Brandon", "Brenda", "Caleb", "Carla", "Carlos",
+    "Carmen", "Chloe", "Chris", "Claire", "Daniel", "Danielle", "Darius", "Deborah", "Derek",
+    "Diana", "Diego", "Eleanor", "Elijah", "Emily", "Eric", "Esther", "Ethan", "Fatima", "Felix",
+    "Fiona", "Gabriel", "Gloria", "Hannah", "Hector", "Imani", "Irene", "Isaac", "Jada", "Jamal",
+    "Janet", "Jasmine", "Jason", "Javier", "Jenna", "Joan", "Jorge", "Joseph", "Julia", "Karen",
+    "Keisha", "Kevin", "Laura", "Leon", "Linda", "Lucas", "Lucia", "Malik", "Maria", "Mark",
+    "Maya", "Megan", "Miguel", "Monica", "Nadia", "Nathan", "Nicole", "Noah", "Olivia", "Omar",
+    "Patricia", "Paul", "Rachel", "Raj", "Rebecca", "Ricardo", "Rosa", "Ryan", "Samir", "Sandra",
+    "Sara", "Sean", "Sofia", "Stephen", "Tanya", "Teresa", "Tyler", "Valerie", "Victor", "Wendy",
+    "Xavier", "Yolanda", "Yusuf", "Zoe",
+)
 _LAST = (
-    "Abbott Adams Alvarez Anderson Baker Banerjee Bennett Brooks Bryant Campbell Carter Castillo "
-    "Chen Clark Coleman Collins Cooper Cruz Davis Diaz Edwards Evans Fischer Flores Foster "
-    "Garcia Gomez Gonzalez Gray Green Hall Harris Hayes Henderson Hernandez Hill Howard Hughes "
-    "Jackson James Jenkins Johnson Jones Kelly Kim Lee Lewis Lopez Martin Martinez Mendoza "
-    "Miller Mitchell Moore Morgan Murphy Nguyen Nelson Ortiz Owens Parker Patel Perez Perry "
-    "Peterson Phillips Powell Price Ramirez Reed Reyes Richardson Rivera Roberts Robinson "
-    "Rodriguez Rogers Ross Russell Sanchez Sanders Scott Shah Singh Smith Stewart Sullivan "
-    "Taylor Thomas Thompson Torres Turner Walker Ward Washington Watson White Williams Wilson "
-    "Wood Wright Young"
-).split()
+    "Abbott", "Adams", "Alvarez", "Anderson", "Baker", "Banerjee", "Bennett", "Brooks", "Bryant",
+    "Campbell", "Carter", "Castillo", "Chen", "Clark", "Coleman", "Collins", "Cooper", "Cruz",
+    "Davis", "Diaz", "Edwards", "Evans", "Fischer", "Flores", "Foster", "Garcia", "Gomez",
+    "Gonzalez", "Gray", "Green", "Hall", "Harris", "Hayes", "Henderson", "Hernandez", "Hill",
+    "Howard", "Hughes", "Jackson", "James", "Jenkins", "Johnson", "Jones", "Kelly", "Kim", "Lee",
+    "Lewis", "Lopez", "Martin", "Martinez", "Mendoza", "Miller", "Mitchell", "Moore", "Morgan",
+    "Murphy", "Nguyen", "Nelson", "Ortiz", "Owens", "Parker", "Patel", "Perez", "Perry",
+    "Peterson", "Phillips", "Powell", "Price", "Ramirez", "Reed", "Reyes", "Richardson", "Rivera",
+    "Roberts", "Robinson", "Rodriguez", "Rogers", "Ross", "Russell", "Sanchez", "Sanders", "Scott",
+    "Shah", "Singh", "Smith", "Stewart", "Sullivan", "Taylor", "Thomas", "Thompson", "Torres",
+    "Turner", "Walker", "Ward", "Washington", "Watson", "White", "Williams", "Wilson", "Wood",
+    "Wright", "Young",
+)
 
 # Primary skills per team of the sample center, and optional secondary skills with the
 # share of the team that has them.
@@ -54,7 +61,9 @@ TEAM_SKILLS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, float], ...]]] = 
 }
 _FLOATER_SKILLS = ("sched_voice", "billing_voice", "pharmacy_voice", "outreach_voice", "sched_chat")
 _PART_TIME_WINDOWS = (
-    ((0, 5), 7 * 60, 15 * 60), ((0, 5), 11 * 60, 19 * 60), ((0, 5), 8 * 60, 14 * 60),
+    ((0, 5), 7 * 60, 15 * 60),
+    ((0, 5), 11 * 60, 19 * 60),
+    ((0, 5), 8 * 60, 14 * 60),
     ((0, 5), 12 * 60, 20 * 60),
 )
 
@@ -84,8 +93,9 @@ def _team_headcount(fte: float, team: str) -> tuple[int, int]:
     return n_ft, n_pt
 
 
-def build_roster(center: Center, team_fte: dict[str, float], *, seed: int,
-                 n_floaters: int = 4) -> list[AgentSpec]:
+def build_roster(
+    center: Center, team_fte: dict[str, float], *, seed: int, n_floaters: int = 4
+) -> list[AgentSpec]:
     """Agents for each team of `center`, sized by `team_fte` (full-time equivalents).
 
     Args:
@@ -103,16 +113,29 @@ def build_roster(center: Center, team_fte: dict[str, float], *, seed: int,
     order = rng.permutation(len(names))
     agents: list[AgentSpec] = []
 
-    def add(team: str, skills: list[tuple[str, float]], contract: str,
-            availability: tuple[tuple[int, int, int], ...], preferred_start: str | None,
-            days_off: tuple[str, ...]) -> None:
+    def add(
+        team: str,
+        skills: list[tuple[str, float]],
+        contract: str,
+        availability: tuple[tuple[int, int, int], ...],
+        preferred_start: str | None,
+        days_off: tuple[str, ...],
+    ) -> None:
         kept = tuple((q, p) for q, p in skills if q in queue_ids)
         supervisor = next(t.supervisor for t in center.teams if t.id == team)
-        agents.append(AgentSpec(
-            agent_id=f"A{len(agents) + 1:03d}", name=names[order[len(agents)]], team=team,
-            supervisor=supervisor, skills=kept, contract=contract, availability=availability,
-            preferred_start=preferred_start, preferred_days_off=days_off,
-        ))
+        agents.append(
+            AgentSpec(
+                agent_id=f"A{len(agents) + 1:03d}",
+                name=names[order[len(agents)]],
+                team=team,
+                supervisor=supervisor,
+                skills=kept,
+                contract=contract,
+                availability=availability,
+                preferred_start=preferred_start,
+                preferred_days_off=days_off,
+            )
+        )
 
     contracts = {c.id for c in center.contracts}
     for team in center.teams:
@@ -120,8 +143,11 @@ def build_roster(center: Center, team_fte: dict[str, float], *, seed: int,
         n_ft, n_pt = _team_headcount(team_fte.get(team.id, 1.0), team.id)
         for i in range(n_ft + n_pt):
             skills = [(q, round(float(rng.uniform(0.85, 1.0)), 2)) for q in primary]
-            skills += [(q, round(float(rng.uniform(0.7, 0.9)), 2)) for q, share in secondary
-                       if rng.random() < share]
+            skills += [
+                (q, round(float(rng.uniform(0.7, 0.9)), 2))
+                for q, share in secondary
+                if rng.random() < share
+            ]
             part_time = i >= n_ft
             availability: tuple[tuple[int, int, int], ...] = ()
             preferred_start = None
@@ -141,7 +167,9 @@ def build_roster(center: Center, team_fte: dict[str, float], *, seed: int,
             if not part_time and rng.random() < 0.15 and team.id != "triage_b":
                 availability = tuple((d, 7 * 60, 18 * 60 + 30) for d in range(5))
             if rng.random() < 0.25 and team.id != "triage_b":
-                preferred_start = ("07:00", "07:30", "08:00", "08:30", "09:00")[int(rng.integers(5))]
+                preferred_start = ("07:00", "07:30", "08:00", "08:30", "09:00")[
+                    int(rng.integers(5))
+                ]
             if rng.random() < 0.3:
                 pairs = (("sat", "sun"), ("sun", "mon"), ("fri", "sat"))
                 days_off = pairs[int(rng.integers(len(pairs)))]
@@ -150,8 +178,14 @@ def build_roster(center: Center, team_fte: dict[str, float], *, seed: int,
     sched_team = next((t.id for t in center.teams if t.id == "sched_b"), center.teams[0].id)
     for _ in range(n_floaters):
         skills = [(q, round(float(rng.uniform(0.75, 0.95)), 2)) for q in _FLOATER_SKILLS]
-        add(sched_team, skills, "ft40" if "ft40" in contracts else center.contracts[0].id,
-            (), None, ())
+        add(
+            sched_team,
+            skills,
+            "ft40" if "ft40" in contracts else center.contracts[0].id,
+            (),
+            None,
+            (),
+        )
     return agents
 
 
@@ -180,17 +214,23 @@ def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
             "supervisor": [a.supervisor for a in agents],
             "skills": [[{"queue_id": q, "proficiency": p} for q, p in a.skills] for a in agents],
             "contract": [a.contract for a in agents],
-            "availability": [[{"weekday": d, "start_min": lo, "end_min": hi}
-                              for d, lo, hi in a.availability] for a in agents],
+            "availability": [
+                [{"weekday": d, "start_min": lo, "end_min": hi} for d, lo, hi in a.availability]
+                for a in agents
+            ],
             "preferred_start": [a.preferred_start for a in agents],
             "preferred_days_off": [list(a.preferred_days_off) for a in agents],
         },
         schema={
-            "agent_id": pl.Utf8, "name": pl.Utf8, "team": pl.Utf8, "supervisor": pl.Utf8,
+            "agent_id": pl.Utf8,
+            "name": pl.Utf8,
+            "team": pl.Utf8,
+            "supervisor": pl.Utf8,
             "skills": pl.List(pl.Struct({"queue_id": pl.Utf8, "proficiency": pl.Float64})),
             "contract": pl.Utf8,
-            "availability": pl.List(pl.Struct(
-                {"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16})),
+            "availability": pl.List(
+                pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16})
+            ),
             "preferred_start": pl.Utf8,
             "preferred_days_off": pl.List(pl.Utf8),
         },
@@ -199,14 +239,19 @@ def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
 
 def roster_to_disk(agents: list[AgentSpec]) -> pl.DataFrame:
     """The roster as written to roster.csv: lists encoded as tables.md's strings."""
-    return pl.DataFrame({
-        "agent_id": [a.agent_id for a in agents],
-        "name": [a.name for a in agents],
-        "team": [a.team for a in agents],
-        "supervisor": [a.supervisor for a in agents],
-        "skills": [";".join(f"{q}:{p:g}" for q, p in a.skills) for a in agents],
-        "contract": [a.contract for a in agents],
-        "availability": [_availability_text(a.availability) for a in agents],
-        "preferred_start": [a.preferred_start or "" for a in agents],
-        "preferred_days_off": [";".join(a.preferred_days_off) for a in agents],
-    })
+    return pl.DataFrame(
+        {
+            "agent_id": [a.agent_id for a in agents],
+            "name": [a.name for a in agents],
+            "team": [a.team for a in agents],
+            "supervisor": [a.supervisor for a in agents],
+            "skills": [
+                format_skills([{"queue_id": q, "proficiency": p} for q, p in a.skills])
+                for a in agents
+            ],
+            "contract": [a.contract for a in agents],
+            "availability": [_availability_text(a.availability) for a in agents],
+            "preferred_start": [a.preferred_start or "" for a in agents],
+            "preferred_days_off": [";".join(a.preferred_days_off) for a in agents],
+        }
+    )

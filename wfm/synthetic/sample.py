@@ -82,8 +82,12 @@ def team_fte(center: Center, demand: pl.DataFrame, *, weeks: int = 13) -> dict[s
     parts = []
     for queue in center.queues:
         rows = local.filter(pl.col("queue_id") == queue.id)
-        agents = required_agents(queue, rows["expected_volume"].to_numpy(),
-                                 rows["expected_aht_s"].to_numpy(), interval_s=center.interval_s)
+        agents = required_agents(
+            queue,
+            rows["expected_volume"].to_numpy(),
+            rows["expected_aht_s"].to_numpy(),
+            interval_s=center.interval_s,
+        )
         gross_h = agents / (1 - center.shrinkage_for(queue.id)) * center.interval_s / 3600
         minute = rows["minute_of_day"].to_numpy()
         night = (minute >= 22 * 60) | (minute < 6 * 60)
@@ -93,8 +97,10 @@ def team_fte(center: Center, demand: pl.DataFrame, *, weeks: int = 13) -> dict[s
             parts.append(pl.DataFrame({"team": team_of, "week": week, "hours": gross_h * share}))
     weekly = pl.concat(parts).group_by("team", "week").agg(pl.col("hours").sum())
     peak = weekly.group_by("team").agg(pl.col("hours").max()).sort("team")
-    return {row["team"]: round(row["hours"] / _HOURS_PER_FTE * (1 + _SLACK_FRAC), 2)
-            for row in peak.iter_rows(named=True)}
+    return {
+        row["team"]: round(row["hours"] / _HOURS_PER_FTE * (1 + _SLACK_FRAC), 2)
+        for row in peak.iter_rows(named=True)
+    }
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
@@ -108,11 +114,16 @@ def _events_on_disk(events: pl.DataFrame, center: Center) -> pl.DataFrame:
     whole_day = (local_start.dt.time() == dt.time()) & (local_end.dt.time() == dt.time())
     iso = "%Y-%m-%dT%H:%M:%SZ"
     return events.select(
-        "name", "kind",
-        pl.when(whole_day).then(local_start.dt.strftime("%Y-%m-%d"))
-        .otherwise(pl.col("start").dt.strftime(iso)).alias("start"),
-        pl.when(whole_day).then((local_end - dt.timedelta(days=1)).dt.strftime("%Y-%m-%d"))
-        .otherwise(pl.col("end").dt.strftime(iso)).alias("end"),
+        "name",
+        "kind",
+        pl.when(whole_day)
+        .then(local_start.dt.strftime("%Y-%m-%d"))
+        .otherwise(pl.col("start").dt.strftime(iso))
+        .alias("start"),
+        pl.when(whole_day)
+        .then((local_end - dt.timedelta(days=1)).dt.strftime("%Y-%m-%d"))
+        .otherwise(pl.col("end").dt.strftime(iso))
+        .alias("end"),
         "queue_id",
     )
 
@@ -164,16 +175,22 @@ def generate_sample_center(
     done("calendar")
 
     n_lag = len(LAG_PROFILE)
-    driver = discharges(center, start_date - dt.timedelta(days=n_lag),
-                        n_lag + n_days + FUTURE_DRIVER_DAYS, seed=seed, planned_from=end_date)
+    driver = discharges(
+        center,
+        start_date - dt.timedelta(days=n_lag),
+        n_lag + n_days + FUTURE_DRIVER_DAYS,
+        seed=seed,
+        planned_from=end_date,
+    )
     driver.filter(pl.col("date") >= start_date).write_csv(out / "drivers.csv")
     done("drivers")
 
     cal = day_calendar(center, start_date, n_days, events)
     discharges_daily = driver["discharges"].to_numpy()[: n_lag + n_days]
     demand = [queue_demand(center, q, cal, discharges_daily, seed=seed) for q in center.queues]
-    history = pl.concat([realize_queue(center, q, d, seed=seed)
-                         for q, d in zip(center.queues, demand, strict=True)])
+    history = pl.concat(
+        [realize_queue(center, q, d, seed=seed) for q, d in zip(center.queues, demand, strict=True)]
+    )
     history = history.sort("queue_id", "interval_start")
     _write_parquet(history, out / "history.parquet")
     done("history")
@@ -192,9 +209,14 @@ def generate_sample_center(
     _write_parquet(states, out / "states.parquet")
     done("states")
 
-    summary.rows = {"history.parquet": history.height, "drivers.csv": driver.height - n_lag,
-                    "events.csv": events_disk.height, "roster.csv": len(agents),
-                    "schedule.parquet": len(schedule_rows), "states.parquet": states.height}
+    summary.rows = {
+        "history.parquet": history.height,
+        "drivers.csv": driver.height - n_lag,
+        "events.csv": events_disk.height,
+        "roster.csv": len(agents),
+        "schedule.parquet": len(schedule_rows),
+        "states.parquet": states.height,
+    }
     summary.bytes = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
     per_day = history.group_by("queue_id").agg(pl.col("offered").sum() / n_days).sort("queue_id")
     summary.mean_offered_per_day = dict(per_day.iter_rows())

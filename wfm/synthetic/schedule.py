@@ -23,11 +23,23 @@ ScheduledActivity = tuple[str, str, dt.datetime, dt.datetime]  # agent_id, activ
 _DAYS_OFF_ROTATION = {
     "weekday_only": (("sat", "sun"),),
     "office": (("sat", "sun"), ("sat", "sun"), ("sat", "sun"), ("sun", "mon"), ("sun", "wed")),
-    "seven_day": (("sat", "sun"), ("sun", "mon"), ("tue", "wed"), ("thu", "fri"), ("fri", "sat"),
-                  ("mon", "tue"), ("wed", "thu")),
+    "seven_day": (
+        ("sat", "sun"),
+        ("sun", "mon"),
+        ("tue", "wed"),
+        ("thu", "fri"),
+        ("fri", "sat"),
+        ("mon", "tue"),
+        ("wed", "thu"),
+    ),
 }
-_TEAM_ROTATION = {"billing": "weekday_only", "digital": "weekday_only", "pharmacy": "seven_day",
-                  "triage_a": "seven_day", "triage_b": "seven_day"}
+_TEAM_ROTATION = {
+    "billing": "weekday_only",
+    "digital": "weekday_only",
+    "pharmacy": "seven_day",
+    "triage_a": "seven_day",
+    "triage_b": "seven_day",
+}
 # Start-time stagger per team (local "HH:MM"), cycled over the team's agents.
 _TEAM_STARTS = {
     "triage_a": ("06:00", "07:00", "08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00"),
@@ -39,8 +51,15 @@ _TEAM_STARTS = {
     "pharmacy": ("07:30", "08:00", "09:00", "10:00", "11:00", "11:30"),
     "outreach": ("07:30", "08:30", "09:30", "10:30", "11:30"),
 }
-_MEETING_DAY = {"triage_a": 1, "sched_a": 2, "sched_b": 3, "digital": 2, "billing": 1,
-                "pharmacy": 3, "outreach": 4}
+_MEETING_DAY = {
+    "triage_a": 1,
+    "sched_a": 2,
+    "sched_b": 3,
+    "digital": 2,
+    "billing": 1,
+    "pharmacy": 3,
+    "outreach": 4,
+}
 
 
 def _template_and_days(center: Center, agent: AgentSpec) -> tuple[ShiftTemplate, int]:
@@ -50,8 +69,9 @@ def _template_and_days(center: Center, agent: AgentSpec) -> tuple[ShiftTemplate,
     best: tuple[float, ShiftTemplate, int] | None = None
     for template_id in contract.shift_templates:
         template = center.template(template_id)
-        n_days = min(contract.max_days_per_week,
-                     int(contract.weekly_hours_max * 60 // template.paid_min))
+        n_days = min(
+            contract.max_days_per_week, int(contract.weekly_hours_max * 60 // template.paid_min)
+        )
         hours = n_days * template.paid_min / 60
         if best is None or hours > best[0]:
             best = (hours, template, n_days)
@@ -71,20 +91,25 @@ def _working_days(agent: AgentSpec, index: int, n_days: int) -> list[int]:
 
 def _start_min(agent: AgentSpec, index: int, template: ShiftTemplate, weekday: int) -> int:
     options = template.start_mins()
-    wanted = _TEAM_STARTS.get(agent.team, ("08:00",))[index % len(_TEAM_STARTS.get(
-        agent.team, ("08:00",)))]
+    wanted = _TEAM_STARTS.get(agent.team, ("08:00",))[
+        index % len(_TEAM_STARTS.get(agent.team, ("08:00",)))
+    ]
     if agent.preferred_start is not None:
         wanted = agent.preferred_start
     target = parse_clock_min(wanted)
     windows = [(lo, hi) for d, lo, hi in agent.availability if d == weekday]
-    fits = [s for s in options if not windows or any(
-        lo <= s and s + template.length_min <= hi for lo, hi in windows)]
+    fits = [
+        s
+        for s in options
+        if not windows or any(lo <= s and s + template.length_min <= hi for lo, hi in windows)
+    ]
     pool = fits or options
     return min(pool, key=lambda s: (abs(s - target), s))
 
 
-def build_schedule(center: Center, agents: list[AgentSpec], week_start: dt.date
-                   ) -> list[ScheduledActivity]:
+def build_schedule(
+    center: Center, agents: list[AgentSpec], week_start: dt.date
+) -> list[ScheduledActivity]:
     """Activities (work, break, lunch, meeting, training) for the week from `week_start`.
 
     Work rows fill the shift around the other activities, so a shift's rows tile it exactly.
@@ -112,8 +137,9 @@ def build_schedule(center: Center, agents: list[AgentSpec], week_start: dt.date
     return rows
 
 
-def _fit(activity: str, length_min: int, taken: list[tuple[str, int, int]],
-         shift_min: int) -> list[tuple[str, int, int]]:
+def _fit(
+    activity: str, length_min: int, taken: list[tuple[str, int, int]], shift_min: int
+) -> list[tuple[str, int, int]]:
     """Place `activity` in the first free stretch long enough, 30 min after the last break."""
     edges = [0, *sorted(x for _, a, b in taken for x in (a, b)), shift_min]
     for lo, hi in zip(edges[::2], edges[1::2], strict=False):
@@ -122,10 +148,19 @@ def _fit(activity: str, length_min: int, taken: list[tuple[str, int, int]],
     return []
 
 
-def _tile(agent_id: str, day: dt.date, start_min: int, length_min: int,
-          inserts: list[tuple[str, int, int]], center: Center) -> list[ScheduledActivity]:
-    origin = (dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=start_min)).replace(
-        tzinfo=center.tz).astimezone(dt.UTC)
+def _tile(
+    agent_id: str,
+    day: dt.date,
+    start_min: int,
+    length_min: int,
+    inserts: list[tuple[str, int, int]],
+    center: Center,
+) -> list[ScheduledActivity]:
+    origin = (
+        (dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=start_min))
+        .replace(tzinfo=center.tz)
+        .astimezone(dt.UTC)
+    )
 
     def at(offset_min: int) -> dt.datetime:
         return origin + dt.timedelta(minutes=offset_min)
@@ -152,6 +187,11 @@ def schedule_frame(rows: list[ScheduledActivity]) -> pl.DataFrame:
             "end": [r[3] for r in rows],
             "queue_id": [None] * len(rows),
         },
-        schema={"agent_id": pl.Utf8, "activity": pl.Utf8, "start": pl.Datetime("us", "UTC"),
-                "end": pl.Datetime("us", "UTC"), "queue_id": pl.Utf8},
+        schema={
+            "agent_id": pl.Utf8,
+            "activity": pl.Utf8,
+            "start": pl.Datetime("us", "UTC"),
+            "end": pl.Datetime("us", "UTC"),
+            "queue_id": pl.Utf8,
+        },
     ).sort("agent_id", "start")

@@ -18,8 +18,14 @@ _MAX_OCCUPANCY_FRAC = 0.85
 _SEARCH_STEPS = 60
 
 
-def required_agents(queue: Queue, volume: np.ndarray, aht_s: np.ndarray, *, interval_s: int,
-                    max_occupancy_frac: float = _MAX_OCCUPANCY_FRAC) -> np.ndarray:
+def required_agents(
+    queue: Queue,
+    volume: np.ndarray,
+    aht_s: np.ndarray,
+    *,
+    interval_s: int,
+    max_occupancy_frac: float = _MAX_OCCUPANCY_FRAC,
+) -> np.ndarray:
     """Agents needed per interval (float; whole numbers for real-time queues).
 
     Args:
@@ -46,7 +52,10 @@ def required_agents(queue: Queue, volume: np.ndarray, aht_s: np.ndarray, *, inte
         if not todo.any():
             break
         res = erlang_a(
-            volume[todo], aht_s=aht_s[todo], interval_s=interval_s, n_agents=n[todo],
+            volume[todo],
+            aht_s=aht_s[todo],
+            interval_s=interval_s,
+            n_agents=n[todo],
             patience_s=queue.patience_s or 180.0,
             answer_within_s=target.answer_within_s or 0.0,
         )

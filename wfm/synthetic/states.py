@@ -55,8 +55,14 @@ def _shifts(rows: list[ScheduledActivity]) -> list[list[ScheduledActivity]]:
     return shifts
 
 
-def _work_cycle(rng: np.random.Generator, lo: int, hi: int, aht_s: float,
-                outbound_frac: float, idle_per_aht: float) -> list[tuple[str, int, int]]:
+def _work_cycle(
+    rng: np.random.Generator,
+    lo: int,
+    hi: int,
+    aht_s: float,
+    outbound_frac: float,
+    idle_per_aht: float,
+) -> list[tuple[str, int, int]]:
     """Available / On Call (Outbound) / After Call Work pieces filling [lo, hi) seconds."""
     cycle = aht_s * (1 + idle_per_aht)
     n = int((hi - lo) / cycle * 1.5) + 4
@@ -67,9 +73,11 @@ def _work_cycle(rng: np.random.Generator, lo: int, hi: int, aht_s: float,
     pieces: list[tuple[str, int, int]] = []
     t = float(lo)
     for i in range(n):
-        for state, length in (("Available", idle[i]),
-                              ("Outbound" if outbound[i] else "On Call", talk[i]),
-                              ("After Call Work", wrap[i])):
+        for state, length in (
+            ("Available", idle[i]),
+            ("Outbound" if outbound[i] else "On Call", talk[i]),
+            ("After Call Work", wrap[i]),
+        ):
             end = min(t + length, hi)
             if int(end) > int(t):
                 pieces.append((state, int(t), int(end)))
@@ -80,8 +88,13 @@ def _work_cycle(rng: np.random.Generator, lo: int, hi: int, aht_s: float,
     return pieces
 
 
-def _shift_states(rng: np.random.Generator, shift: list[ScheduledActivity], aht_s: float,
-                  outbound_frac: float, s: StateSettings) -> tuple[list[tuple[str, int, int]], int]:
+def _shift_states(
+    rng: np.random.Generator,
+    shift: list[ScheduledActivity],
+    aht_s: float,
+    outbound_frac: float,
+    s: StateSettings,
+) -> tuple[list[tuple[str, int, int]], int]:
     """States of one shift and the log-out time (epoch seconds)."""
     start, end = _epoch_s(shift[0][2]), _epoch_s(shift[-1][3])
     u = rng.random()
@@ -131,8 +144,14 @@ def _shift_states(rng: np.random.Generator, shift: list[ScheduledActivity], aht_
     return states, logout
 
 
-def agent_states(center: Center, agents: list[AgentSpec], schedule: list[ScheduledActivity],
-                 *, seed: int, settings: StateSettings | None = None) -> pl.DataFrame:
+def agent_states(
+    center: Center,
+    agents: list[AgentSpec],
+    schedule: list[ScheduledActivity],
+    *,
+    seed: int,
+    settings: StateSettings | None = None,
+) -> pl.DataFrame:
     """Agent states (tables.md) for the scheduled shifts, sorted by agent and start.
 
     Args:
@@ -151,10 +170,10 @@ def agent_states(center: Center, agents: list[AgentSpec], schedule: list[Schedul
     by_agent = {a.agent_id: a for a in agents}
     rows = sorted(schedule, key=lambda r: (r[0], r[2]))
     per_agent = {k: _shifts(list(g)) for k, g in groupby(rows, key=lambda r: r[0])}
-    all_shifts = [(agent_id, i) for agent_id, shifts in per_agent.items()
-                  for i in range(len(shifts))]
-    absent_idx = rng.choice(len(all_shifts), size=min(s.n_absences, len(all_shifts)),
-                            replace=False)
+    all_shifts = [
+        (agent_id, i) for agent_id, shifts in per_agent.items() for i in range(len(shifts))
+    ]
+    absent_idx = rng.choice(len(all_shifts), size=min(s.n_absences, len(all_shifts)), replace=False)
     absent = {all_shifts[i] for i in absent_idx}
 
     out_agent: list[str] = []
@@ -183,12 +202,14 @@ def agent_states(center: Center, agents: list[AgentSpec], schedule: list[Schedul
             out_lo.append(logout)
             out_hi.append(None)
             last_logout = logout
-    frame = pl.DataFrame({
-        "agent_id": out_agent,
-        "state": out_state,
-        "start": pl.Series(out_lo, dtype=pl.Int64),
-        "end": pl.Series(out_hi, dtype=pl.Int64),
-    })
+    frame = pl.DataFrame(
+        {
+            "agent_id": out_agent,
+            "state": out_state,
+            "start": pl.Series(out_lo, dtype=pl.Int64),
+            "end": pl.Series(out_hi, dtype=pl.Int64),
+        }
+    )
     frame = frame.with_columns(
         pl.from_epoch("start", time_unit="s").dt.replace_time_zone("UTC"),
         pl.from_epoch("end", time_unit="s").dt.replace_time_zone("UTC"),

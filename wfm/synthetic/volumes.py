@@ -41,8 +41,9 @@ _OUTAGE_REBOUND_INTERVALS = 8
 class DayCalendar:
     """Per local day of the generated range: dates, weekdays, holiday kinds and event lifts."""
 
-    def __init__(self, center: Center, start: dt.date, n_days: int,
-                 events: list[SampleEvent]) -> None:
+    def __init__(
+        self, center: Center, start: dt.date, n_days: int, events: list[SampleEvent]
+    ) -> None:
         self.start = start
         self.dates = [start + dt.timedelta(days=i) for i in range(n_days)]
         self.weekday = np.array([d.weekday() for d in self.dates])
@@ -54,8 +55,9 @@ class DayCalendar:
         self.events = events
 
 
-def day_calendar(center: Center, start: dt.date, n_days: int,
-                 events: list[SampleEvent]) -> DayCalendar:
+def day_calendar(
+    center: Center, start: dt.date, n_days: int, events: list[SampleEvent]
+) -> DayCalendar:
     """Build the per-day calendar once for all queues."""
     return DayCalendar(center, start, n_days, events)
 
@@ -65,15 +67,19 @@ def queue_rng(seed: int, queue_id: str, stream: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(queue_id.encode()), stream])
 
 
-def _daily_totals(queue: Queue, profile: QueueProfile, cal: DayCalendar,
-                  discharges_lagged: np.ndarray) -> np.ndarray:
+def _daily_totals(
+    queue: Queue, profile: QueueProfile, cal: DayCalendar, discharges_lagged: np.ndarray
+) -> np.ndarray:
     weekday = np.asarray(profile.weekday_factor)[cal.weekday]
     season = 1 + profile.season_amp_frac * np.cos(2 * np.pi * (cal.doy - 15) / 365.25)
     season -= profile.summer_dip_frac * np.exp(-(((cal.doy - 222) / 14.0) ** 2))
     holiday = np.select(
         [cal.holiday == HOLIDAY_MAJOR, cal.holiday == HOLIDAY_MINOR, cal.holiday == HOLIDAY_BRIDGE],
-        [profile.major_holiday_factor, profile.minor_holiday_factor,
-         0.65 if profile.major_holiday_factor < 1 else 1.1],
+        [
+            profile.major_holiday_factor,
+            profile.minor_holiday_factor,
+            0.65 if profile.major_holiday_factor < 1 else 1.1,
+        ],
         1.0,
     )
     # Office queues catch up the day after a major holiday.
@@ -87,8 +93,11 @@ def _daily_totals(queue: Queue, profile: QueueProfile, cal: DayCalendar,
         inside = (ordinal >= event.start.toordinal()) & (ordinal <= event.end.toordinal())
         campaign += np.where(inside, lift, 0.0)
     level = profile.daily_contacts * (1 + _GROWTH_PER_YEAR_FRAC * cal.years)
-    calendar = (1 + profile.flu_sensitivity * cal.flu) * (
-        1 + profile.enrollment_sensitivity * cal.enrollment) * campaign
+    calendar = (
+        (1 + profile.flu_sensitivity * cal.flu)
+        * (1 + profile.enrollment_sensitivity * cal.enrollment)
+        * campaign
+    )
     discharge_driven = profile.discharge_per_discharge * discharges_lagged
     return weekday * holiday * (level * season * calendar + discharge_driven)
 
@@ -107,13 +116,18 @@ def _intraday_shape(profile: QueueProfile, hour: np.ndarray, weekday: np.ndarray
         shape = np.where(weekday >= 5, bumps(profile.weekend_bumps), shape)
     centre_h, width_h, depth = profile.lunch_dip
     shape = profile.floor + shape - depth * np.exp(-0.5 * ((hour - centre_h) / width_h) ** 2)
-    shape = np.where((weekday == 0) & (hour < 12), shape * (1 + profile.monday_am_boost_frac), shape)
-    shape = np.where((weekday == 4) & (hour >= 13), shape * (1 - profile.friday_pm_drop_frac), shape)
+    shape = np.where(
+        (weekday == 0) & (hour < 12), shape * (1 + profile.monday_am_boost_frac), shape
+    )
+    shape = np.where(
+        (weekday == 4) & (hour >= 13), shape * (1 - profile.friday_pm_drop_frac), shape
+    )
     return np.maximum(shape, 0.02)
 
 
-def _apply_outages(queue: Queue, rate: np.ndarray, starts: pl.Series,
-                   events: list[SampleEvent], center: Center) -> np.ndarray:
+def _apply_outages(
+    queue: Queue, rate: np.ndarray, starts: pl.Series, events: list[SampleEvent], center: Center
+) -> np.ndarray:
     """Outages keep `intensity` of the volume; callers retry in the next two hours."""
     rate = rate.copy()
     starts_np = starts.to_numpy()
@@ -126,15 +140,18 @@ def _apply_outages(queue: Queue, rate: np.ndarray, starts: pl.Series,
             continue
         lost = rate[inside].sum() * (1 - event.intensity)
         rate[inside] *= event.intensity
-        after = np.arange(inside[-1] + 1, min(inside[-1] + 1 + _OUTAGE_REBOUND_INTERVALS, len(rate)))
+        after = np.arange(
+            inside[-1] + 1, min(inside[-1] + 1 + _OUTAGE_REBOUND_INTERVALS, len(rate))
+        )
         weights = np.exp(-np.arange(after.size) / 3.0) * (rate[after] > 0)
         if weights.sum() > 0:
             rate[after] += _OUTAGE_REBOUND_FRAC * lost * weights / weights.sum()
     return rate
 
 
-def queue_demand(center: Center, queue: Queue, cal: DayCalendar, discharges_daily: np.ndarray,
-                 *, seed: int) -> pl.DataFrame:
+def queue_demand(
+    center: Center, queue: Queue, cal: DayCalendar, discharges_daily: np.ndarray, *, seed: int
+) -> pl.DataFrame:
     """Expected and realised demand of one queue over the calendar's days (open intervals only).
 
     Args:
@@ -166,17 +183,20 @@ def queue_demand(center: Center, queue: Queue, cal: DayCalendar, discharges_dail
     expected = totals[day_idx] * share
 
     rng = queue_rng(seed, queue.id, 1)
-    noise = rng.lognormal(-profile.daily_noise_frac**2 / 2, profile.daily_noise_frac, n_days)
+    noise = rng.lognormal(-(profile.daily_noise_frac**2) / 2, profile.daily_noise_frac, n_days)
     rate = _apply_outages(queue, expected * noise[day_idx], starts, cal.events, center)
 
     aht = (queue.aht_s or 300.0) * (
-        1 + profile.aht_hour_amp_frac * np.cos(2 * np.pi * (hour - profile.aht_peak_h) / 24))
+        1 + profile.aht_hour_amp_frac * np.cos(2 * np.pi * (hour - profile.aht_peak_h) / 24)
+    )
     aht *= (1 + 0.06 * profile.flu_sensitivity * cal.flu[day_idx]) * (1 - 0.01 * cal.years[day_idx])
-    frame = pl.DataFrame({
-        "queue_id": pl.Series([queue.id] * len(starts), dtype=pl.Utf8),
-        "interval_start": starts,
-        "expected_volume": expected,
-        "rate": rate,
-        "expected_aht_s": aht,
-    })
+    frame = pl.DataFrame(
+        {
+            "queue_id": pl.Series([queue.id] * len(starts), dtype=pl.Utf8),
+            "interval_start": starts,
+            "expected_volume": expected,
+            "rate": rate,
+            "expected_aht_s": aht,
+        }
+    )
     return frame.filter(pl.Series(is_open))

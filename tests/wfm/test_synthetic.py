@@ -17,7 +17,7 @@ from wfm.synthetic.schedule import build_schedule, schedule_frame
 from wfm.synthetic.states import agent_states
 
 WEEK = dt.date(2026, 11, 9)
-TEAM_FTE = {
+TEAM_SIZE = {
     "triage_a": 12,
     "triage_b": 6,
     "sched_a": 14,
@@ -182,7 +182,7 @@ def test_outreach_follows_discharges_with_the_lag_profile_peak(center):
 
 
 def test_roster_skills_teams_and_contracts_refer_to_the_center(center):
-    agents = build_roster(center, TEAM_FTE, seed=7)
+    agents = build_roster(center, TEAM_SIZE, seed=7)
     frame = roster_frame(agents)
     skills = frame.explode("skills").unnest("skills")
     assert set(skills["queue_id"]) <= set(center.queue_ids)
@@ -197,7 +197,7 @@ def test_roster_skills_teams_and_contracts_refer_to_the_center(center):
 
 
 def test_roster_on_disk_loads_with_the_roster_loader(center, tmp_path):
-    agents = build_roster(center, TEAM_FTE, seed=7)
+    agents = build_roster(center, TEAM_SIZE, seed=7)
     path = tmp_path / "roster.csv"
     roster_to_disk(agents).write_csv(path)
     loaded = load_roster(path, center)
@@ -206,7 +206,7 @@ def test_roster_on_disk_loads_with_the_roster_loader(center, tmp_path):
 
 
 def test_schedule_tiles_each_shift_and_keeps_breaks_in_their_windows(center):
-    agents = build_roster(center, TEAM_FTE, seed=7)
+    agents = build_roster(center, TEAM_SIZE, seed=7)
     schedule = schedule_frame(build_schedule(center, agents, WEEK))
     assert (schedule["end"] > schedule["start"]).all()
     contracts = {a.agent_id: center.contract(a.contract) for a in agents}
@@ -233,7 +233,7 @@ def test_schedule_tiles_each_shift_and_keeps_breaks_in_their_windows(center):
 
 
 def test_states_cover_the_schedule_week_with_deviations(center):
-    agents = build_roster(center, TEAM_FTE, seed=7)
+    agents = build_roster(center, TEAM_SIZE, seed=7)
     rows = build_schedule(center, agents, WEEK)
     schedule = schedule_frame(rows)
     states = agent_states(center, agents, rows, seed=7)

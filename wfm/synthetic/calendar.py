@@ -62,7 +62,7 @@ class SampleEvent:
 def _flu_season(year: int) -> SampleEvent:
     """The flu season starting in December of `year`: its dates and strength vary by year."""
     start = dt.date(year, 11, 24) + dt.timedelta(days=(year * 7) % 19)
-    end = dt.date(year + 1, 2, 14) + dt.timedelta(days=(year * 11) % 23)
+    end = dt.date(year + 1, 2, 5) + dt.timedelta(days=(year * 11) % 19)
     intensity = 0.2 + 0.04 * ((year * 3) % 5)
     return SampleEvent(
         f"Flu season {year}-{(year + 1) % 100:02d}",

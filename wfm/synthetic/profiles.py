@@ -61,14 +61,14 @@ class QueueProfile:
 
 SAMPLE_PROFILES: dict[str, QueueProfile] = {
     "sched_voice": QueueProfile(
-        daily_contacts=1350,
+        daily_contacts=1200,
         weekday_factor=(1.18, 1.02, 0.98, 0.96, 0.88, 0.32, 0.0),
         bumps=((9.6, 1.3, 1.0), (14.2, 1.7, 0.72)),
         flu_sensitivity=0.3,
         season_amp_frac=0.06,
     ),
     "triage_voice": QueueProfile(
-        daily_contacts=420,
+        daily_contacts=330,
         weekday_factor=(1.12, 1.0, 0.98, 0.98, 1.02, 1.12, 1.18),
         bumps=((9.5, 2.0, 0.85), (19.5, 2.4, 1.15)),
         weekend_bumps=((11.0, 3.0, 1.0), (19.0, 2.6, 1.15)),
@@ -80,13 +80,13 @@ SAMPLE_PROFILES: dict[str, QueueProfile] = {
         major_holiday_factor=1.35,
         minor_holiday_factor=1.05,
         flu_sensitivity=1.0,
-        discharge_per_discharge=0.35,
+        discharge_per_discharge=0.3,
         aht_hour_amp_frac=0.1,
         aht_peak_h=3.0,
         lunch_dip=(12.4, 0.55, 0.0),
     ),
     "billing_voice": QueueProfile(
-        daily_contacts=560,
+        daily_contacts=450,
         bumps=((10.3, 1.5, 1.0), (14.8, 1.6, 0.8)),
         season_amp_frac=0.03,
         enrollment_sensitivity=0.32,
@@ -95,7 +95,7 @@ SAMPLE_PROFILES: dict[str, QueueProfile] = {
         aht_peak_h=16.0,
     ),
     "pharmacy_voice": QueueProfile(
-        daily_contacts=480,
+        daily_contacts=400,
         weekday_factor=(1.15, 1.02, 1.0, 0.98, 0.95, 0.5, 0.35),
         bumps=((10.0, 1.6, 1.0), (16.8, 1.8, 0.65)),
         flu_sensitivity=0.25,
@@ -131,7 +131,7 @@ SAMPLE_PROFILES: dict[str, QueueProfile] = {
         aht_hour_amp_frac=0.04,
     ),
     "billing_email": QueueProfile(
-        daily_contacts=240,
+        daily_contacts=200,
         weekday_factor=(1.3, 1.05, 1.0, 0.95, 0.85, 0.0, 0.0),
         bumps=((9.0, 1.4, 1.0), (13.5, 2.5, 0.7)),
         floor=0.35,

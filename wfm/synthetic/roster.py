@@ -1,7 +1,7 @@
 """The sample roster: agents in the center's teams with skills, contracts and availability.
 
-Team sizes come from the staffing the center needs (full-time equivalents per team, computed
-by the caller from requirements); each team gets mostly full-time agents and about a fifth
+Team sizes come from the staffing the center needs (agents per team, computed by the caller
+from requirements); each team gets mostly full-time agents and about a fifth
 part-timers. Skills follow the team (triage nurses only triage; scheduling agents also take
 some chat/SMS; digital agents some phone; billing takes phone and email), plus a few
 multi-skilled floaters. Names come from fixed lists, so the roster is deterministic.
@@ -20,31 +20,213 @@ from wfm.loaders import format_skills
 __all__ = ["TEAM_SKILLS", "AgentSpec", "build_roster", "roster_frame", "roster_to_disk"]
 
 _FIRST = (
-    "Aaliyah", "Aaron", "Abigail", "Adrian", "Aisha", "Alan", "Alicia", "Amir", "Ana", "Andre",
-    "Angela", "Anthony", "Ava", "Ben", "Bianca", "Brandon", "Brenda", "Caleb", "Carla", "Carlos",
-    "Carmen", "Chloe", "Chris", "Claire", "Daniel", "Danielle", "Darius", "Deborah", "Derek",
-    "Diana", "Diego", "Eleanor", "Elijah", "Emily", "Eric", "Esther", "Ethan", "Fatima", "Felix",
-    "Fiona", "Gabriel", "Gloria", "Hannah", "Hector", "Imani", "Irene", "Isaac", "Jada", "Jamal",
-    "Janet", "Jasmine", "Jason", "Javier", "Jenna", "Joan", "Jorge", "Joseph", "Julia", "Karen",
-    "Keisha", "Kevin", "Laura", "Leon", "Linda", "Lucas", "Lucia", "Malik", "Maria", "Mark",
-    "Maya", "Megan", "Miguel", "Monica", "Nadia", "Nathan", "Nicole", "Noah", "Olivia", "Omar",
-    "Patricia", "Paul", "Rachel", "Raj", "Rebecca", "Ricardo", "Rosa", "Ryan", "Samir", "Sandra",
-    "Sara", "Sean", "Sofia", "Stephen", "Tanya", "Teresa", "Tyler", "Valerie", "Victor", "Wendy",
-    "Xavier", "Yolanda", "Yusuf", "Zoe",
+    "Aaliyah",
+    "Aaron",
+    "Abigail",
+    "Adrian",
+    "Aisha",
+    "Alan",
+    "Alicia",
+    "Amir",
+    "Ana",
+    "Andre",
+    "Angela",
+    "Anthony",
+    "Ava",
+    "Ben",
+    "Bianca",
+    "Brandon",
+    "Brenda",
+    "Caleb",
+    "Carla",
+    "Carlos",
+    "Carmen",
+    "Chloe",
+    "Chris",
+    "Claire",
+    "Daniel",
+    "Danielle",
+    "Darius",
+    "Deborah",
+    "Derek",
+    "Diana",
+    "Diego",
+    "Eleanor",
+    "Elijah",
+    "Emily",
+    "Eric",
+    "Esther",
+    "Ethan",
+    "Fatima",
+    "Felix",
+    "Fiona",
+    "Gabriel",
+    "Gloria",
+    "Hannah",
+    "Hector",
+    "Imani",
+    "Irene",
+    "Isaac",
+    "Jada",
+    "Jamal",
+    "Janet",
+    "Jasmine",
+    "Jason",
+    "Javier",
+    "Jenna",
+    "Joan",
+    "Jorge",
+    "Joseph",
+    "Julia",
+    "Karen",
+    "Keisha",
+    "Kevin",
+    "Laura",
+    "Leon",
+    "Linda",
+    "Lucas",
+    "Lucia",
+    "Malik",
+    "Maria",
+    "Mark",
+    "Maya",
+    "Megan",
+    "Miguel",
+    "Monica",
+    "Nadia",
+    "Nathan",
+    "Nicole",
+    "Noah",
+    "Olivia",
+    "Omar",
+    "Patricia",
+    "Paul",
+    "Rachel",
+    "Raj",
+    "Rebecca",
+    "Ricardo",
+    "Rosa",
+    "Ryan",
+    "Samir",
+    "Sandra",
+    "Sara",
+    "Sean",
+    "Sofia",
+    "Stephen",
+    "Tanya",
+    "Teresa",
+    "Tyler",
+    "Valerie",
+    "Victor",
+    "Wendy",
+    "Xavier",
+    "Yolanda",
+    "Yusuf",
+    "Zoe",
 )
 _LAST = (
-    "Abbott", "Adams", "Alvarez", "Anderson", "Baker", "Banerjee", "Bennett", "Brooks", "Bryant",
-    "Campbell", "Carter", "Castillo", "Chen", "Clark", "Coleman", "Collins", "Cooper", "Cruz",
-    "Davis", "Diaz", "Edwards", "Evans", "Fischer", "Flores", "Foster", "Garcia", "Gomez",
-    "Gonzalez", "Gray", "Green", "Hall", "Harris", "Hayes", "Henderson", "Hernandez", "Hill",
-    "Howard", "Hughes", "Jackson", "James", "Jenkins", "Johnson", "Jones", "Kelly", "Kim", "Lee",
-    "Lewis", "Lopez", "Martin", "Martinez", "Mendoza", "Miller", "Mitchell", "Moore", "Morgan",
-    "Murphy", "Nguyen", "Nelson", "Ortiz", "Owens", "Parker", "Patel", "Perez", "Perry",
-    "Peterson", "Phillips", "Powell", "Price", "Ramirez", "Reed", "Reyes", "Richardson", "Rivera",
-    "Roberts", "Robinson", "Rodriguez", "Rogers", "Ross", "Russell", "Sanchez", "Sanders", "Scott",
-    "Shah", "Singh", "Smith", "Stewart", "Sullivan", "Taylor", "Thomas", "Thompson", "Torres",
-    "Turner", "Walker", "Ward", "Washington", "Watson", "White", "Williams", "Wilson", "Wood",
-    "Wright", "Young",
+    "Abbott",
+    "Adams",
+    "Alvarez",
+    "Anderson",
+    "Baker",
+    "Banerjee",
+    "Bennett",
+    "Brooks",
+    "Bryant",
+    "Campbell",
+    "Carter",
+    "Castillo",
+    "Chen",
+    "Clark",
+    "Coleman",
+    "Collins",
+    "Cooper",
+    "Cruz",
+    "Davis",
+    "Diaz",
+    "Edwards",
+    "Evans",
+    "Fischer",
+    "Flores",
+    "Foster",
+    "Garcia",
+    "Gomez",
+    "Gonzalez",
+    "Gray",
+    "Green",
+    "Hall",
+    "Harris",
+    "Hayes",
+    "Henderson",
+    "Hernandez",
+    "Hill",
+    "Howard",
+    "Hughes",
+    "Jackson",
+    "James",
+    "Jenkins",
+    "Johnson",
+    "Jones",
+    "Kelly",
+    "Kim",
+    "Lee",
+    "Lewis",
+    "Lopez",
+    "Martin",
+    "Martinez",
+    "Mendoza",
+    "Miller",
+    "Mitchell",
+    "Moore",
+    "Morgan",
+    "Murphy",
+    "Nguyen",
+    "Nelson",
+    "Ortiz",
+    "Owens",
+    "Parker",
+    "Patel",
+    "Perez",
+    "Perry",
+    "Peterson",
+    "Phillips",
+    "Powell",
+    "Price",
+    "Ramirez",
+    "Reed",
+    "Reyes",
+    "Richardson",
+    "Rivera",
+    "Roberts",
+    "Robinson",
+    "Rodriguez",
+    "Rogers",
+    "Ross",
+    "Russell",
+    "Sanchez",
+    "Sanders",
+    "Scott",
+    "Shah",
+    "Singh",
+    "Smith",
+    "Stewart",
+    "Sullivan",
+    "Taylor",
+    "Thomas",
+    "Thompson",
+    "Torres",
+    "Turner",
+    "Walker",
+    "Ward",
+    "Washington",
+    "Watson",
+    "White",
+    "Williams",
+    "Wilson",
+    "Wood",
+    "Wright",
+    "Young",
 )
 
 # Primary skills per team of the sample center, and optional secondary skills with the
@@ -60,6 +242,7 @@ TEAM_SKILLS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, float], ...]]] = 
     "outreach": (("outreach_voice",), (("pharmacy_voice", 0.2),)),
 }
 _FLOATER_SKILLS = ("sched_voice", "billing_voice", "pharmacy_voice", "outreach_voice", "sched_chat")
+_FLOATER_TEAM = "sched_b"
 _PART_TIME_WINDOWS = (
     ((0, 5), 7 * 60, 15 * 60),
     ((0, 5), 11 * 60, 19 * 60),
@@ -83,26 +266,26 @@ class AgentSpec:
     preferred_days_off: tuple[str, ...]
 
 
-def _team_headcount(fte: float, team: str) -> tuple[int, int]:
-    """(full-time, part-time) heads for `fte` full-time equivalents; ~20 % part-timers."""
+def _team_headcount(n_agents: float, team: str) -> tuple[int, int]:
+    """(full-time, part-time) heads for a team of about `n_agents`; ~20 % part-timers."""
+    total = max(1, round(n_agents))
     if team == "triage_b":
-        return max(2, int(np.ceil(fte))), 0
-    # Heads H with 20 % part-timers at ~0.6 FTE each deliver 0.92 H full-time equivalents.
-    n_pt = round(0.2 * fte / 0.92) if fte >= 3 else 0
-    n_ft = max(1, int(np.ceil(fte - 0.6 * n_pt)))
-    return n_ft, n_pt
+        return max(2, total), 0
+    n_pt = round(0.2 * total) if total >= 4 else 0
+    return total - n_pt, n_pt
 
 
 def build_roster(
-    center: Center, team_fte: dict[str, float], *, seed: int, n_floaters: int = 4
+    center: Center, team_size: dict[str, float], *, seed: int, n_floaters: int = 4
 ) -> list[AgentSpec]:
-    """Agents for each team of `center`, sized by `team_fte` (full-time equivalents).
+    """Agents for each team of `center`, sized by `team_size` (agents per team).
 
     Args:
         center: the center; skills not among its queues are dropped.
-        team_fte: full-time equivalents wanted per team id (missing teams get 1).
+        team_size: agents wanted per team id (missing teams get 1); the floaters count
+            toward the scheduling team they join.
         seed: random seed (names, proficiencies, preferences).
-        n_floaters: multi-skilled agents added to the largest scheduling team.
+        n_floaters: multi-skilled agents in scheduling team B.
 
     Returns:
         Agents ordered by id (A001, A002, ...), grouped by team.
@@ -140,7 +323,8 @@ def build_roster(
     contracts = {c.id for c in center.contracts}
     for team in center.teams:
         primary, secondary = TEAM_SKILLS.get(team.id, ((), ()))
-        n_ft, n_pt = _team_headcount(team_fte.get(team.id, 1.0), team.id)
+        wanted = team_size.get(team.id, 1.0) - (n_floaters if team.id == _FLOATER_TEAM else 0)
+        n_ft, n_pt = _team_headcount(wanted, team.id)
         for i in range(n_ft + n_pt):
             skills = [(q, round(float(rng.uniform(0.85, 1.0)), 2)) for q in primary]
             skills += [
@@ -175,7 +359,8 @@ def build_roster(
                 days_off = pairs[int(rng.integers(len(pairs)))]
             add(team.id, skills, contract, availability, preferred_start, days_off)
 
-    sched_team = next((t.id for t in center.teams if t.id == "sched_b"), center.teams[0].id)
+    has_floater_team = any(t.id == _FLOATER_TEAM for t in center.teams)
+    sched_team = _FLOATER_TEAM if has_floater_team else center.teams[0].id
     for _ in range(n_floaters):
         skills = [(q, round(float(rng.uniform(0.75, 0.95)), 2)) for q in _FLOATER_SKILLS]
         add(
@@ -237,6 +422,19 @@ def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
     )
 
 
+_DISK_COLUMNS = (
+    "agent_id",
+    "name",
+    "team",
+    "supervisor",
+    "skills",
+    "contract",
+    "availability",
+    "preferred_start",
+    "preferred_days_off",
+)
+
+
 def roster_to_disk(agents: list[AgentSpec]) -> pl.DataFrame:
     """The roster as written to roster.csv: lists encoded as tables.md's strings."""
     return pl.DataFrame(
@@ -250,8 +448,9 @@ def roster_to_disk(agents: list[AgentSpec]) -> pl.DataFrame:
                 for a in agents
             ],
             "contract": [a.contract for a in agents],
-            "availability": [_availability_text(a.availability) for a in agents],
-            "preferred_start": [a.preferred_start or "" for a in agents],
-            "preferred_days_off": [";".join(a.preferred_days_off) for a in agents],
-        }
+            "availability": [_availability_text(a.availability) or None for a in agents],
+            "preferred_start": [a.preferred_start for a in agents],
+            "preferred_days_off": [";".join(a.preferred_days_off) or None for a in agents],
+        },
+        schema={name: pl.Utf8 for name in _DISK_COLUMNS},
     )

@@ -32,7 +32,7 @@ from wfm.synthetic.staffing_in_place import required_agents
 from wfm.synthetic.states import agent_states
 from wfm.synthetic.volumes import day_calendar, queue_demand
 
-__all__ = ["SAMPLE_CENTER_PATH", "SampleSummary", "generate_sample_center", "team_fte"]
+__all__ = ["SAMPLE_CENTER_PATH", "SampleSummary", "generate_sample_center", "team_sizes"]
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ _QUEUE_TEAMS = {
     "pharmacy_voice": (("pharmacy", 1.0),),
     "outreach_voice": (("outreach", 1.0),),
 }
-_HOURS_PER_FTE = 36.0
+_HOURS_PER_AGENT = 36.0
 _SLACK_FRAC = 0.10
 
 
@@ -67,13 +67,13 @@ class SampleSummary:
     bytes: dict[str, int] = field(default_factory=dict)
     step_s: dict[str, float] = field(default_factory=dict)
     mean_offered_per_day: dict[str, float] = field(default_factory=dict)
-    team_fte: dict[str, float] = field(default_factory=dict)
+    team_sizes: dict[str, float] = field(default_factory=dict)
 
 
-def team_fte(center: Center, demand: pl.DataFrame, *, weeks: int = 13) -> dict[str, float]:
-    """Full-time equivalents per team to cover the busiest of the last `weeks` weeks.
+def team_sizes(center: Center, demand: pl.DataFrame, *, weeks: int = 13) -> dict[str, float]:
+    """Agents per team to cover the busiest of the last `weeks` weeks.
 
-    FTE = gross requirement hours (net agents / (1 - shrinkage)) / 36 h, plus 10 % slack.
+    Agents = gross requirement hours (net agents / (1 - shrinkage)) / 36 h, plus 10 % slack.
     """
     last = demand["interval_start"].max()
     recent = demand.filter(pl.col("interval_start") > last - dt.timedelta(weeks=weeks))
@@ -98,7 +98,7 @@ def team_fte(center: Center, demand: pl.DataFrame, *, weeks: int = 13) -> dict[s
     weekly = pl.concat(parts).group_by("team", "week").agg(pl.col("hours").sum())
     peak = weekly.group_by("team").agg(pl.col("hours").max()).sort("team")
     return {
-        row["team"]: round(row["hours"] / _HOURS_PER_FTE * (1 + _SLACK_FRAC), 2)
+        row["team"]: round(row["hours"] / _HOURS_PER_AGENT * (1 + _SLACK_FRAC), 2)
         for row in peak.iter_rows(named=True)
     }
 
@@ -195,8 +195,8 @@ def generate_sample_center(
     _write_parquet(history, out / "history.parquet")
     done("history")
 
-    summary.team_fte = team_fte(center, pl.concat(demand))
-    agents = build_roster(center, summary.team_fte, seed=seed)
+    summary.team_sizes = team_sizes(center, pl.concat(demand))
+    agents = build_roster(center, summary.team_sizes, seed=seed)
     roster_to_disk(agents).write_csv(out / "roster.csv")
     done("roster")
 

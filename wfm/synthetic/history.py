@@ -38,6 +38,7 @@ HISTORY_SCHEMA = {
 }
 _AHT_CV = 0.8  # coefficient of variation of one contact's handle time
 _STAFFING_NOISE_FRAC = 0.07
+_STAFFING_BIAS = 0.03  # centers round up and pad a little on top of the requirement
 _UNDERSTAFFED_DAY_FRAC = 0.12
 _UNDERSTAFFED_FACTOR = 0.78
 
@@ -50,7 +51,7 @@ def _agents_in_place(
     day_codes = local["local_date"].to_physical().to_numpy()
     day_idx = day_codes - day_codes.min()
     n_days = int(day_idx.max()) + 1
-    factor = rng.lognormal(0.0, _STAFFING_NOISE_FRAC, n_days)[day_idx]
+    factor = rng.lognormal(_STAFFING_BIAS, _STAFFING_NOISE_FRAC, n_days)[day_idx]
     short_day = (rng.random(n_days) < _UNDERSTAFFED_DAY_FRAC)[day_idx]
     minute = local["minute_of_day"].to_numpy()
     late_morning = (minute >= 10 * 60) & (minute < 13 * 60)

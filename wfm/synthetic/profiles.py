@@ -56,7 +56,7 @@ class QueueProfile:
     aht_hour_amp_frac: float = 0.06
     aht_peak_h: float = 15.0
     daily_noise_frac: float = 0.06
-    lunch_dip: tuple[float, float, float] = (12.4, 0.55, 0.22)
+    lunch_dip: tuple[float, float, float] = (12.4, 0.55, 0.15)
 
 
 SAMPLE_PROFILES: dict[str, QueueProfile] = {
@@ -97,7 +97,7 @@ SAMPLE_PROFILES: dict[str, QueueProfile] = {
     "pharmacy_voice": QueueProfile(
         daily_contacts=400,
         weekday_factor=(1.15, 1.02, 1.0, 0.98, 0.95, 0.5, 0.35),
-        bumps=((10.0, 1.6, 1.0), (16.8, 1.8, 0.65)),
+        bumps=((10.2, 1.9, 1.0), (16.5, 2.0, 0.65)),
         flu_sensitivity=0.25,
         major_holiday_factor=0.25,
         aht_hour_amp_frac=0.05,
@@ -124,7 +124,7 @@ SAMPLE_PROFILES: dict[str, QueueProfile] = {
     "sched_sms": QueueProfile(
         daily_contacts=480,
         weekday_factor=(1.1, 1.02, 1.0, 0.97, 0.92, 0.4, 0.0),
-        bumps=((10.2, 1.2, 1.0), (16.2, 1.2, 0.9)),
+        bumps=((10.2, 1.6, 1.0), (16.0, 1.6, 0.9)),
         floor=0.3,
         flu_sensitivity=0.15,
         lunch_dip=(12.4, 0.55, 0.1),

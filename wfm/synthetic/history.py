@@ -21,7 +21,7 @@ from wfm.grid import with_local_columns
 from wfm.staffing.erlang import erlang_a
 from wfm.synthetic.calendar import SampleEvent, sample_events
 from wfm.synthetic.drivers import LAG_PROFILE, discharges
-from wfm.synthetic.staffing_in_place import required_agents
+from wfm.synthetic.staffing_in_place import DEFAULT_PATIENCE_S, required_agents
 from wfm.synthetic.volumes import day_calendar, queue_demand, queue_rng
 
 __all__ = ["HISTORY_SCHEMA", "generate_history", "realize_queue"]
@@ -57,10 +57,7 @@ def _agents_in_place(
     late_morning = (minute >= 10 * 60) & (minute < 13 * 60)
     factor = np.where(short_day & late_morning, factor * _UNDERSTAFFED_FACTOR, factor)
     needed = required_agents(
-        queue,
-        demand["expected_volume"].to_numpy(),
-        demand["expected_aht_s"].to_numpy(),
-        interval_s=center.interval_s,
+        center, queue, demand["expected_volume"].to_numpy(), demand["expected_aht_s"].to_numpy()
     )
     floor = 2 if queue.is_24_7 else 1
     return np.maximum(np.rint(needed * factor), floor).astype(np.int64)
@@ -84,7 +81,7 @@ def realize_queue(center: Center, queue: Queue, demand: pl.DataFrame, *, seed: i
             aht_s=aht_true,
             interval_s=center.interval_s,
             n_agents=n_agents * queue.concurrency,
-            patience_s=queue.patience_s or 180.0,
+            patience_s=queue.patience_s or DEFAULT_PATIENCE_S,
             answer_within_s=queue.target.answer_within_s or 0.0,
         )
         p_abandon = np.clip(np.nan_to_num(np.asarray(result.p_abandon)), 0.0, 1.0)

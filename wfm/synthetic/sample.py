@@ -83,10 +83,7 @@ def team_sizes(center: Center, demand: pl.DataFrame, *, weeks: int = 13) -> dict
     for queue in center.queues:
         rows = local.filter(pl.col("queue_id") == queue.id)
         agents = required_agents(
-            queue,
-            rows["expected_volume"].to_numpy(),
-            rows["expected_aht_s"].to_numpy(),
-            interval_s=center.interval_s,
+            center, queue, rows["expected_volume"].to_numpy(), rows["expected_aht_s"].to_numpy()
         )
         gross_h = agents / (1 - center.shrinkage_for(queue.id)) * center.interval_s / 3600
         minute = rows["minute_of_day"].to_numpy()

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from wfm.center import load_center
 from wfm.grid import with_local_columns
 from wfm.synthetic import LAG_PROFILE, generate_sample_center
 from wfm.validate import validate_dir
@@ -34,11 +35,9 @@ def test_sample_spans_104_weeks_and_validates(sample):
     assert local["local_date"].max() == dt.date(2026, 11, 15)
     drivers = pl.read_csv(sample / "drivers.csv", try_parse_dates=True)
     assert drivers["date"].max() == dt.date(2026, 11, 15) + dt.timedelta(days=42)
-    assert (
-        drivers.filter(pl.col("date") <= dt.date(2026, 11, 15))["discharges"]
-        .is_between(30, 170)
-        .all()
-    )
+    past = drivers.filter(pl.col("date") <= dt.date(2026, 11, 15))["discharges"]
+    assert past.min() >= 15
+    assert past.quantile(0.05) >= 55 and past.quantile(0.95) <= 130
 
 
 @pytest.mark.slow
@@ -57,8 +56,6 @@ def test_sample_roster_is_about_120_agents(sample):
 def test_sample_outreach_lags_discharges_by_the_profile_peak(sample):
     history = pl.read_parquet(sample / "history.parquet")
     drivers = pl.read_csv(sample / "drivers.csv", try_parse_dates=True)
-    from wfm.center import load_center
-
     center = load_center(sample / "center.yaml")
     local = with_local_columns(history.filter(pl.col("queue_id") == "outreach_voice"), center.tz)
     daily = local.group_by("local_date").agg(pl.col("offered").sum()).sort("local_date")

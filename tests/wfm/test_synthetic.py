@@ -253,3 +253,21 @@ def test_states_cover_the_schedule_week_with_deviations(center):
     )["late"]
     assert late_min.min() < 0 < late_min.max()
     assert (late_min.abs() < 24 * 60).mean() > 0.95
+
+
+def test_scheduled_paid_hours_respect_each_contract_and_open_days(center):
+    agents = build_roster(center, TEAM_SIZE, seed=7)
+    schedule = schedule_frame(build_schedule(center, agents, WEEK))
+    paid_h = dict(
+        schedule.filter(pl.col("activity") != "lunch")
+        .group_by("agent_id")
+        .agg(((pl.col("end") - pl.col("start")).dt.total_minutes().sum() / 60).alias("h"))
+        .iter_rows()
+    )
+    for agent in agents:
+        contract = center.contract(agent.contract)
+        assert contract.weekly_hours_min <= paid_h[agent.agent_id] <= contract.weekly_hours_max
+    billing = {a.agent_id for a in agents if a.team == "billing"}
+    local = schedule.with_columns(pl.col("start").dt.convert_time_zone(center.timezone))
+    weekend = local.filter(pl.col("agent_id").is_in(billing) & (pl.col("start").dt.weekday() >= 6))
+    assert weekend.height == 0

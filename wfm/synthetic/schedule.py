@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 
 from wfm.center import WEEKDAYS, Center, ShiftTemplate, parse_clock_min
 from wfm.synthetic.roster import AgentSpec
 
 __all__ = ["ScheduledActivity", "build_schedule", "schedule_frame"]
+
+MINUTES_PER_DAY = 24 * 60
 
 ScheduledActivity = tuple[str, str, dt.datetime, dt.datetime]  # agent_id, activity, start, end
 
@@ -42,7 +45,7 @@ _TEAM_ROTATION = {
 }
 # Start-time stagger per team (local "HH:MM"), cycled over the team's agents.
 _TEAM_STARTS = {
-    "triage_a": ("06:00", "07:00", "08:00", "09:00", "10:00", "11:00", "12:00", "13:00", "14:00"),
+    "triage_a": ("06:00", "07:00", "08:00", "10:00", "11:00", "12:00", "13:00", "13:30", "14:00"),
     "triage_b": ("22:00", "22:30", "23:00"),
     "sched_a": ("06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "10:00", "10:30"),
     "sched_b": ("06:30", "07:00", "07:30", "08:00", "09:00", "09:30", "10:00", "10:30"),
@@ -79,31 +82,67 @@ def _template_and_days(center: Center, agent: AgentSpec) -> tuple[ShiftTemplate,
     return best[1], best[2]
 
 
-def _working_days(agent: AgentSpec, index: int, n_days: int) -> list[int]:
+def _open_minutes(center: Center, agent: AgentSpec, weekday: int) -> np.ndarray:
+    """Minutes of `weekday` and the next day (0..2879) when one of the agent's queues is open."""
+    is_open = np.zeros(2 * MINUTES_PER_DAY, dtype=bool)
+    for queue_id, _ in agent.skills:
+        queue = center.queue(queue_id)
+        for offset, day in ((0, weekday), (MINUTES_PER_DAY, (weekday + 1) % 7)):
+            for lo, hi in queue.open_minutes(day):
+                is_open[offset + lo : offset + hi] = True
+    return is_open
+
+
+def _starts(
+    center: Center, agent: AgentSpec, template: ShiftTemplate, weekday: int
+) -> list[tuple[int, int]]:
+    """(start_min, minutes inside open hours) for the template's starts that fit the
+    agent's availability on `weekday`."""
+    is_open = _open_minutes(center, agent, weekday)
+    windows = [(lo, hi) for d, lo, hi in agent.availability if d == weekday]
+    if agent.availability and not windows:
+        return []
+    return [
+        (s, int(is_open[s : s + template.length_min].sum()))
+        for s in template.start_mins()
+        if not windows or any(lo <= s and s + template.length_min <= hi for lo, hi in windows)
+    ]
+
+
+def _working_days(
+    center: Center, agent: AgentSpec, index: int, template: ShiftTemplate, n_days: int
+) -> list[int]:
+    """Up to `n_days` workable days: a start fits the agent's availability and keeps at least
+    half the shift inside its queues' open hours. Days off come from the preference or the
+    team rotation, as far as the contract's day count allows."""
     rotation = _DAYS_OFF_ROTATION[_TEAM_ROTATION.get(agent.team, "office")]
     off = agent.preferred_days_off or rotation[index % len(rotation)]
-    avail_days = {d for d, _, _ in agent.availability}
-    days = [d for d in range(7) if WEEKDAYS[d] not in off and (not avail_days or d in avail_days)]
+    days = [
+        d
+        for d in range(7)
+        if any(
+            2 * inside >= template.length_min for _, inside in _starts(center, agent, template, d)
+        )
+    ]
+    for day_off in off:
+        if len(days) > n_days and WEEKDAYS.index(day_off) in days:
+            days.remove(WEEKDAYS.index(day_off))
     while len(days) > n_days:
         days.pop((index + len(days)) % len(days))
     return days
 
 
-def _start_min(agent: AgentSpec, index: int, template: ShiftTemplate, weekday: int) -> int:
-    options = template.start_mins()
-    wanted = _TEAM_STARTS.get(agent.team, ("08:00",))[
-        index % len(_TEAM_STARTS.get(agent.team, ("08:00",)))
-    ]
-    if agent.preferred_start is not None:
-        wanted = agent.preferred_start
+def _start_min(
+    center: Center, agent: AgentSpec, index: int, template: ShiftTemplate, weekday: int
+) -> int:
+    """The start nearest the agent's preferred (or team-staggered) start among those that keep
+    the shift within 30 minutes of its best fit to open hours."""
+    stagger = _TEAM_STARTS.get(agent.team, ("08:00",))
+    wanted = agent.preferred_start or stagger[index % len(stagger)]
     target = parse_clock_min(wanted)
-    windows = [(lo, hi) for d, lo, hi in agent.availability if d == weekday]
-    fits = [
-        s
-        for s in options
-        if not windows or any(lo <= s and s + template.length_min <= hi for lo, hi in windows)
-    ]
-    pool = fits or options
+    starts = _starts(center, agent, template, weekday)
+    best = max(inside for _, inside in starts)
+    pool = [s for s, inside in starts if inside >= best - 30]
     return min(pool, key=lambda s: (abs(s - target), s))
 
 
@@ -120,9 +159,9 @@ def build_schedule(
         index = team_index.get(agent.team, 0)
         team_index[agent.team] = index + 1
         template, n_days = _template_and_days(center, agent)
-        for weekday in _working_days(agent, index, n_days):
+        for weekday in _working_days(center, agent, index, template, n_days):
             day = week_start + dt.timedelta(days=weekday)
-            start = _start_min(agent, index, template, weekday)
+            start = _start_min(center, agent, index, template, weekday)
             inserts: list[tuple[str, int, int]] = []
             for k, rule in enumerate(template.breaks):
                 span = rule.latest_after_start_min - rule.earliest_after_start_min

@@ -11,6 +11,7 @@ After logging out the agent is Logged Out until the next log-in (open-ended afte
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from itertools import groupby
 
 import numpy as np
@@ -25,19 +26,20 @@ __all__ = ["StateSettings", "agent_states"]
 _STATE_OF = {"break": "Break", "lunch": "Lunch", "meeting": "Meeting", "training": "Training"}
 
 
+@dataclass(frozen=True)
 class StateSettings:
-    """Probabilities of the deviations (per shift or per break)."""
+    """Probabilities of the deviations (per shift, or per break / lunch)."""
 
-    late_login_frac = 0.15
-    early_login_frac = 0.2
-    long_break_frac = 0.15
-    long_lunch_frac = 0.15
-    missed_break_frac = 0.04
-    unscheduled_meeting_frac = 0.03
-    early_logout_frac = 0.06
-    n_absences = 2
-    outbound_frac = 0.3  # of outreach agents' contacts
-    idle_per_aht = 0.3  # mean Available time between contacts / AHT
+    late_login_frac: float = 0.2
+    early_login_frac: float = 0.2
+    long_break_frac: float = 0.22
+    long_lunch_frac: float = 0.25
+    missed_break_frac: float = 0.04
+    unscheduled_meeting_frac: float = 0.05
+    early_logout_frac: float = 0.08
+    n_absences: int = 2
+    outbound_frac: float = 0.3  # of outreach agents' contacts
+    idle_per_aht: float = 0.3  # mean Available time between contacts / AHT
 
 
 def _epoch_s(at: dt.datetime) -> int:

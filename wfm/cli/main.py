@@ -55,6 +55,7 @@ def _register() -> None:
     from wfm.cli import (
         adherence,  # noqa: F401
         data,  # noqa: F401
+        simulate,  # noqa: F401
     )
 
 

@@ -31,7 +31,8 @@ _SHIFT = (("work", 0, 120), ("break", 120, 135), ("work", 135, 240), ("lunch", 2
 
 @dataclass(frozen=True)
 class SyntheticWeek:
-    """Frames as the loaders return them: forecast-like volumes, roster and schedule."""
+    """Frames as the loaders return them: forecast-like volumes (no interval columns), roster
+    (every agent in the center's first team and contract, always available) and schedule."""
 
     volumes: pl.DataFrame
     roster: pl.DataFrame
@@ -100,6 +101,7 @@ def synthetic_week(
     shares = np.maximum(1, np.round(work_by_group / work_by_group.sum() * n_agents)).astype(int)
     shares[np.argmax(shares)] += n_agents - shares.sum()
     agents, rows = [], []
+    team, contract = center.teams[0], center.contracts[0].id
     for g, n_group in zip(groups, shares.tolist(), strict=True):
         queues = [center.queue(qid) for qid in g]
         for _ in range(n_group):
@@ -107,7 +109,12 @@ def synthetic_week(
             agents.append(
                 {
                     "agent_id": agent_id,
+                    "name": f"Agent {len(agents)}",
+                    "team": team.id,
+                    "supervisor": team.supervisor,
                     "skills": [{"queue_id": qid, "proficiency": 1.0} for qid in g],
+                    "contract": contract,
+                    "availability": [],
                 }
             )
             first_off = int(rng.integers(0, 7))
@@ -155,7 +162,14 @@ def synthetic_week(
         agents,
         schema={
             "agent_id": pl.String,
+            "name": pl.String,
+            "team": pl.String,
+            "supervisor": pl.String,
             "skills": pl.List(pl.Struct({"queue_id": pl.String, "proficiency": pl.Float64})),
+            "contract": pl.String,
+            "availability": pl.List(
+                pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16})
+            ),
         },
     )
     return SyntheticWeek(volumes=volumes, roster=roster, schedule=schedule)

@@ -12,6 +12,8 @@ Prints one JSON line per case:
   model is the simpler of the two (one FIFO resource, no skills, breaks or longest-idle
   choice), so the ratio understates what a full SimPy model would cost.
 
+SimPy is a bench-only dependency (the `bench` extra); without it that case is skipped.
+
 Run: python bench/bench_simulation.py [--replications 3] [--repeats 3]
 """
 
@@ -134,6 +136,11 @@ def _simpy_run(contacts: Contacts, n_agents: int) -> int:
 
 
 def bench_engine_vs_simpy(repeats: int, n_contacts: int = 100_000, n_agents: int = 120) -> None:
+    try:
+        import simpy  # noqa: F401
+    except ModuleNotFoundError:
+        _emit({"bench": "simulation_engine_vs_simpy", "skipped": "pip install '.[bench]'"})
+        return
     contacts = _mmn_contacts(n_contacts, n_agents, seed=3)
     horizon = float(contacts.arrival_s[-1]) + 10 * 3600
     segments = WorkSegments(

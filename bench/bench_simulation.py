@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from wfm.center import load_center
+from wfm.loaders import load_roster
 from wfm.simulation import Contacts, QueueRules, WorkSegments, run_events, simulate
 from wfm.simulation.synthetic import synthetic_week
 
@@ -66,10 +67,11 @@ def _emit(record: dict[str, object]) -> None:
 def bench_week(replications: int) -> None:
     center = load_center(CENTER)
     week = synthetic_week(center, start=WEEK, n_agents=120, weekly_contacts=100_000, seed=7)
-    simulate(week.schedule, week.volumes.head(200), center, roster=week.roster, replications=1)
+    roster = load_roster(week.roster, center)
+    simulate(week.schedule, week.volumes.head(200), center, roster=roster, replications=1)
     started = time.perf_counter()
     result = simulate(
-        week.schedule, week.volumes, center, roster=week.roster, replications=replications, seed=1
+        week.schedule, week.volumes, center, roster=roster, replications=replications, seed=1
     )
     wall_s = time.perf_counter() - started
     s = result.summary

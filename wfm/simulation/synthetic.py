@@ -21,6 +21,7 @@ import polars as pl
 
 from wfm.center import Center
 from wfm.grid import grid, open_mask
+from wfm.loaders import format_skills
 
 __all__ = ["SyntheticWeek", "synthetic_week"]
 
@@ -31,8 +32,9 @@ _SHIFT = (("work", 0, 120), ("break", 120, 135), ("work", 135, 240), ("lunch", 2
 
 @dataclass(frozen=True)
 class SyntheticWeek:
-    """Frames as the loaders return them: forecast-like volumes (no interval columns), roster
-    (every agent in the center's first team and contract, always available) and schedule."""
+    """Forecast-like volumes (no interval columns) and a schedule as the loaders return them;
+    the roster as a file holds it (skills as text: pass it through `load_roster`), every agent
+    in the center's first team and contract, always available."""
 
     volumes: pl.DataFrame
     roster: pl.DataFrame
@@ -112,9 +114,9 @@ def synthetic_week(
                     "name": f"Agent {len(agents)}",
                     "team": team.id,
                     "supervisor": team.supervisor,
-                    "skills": [{"queue_id": qid, "proficiency": 1.0} for qid in g],
+                    "skills": format_skills([{"queue_id": qid, "proficiency": 1.0} for qid in g]),
                     "contract": contract,
-                    "availability": [],
+                    "availability": None,
                 }
             )
             first_off = int(rng.integers(0, 7))
@@ -165,11 +167,9 @@ def synthetic_week(
             "name": pl.String,
             "team": pl.String,
             "supervisor": pl.String,
-            "skills": pl.List(pl.Struct({"queue_id": pl.String, "proficiency": pl.Float64})),
+            "skills": pl.String,
             "contract": pl.String,
-            "availability": pl.List(
-                pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16})
-            ),
+            "availability": pl.String,
         },
     )
     return SyntheticWeek(volumes=volumes, roster=roster, schedule=schedule)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +13,28 @@ from rich.table import Table
 
 from wfm.center import load_center
 from wfm.cli.main import app
+from wfm.errors import ConfigError
 from wfm.loaders import load_roster, load_schedule
-from wfm.simulation import HandleTimeModel, SimulationResult, load_arrivals, simulate
+from wfm.simulation import (
+    HandleTimeModel,
+    SimulationResult,
+    arrivals_between,
+    load_arrivals,
+    schedule_days,
+    simulate,
+)
 from wfm.simulation.report import write_results
 
 console = Console()
 if not console.is_terminal:
     console = Console(width=140)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--start: expected YYYY-MM-DD, got {text!r}") from None
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -76,8 +92,18 @@ def simulate_command(
     aht_cv: Annotated[
         float, typer.Option("--aht-cv", help="Coefficient of variation of lognormal handle times.")
     ] = 1.0,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="First local day YYYY-MM-DD (default: the schedule's)."),
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="Days to simulate (default: schedule's).")
+    ] = None,
 ) -> None:
     """Simulate a schedule against arrivals; write per-interval and per-day service with CIs.
+
+    Only arrivals on the simulated local days are used (by default the days on which the
+    schedule's work starts), so a long history can be given as it is.
 
     Example:
         wfm simulate --schedule schedule.parquet --arrivals forecast.parquet
@@ -86,11 +112,19 @@ def simulate_command(
     cfg = load_center(center)
     roster_frame = load_roster(roster, cfg) if roster is not None else None
     agent_ids = None if roster_frame is None else set(roster_frame["agent_id"].to_list())
+    schedule_frame = load_schedule(schedule, cfg, agent_ids=agent_ids)
+    first, end = schedule_days(schedule_frame, cfg.tz)
+    if start is not None:
+        first = _day(start)
+    if start is not None or days is not None:
+        end = first + dt.timedelta(days=days or 7)
+    console.print(f"Simulating local days {first} to {end - dt.timedelta(days=1)}")
+    contacts = arrivals_between(load_arrivals(arrivals, cfg), cfg, start=first, end=end)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("replications", total=replications)
         result = simulate(
-            load_schedule(schedule, cfg, agent_ids=agent_ids),
-            load_arrivals(arrivals, cfg),
+            schedule_frame,
+            contacts,
             cfg,
             roster=roster_frame,
             replications=replications,

@@ -6,11 +6,17 @@ loop and routing rules), `results` (tallies and confidence intervals), `run` (`s
 `plot` (achieved service level against target).
 """
 
-from wfm.simulation.arrivals import ArrivalPlan, Contacts, arrival_plan, load_arrivals
+from wfm.simulation.arrivals import (
+    ArrivalPlan,
+    Contacts,
+    arrival_plan,
+    arrivals_between,
+    load_arrivals,
+)
 from wfm.simulation.engine import Outcome, QueueRules, run_events
 from wfm.simulation.handle_times import HandleTimeModel
 from wfm.simulation.run import SimulationResult, simulate
-from wfm.simulation.shifts import WorkSegments, work_segments
+from wfm.simulation.shifts import WorkSegments, schedule_days, work_segments
 
 __all__ = [
     "ArrivalPlan",
@@ -21,8 +27,10 @@ __all__ = [
     "SimulationResult",
     "WorkSegments",
     "arrival_plan",
+    "arrivals_between",
     "load_arrivals",
     "run_events",
+    "schedule_days",
     "simulate",
     "work_segments",
 ]

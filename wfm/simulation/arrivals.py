@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
+from wfm.grid import local_midnight_utc
 from wfm.loaders import load_forecast, load_history, load_requirements
 from wfm.simulation.handle_times import HandleTimeModel
 from wfm.tables import ROW, Column, TableSchema, read_table
@@ -38,6 +39,7 @@ __all__ = [
     "ArrivalPlan",
     "Contacts",
     "arrival_plan",
+    "arrivals_between",
     "load_arrivals",
 ]
 
@@ -212,6 +214,18 @@ def arrival_plan(
         cell_count=counts,
         poisson=poisson,
     )
+
+
+def arrivals_between(
+    frame: pl.DataFrame, center: Center, *, start: dt.date, end: dt.date
+) -> pl.DataFrame:
+    """The rows of an arrivals frame on local days `start` (inclusive) to `end` (exclusive).
+
+    Used to cut a long history (years) down to the days a schedule covers.
+    """
+    column = "ts" if "ts" in frame.columns else "interval_start"
+    lo, hi = local_midnight_utc(start, center.tz), local_midnight_utc(end, center.tz)
+    return frame.filter((pl.col(column) >= lo) & (pl.col(column) < hi))
 
 
 def _columns(path: Path) -> list[str]:

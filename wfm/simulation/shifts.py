@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -17,7 +18,7 @@ from numpy.typing import NDArray
 
 from wfm.errors import DataError, DataIssue
 
-__all__ = ["WorkSegments", "work_segments"]
+__all__ = ["WorkSegments", "schedule_days", "work_segments"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,19 @@ class WorkSegments:
 
     def __len__(self) -> int:
         return len(self.agent)
+
+
+def schedule_days(schedule: pl.DataFrame, tz: ZoneInfo) -> tuple[dt.date, dt.date]:
+    """Local days on which the schedule's work starts: (first day, the day after the last).
+
+    Raises:
+        DataError: the schedule has no work rows.
+    """
+    work = schedule.filter(pl.col("activity") == "work")
+    if work.height == 0:
+        raise DataError("schedule", [DataIssue(None, "activity", "the schedule has no work rows")])
+    local = work["start"].dt.convert_time_zone(str(tz)).dt.date()
+    return local.min(), local.max() + dt.timedelta(days=1)
 
 
 def work_segments(

@@ -56,6 +56,7 @@ def _files(tmp_path: Path) -> list[str]:
 def test_simulate_writes_tables_and_picture_and_prints_the_summary(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, _files(tmp_path))
     assert result.exit_code == 0, result.output
+    assert "Simulating local days 2026-01-04 to 2026-01-04" in result.output
     assert "Simulated service, 3 replications" in result.output
     out = tmp_path / "out"
     for name in ("sim_intervals", "sim_days", "sim_summary"):
@@ -77,3 +78,18 @@ def test_simulate_names_a_bad_arrivals_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "bad.csv" in result.output
     assert "not an arrivals table" in result.output
+
+
+def test_simulate_uses_only_arrivals_on_the_days_asked(tmp_path: Path) -> None:
+    # The arrivals fall on 2026-01-04 local (New York); asking for the 5th leaves none.
+    args = [*_files(tmp_path), "--start", "2026-01-05", "--days", "1"]
+    result = RUNNER.invoke(app, args)
+    assert result.exit_code == 1
+    assert "Simulating local days 2026-01-05 to 2026-01-05" in result.output
+    assert "no arrivals: the table is empty" in result.output
+
+
+def test_simulate_refuses_a_bad_start_day(tmp_path: Path) -> None:
+    result = RUNNER.invoke(app, [*_files(tmp_path), "--start", "next monday"])
+    assert result.exit_code == 1
+    assert "--start: expected YYYY-MM-DD, got 'next monday'" in result.output

@@ -16,12 +16,17 @@ TS = pl.Datetime("us", "UTC")
 
 
 def one_queue_center(
-    *, answer_within_s: float = 20.0, patience_s: float | None = None, aht_s: float = 300.0
+    *,
+    answer_within_s: float = 20.0,
+    patience_s: float | None = None,
+    aht_s: float = 300.0,
+    concurrency: int = 1,
 ) -> Center:
-    """A 24/7 single voice queue in UTC with 15-minute intervals."""
+    """A 24/7 single queue in UTC with 15-minute intervals (voice; chat when concurrency > 1)."""
     queue: dict[str, object] = {
         "id": "q",
-        "channel": "voice",
+        "channel": "voice" if concurrency == 1 else "chat",
+        "concurrency": concurrency,
         "skill": "s",
         "open_hours": "24/7",
         "target": {"service_level_frac": 0.8, "answer_within_s": answer_within_s},

@@ -88,6 +88,25 @@ def test_one_day_with_patience_agrees_with_erlang_a() -> None:
     _check_erlang_a(60.0, 20, 24, 8, widen=2.0)
 
 
+def test_chat_agents_with_concurrency_two_agree_with_erlang_c_on_twice_the_servers() -> None:
+    # The staffing engine's chat model: N agents x concurrency c serve as N c servers.
+    center = one_queue_center(concurrency=2)
+    result = simulate(
+        constant_agents(12, 26),
+        constant_volumes(60.0, 96),
+        center,
+        replications=8,
+        seed=11,
+        handle_times=EXPONENTIAL,
+    )
+    got = result.summary.row(0, named=True)
+    want = erlang_c(60.0, aht_s=300, interval_s=900, n_agents=24, answer_within_s=20)
+    assert _inside(got, "service_level", float(want.service_level), 2.0), (got, want)
+    assert _inside(got, "asa_s", float(want.asa_s), 2.0), (got, want)
+    # Occupancy counts a chat as half an agent: 20 Erlangs of chats on 12 agents.
+    assert got["occupancy"] == pytest.approx(20 / 2 / 12, abs=0.02)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("volume", "n_agents"), [(12.0, 6), (60.0, 22), (60.0, 26), (300.0, 106)])
 def test_a_week_agrees_with_erlang_c(volume: float, n_agents: int) -> None:

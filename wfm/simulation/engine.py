@@ -16,7 +16,7 @@ Rules, in plain language:
   that have someone waiting, ties going to the contact that has waited longest.
 - A waiting contact hangs up when its patience runs out (deferred queues: never).
 
-Events are kept in one binary heap (a purpose-built loop: it runs about 10 times faster than
+Events are kept in one binary heap (a purpose-built loop: it runs about 8 times faster than
 the same model in SimPy, see bench/bench_simulation.py). Abandonments need no events of their
 own: a contact whose deadline has passed is dropped when it reaches the head of its queue.
 Ties at one instant: segment ends, then contact completions, then segment starts, then

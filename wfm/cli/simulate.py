@@ -1,0 +1,137 @@
+"""`wfm simulate`: the simulated service of a schedule against arrivals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from wfm.center import load_center
+from wfm.cli.main import app
+from wfm.errors import ConfigError
+from wfm.loaders import load_roster, load_schedule
+from wfm.simulation import (
+    HandleTimeModel,
+    SimulationResult,
+    arrivals_between,
+    load_arrivals,
+    schedule_days,
+    simulate,
+)
+from wfm.simulation.report import write_results
+
+console = Console()
+if not console.is_terminal:
+    console = Console(width=140)
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--start: expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _render(result: SimulationResult) -> None:
+    table = Table(
+        title=(
+            f"Simulated service, {result.n_replications} replications "
+            f"(mean [95 % CI]; {result.n_contacts:,.0f} contacts per replication)"
+        )
+    )
+    for name in ("queue", "offered", "SL", "target", "ASA s", "abandoned", "occupancy"):
+        table.add_column(name, justify="left" if name == "queue" else "right")
+    for row in result.summary.iter_rows(named=True):
+        sl = row["service_level"]
+        table.add_row(
+            row["queue_id"],
+            f"{row['offered']:,.0f}",
+            "-"
+            if sl is None
+            else f"{sl:.1%} [{_fmt(row['service_level_lo'], '.1%')}, "
+            f"{_fmt(row['service_level_hi'], '.1%')}]",
+            _fmt(row["target_service_level"], ".0%"),
+            _fmt(row["asa_s"], ".0f"),
+            _fmt(row["abandon_rate"], ".1%"),
+            _fmt(row["occupancy"], ".0%"),
+        )
+    console.print(table)
+
+
+@app.command("simulate")
+def simulate_command(
+    schedule: Annotated[Path, typer.Option("--schedule", help="Schedule (CSV or Parquet).")],
+    arrivals: Annotated[
+        Path,
+        typer.Option(
+            "--arrivals",
+            help="Forecast or requirements (volume: Poisson), history (offered: exact counts) "
+            "or actual arrivals (queue_id, ts).",
+        ),
+    ],
+    center: Annotated[Path, typer.Option("--center", help="Center config YAML.")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    roster: Annotated[
+        Path | None,
+        typer.Option("--roster", help="Roster, for the skills of work rows without queue_id."),
+    ] = None,
+    replications: Annotated[int, typer.Option("--replications", min=1)] = 10,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    handle_time: Annotated[
+        str, typer.Option("--handle-time", help="lognormal or exponential.")
+    ] = "lognormal",
+    aht_cv: Annotated[
+        float, typer.Option("--aht-cv", help="Coefficient of variation of lognormal handle times.")
+    ] = 1.0,
+    start: Annotated[
+        str | None,
+        typer.Option("--start", help="First local day YYYY-MM-DD (default: the schedule's)."),
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="Days to simulate (default: schedule's).")
+    ] = None,
+) -> None:
+    """Simulate a schedule against arrivals; write per-interval and per-day service with CIs.
+
+    Only arrivals on the simulated local days are used (by default the days on which the
+    schedule's work starts), so a long history can be given as it is.
+
+    Example:
+        wfm simulate --schedule schedule.parquet --arrivals forecast.parquet
+        --center center.yaml --roster roster.csv --replications 10 --out out/sim
+    """
+    cfg = load_center(center)
+    roster_frame = load_roster(roster, cfg) if roster is not None else None
+    agent_ids = None if roster_frame is None else set(roster_frame["agent_id"].to_list())
+    schedule_frame = load_schedule(schedule, cfg, agent_ids=agent_ids)
+    first, end = schedule_days(schedule_frame, cfg.tz)
+    if start is not None:
+        first = _day(start)
+    if start is not None or days is not None:
+        end = first + dt.timedelta(days=days or 7)
+    console.print(f"Simulating local days {first} to {end - dt.timedelta(days=1)}")
+    contacts = arrivals_between(load_arrivals(arrivals, cfg), cfg, start=first, end=end)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("replications", total=replications)
+        result = simulate(
+            schedule_frame,
+            contacts,
+            cfg,
+            roster=roster_frame,
+            replications=replications,
+            seed=seed,
+            handle_times=HandleTimeModel(kind=handle_time, cv=aht_cv),  # type: ignore[arg-type]
+            on_replication=lambda done, _total: progress.update(task, completed=done),
+        )
+    paths = write_results(result, out, tz=cfg.timezone, interval_s=cfg.interval_s)
+    _render(result)
+    console.print(f"Wrote {len(paths)} files to {out}")

@@ -53,7 +53,7 @@ def _root(
 
 def _register() -> None:
     # Each command module adds its commands to `app` on import.
-    pass
+    import wfm.cli.serve  # noqa: F401
 
 
 _register()

@@ -1,0 +1,112 @@
+"""Fixtures of the API tests: a fresh database per test (a SQLite file, or the session's
+PostgreSQL database emptied first when the `postgres` backend runs), keys per role, and the
+sample center with a small roster loaded through the API."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import auth, migrate
+from api.db import Base, open_database
+from api.main import create_app
+from tests.api.helpers import bearer, center_body, roster_agents
+from wfm.settings import Settings
+
+PG_ADMIN_URL = os.environ.get("WFM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+# --- backends ---------------------------------------------------------------------------
+
+
+def _postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=2):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """A fresh PostgreSQL database (random name) for the session, dropped at the end."""
+    if not _postgres_available():
+        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN_URL} (.ci/run starts one)")
+    import psycopg
+
+    name = f"wfm_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _truncate_all(url: str) -> None:
+    database = open_database(url)
+    try:
+        migrate.upgrade(database)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The database of one test: a fresh SQLite file, or the session's PostgreSQL database
+    emptied first."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wfm.sqlite3'}"
+    url = request.getfixturevalue("pg_database_url")
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(db_url=db_url, data_dir=tmp_path)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def keys(client: TestClient) -> dict[str, str]:
+    """A token per role; `supervisor` leads triage_a, `other_supervisor` leads sched_a."""
+    database = client.app.state.database  # type: ignore[attr-defined]
+    specs = {
+        "admin": ("admin", []),
+        "planner": ("planner", []),
+        "manager": ("manager", []),
+        "supervisor": ("supervisor", ["triage_a"]),
+        "other_supervisor": ("supervisor", ["sched_a"]),
+    }
+    tokens = {}
+    with database.write_session() as session:
+        for name, (role, teams) in specs.items():
+            _, tokens[name] = auth.create_key(session, name=name, role=role, teams=teams)
+    return tokens
+
+
+@pytest.fixture
+def loaded(client: TestClient, keys: dict[str, str]) -> dict[str, str]:
+    """The sample center and a 6-agent roster, loaded through the API."""
+    admin = bearer(keys["admin"])
+    assert client.put("/v1/center", json=center_body(), headers=admin).status_code == 200
+    response = client.put("/v1/roster", json={"agents": roster_agents()}, headers=admin)
+    assert response.status_code == 200, response.text
+    return keys

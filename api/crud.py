@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import polars as pl
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,13 +27,16 @@ from api.db import (
     utcnow,
 )
 from api.errors import NotFoundError
+from api.frames import roster_table, schedule_frame, states_frame
 from api.schemas import RosterAgentIn, ScheduleRowIn, StateEventIn
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
+from wfm.loaders import load_roster, load_schedule
 
 __all__ = [
     "IngestOutcome",
     "RowError",
+    "adherence_inputs",
     "agent_teams",
     "current_center",
     "current_roster",
@@ -67,10 +72,14 @@ def _insert(session: Session) -> Any:
 # --- agent states -----------------------------------------------------------------------
 
 
-def ingest_states(session: Session, *, rows: list[Any], known_agents: set[str]) -> IngestOutcome:
+def ingest_states(
+    session: Session, *, rows: list[Any], known_agents: set[str], known_states: set[str]
+) -> IngestOutcome:
     """Validate each row on its own, store the good ones once, and commit.
 
-    A row whose `event_id` is already stored (or repeats an earlier row of the batch) is a
+    A row must name an agent of the roster and a phone state the adherence rules map (an
+    unmapped state would make every later adherence query fail). A row whose `event_id` is
+    already stored (or repeats an earlier row of the batch) is a
     duplicate: not stored again, reported as such. Bad rows are reported with their index.
     """
     errors: list[RowError] = []
@@ -89,6 +98,9 @@ def ingest_states(session: Session, *, rows: list[Any], known_agents: set[str]) 
             continue
         if event.agent_id not in known_agents:
             errors.append(RowError(index, event_id, "agent_id", "agent_id is not in the roster"))
+        elif event.state not in known_states:
+            message = "state is not in the adherence mapping"
+            errors.append(RowError(index, event_id, "state", message))
         elif event.event_id in good:
             duplicates.append(event.event_id)
         else:
@@ -194,37 +206,15 @@ def agent_teams(session: Session) -> dict[str, str]:
     return {agent_id: team for agent_id, team in rows}
 
 
-def _roster_issues(agents: list[RosterAgentIn], center: Center) -> list[DataIssue]:
-    teams = {t.id for t in center.teams}
-    contracts = {c.id for c in center.contracts}
-    queues = set(center.queue_ids)
-    issues: list[DataIssue] = []
-    seen: set[str] = set()
-    for row, agent in enumerate(agents, start=1):
-        if agent.agent_id in seen:
-            issues.append(DataIssue(row, "agent_id", f"duplicate agent_id {agent.agent_id}"))
-        seen.add(agent.agent_id)
-        if agent.team not in teams:
-            issues.append(DataIssue(row, "team", f"team {agent.team} is not a team of the center"))
-        if contracts and agent.contract not in contracts:
-            issues.append(DataIssue(row, "contract", f"unknown contract {agent.contract}"))
-        for skill in agent.skills:
-            if skill.queue_id not in queues:
-                issues.append(DataIssue(row, "skills", f"unknown queue {skill.queue_id}"))
-    return issues[:20]
-
-
 def replace_roster(
     session: Session, *, agents: list[RosterAgentIn], center: Center, by: str
 ) -> RosterVersion:
-    """Check the roster against the center, store it as a new version, commit.
+    """Check the roster with the roster loader, store it as a new version, commit.
 
     Raises:
         DataError: rows that name unknown teams, contracts or queues, or repeat an agent.
     """
-    issues = _roster_issues(agents, center)
-    if issues:
-        raise DataError("roster", issues)
+    load_roster(roster_table(agents), center)
     latest = session.scalar(select(func.max(RosterVersion.version))) or 0
     version = RosterVersion(version=latest + 1, updated_at=utcnow(), updated_by=by)
     session.add(version)
@@ -248,24 +238,12 @@ def _week_bounds(week_start: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.dat
     return first.astimezone(dt.UTC), after.astimezone(dt.UTC)
 
 
-def _schedule_issues(
-    week_start: dt.date, rows: list[ScheduleRowIn], center: Center, known_agents: set[str]
-) -> list[DataIssue]:
-    issues: list[DataIssue] = []
+def _week_issues(week_start: dt.date, rows: list[ScheduleRowIn], tz: ZoneInfo) -> list[DataIssue]:
     if week_start.weekday() != 0:
-        issues.append(DataIssue(None, "week_start", "week_start must be a Monday"))
-    first, after = _week_bounds(week_start, center.tz)
-    queues = set(center.queue_ids)
-    for row, item in enumerate(rows, start=1):
-        if item.agent_id not in known_agents:
-            issues.append(DataIssue(row, "agent_id", f"agent {item.agent_id} is not in the roster"))
-        if not first <= item.start < after:
-            issues.append(DataIssue(row, "start", "start is outside the week"))
-        if item.queue_id is not None and item.queue_id not in queues:
-            issues.append(DataIssue(row, "queue_id", f"unknown queue {item.queue_id}"))
-        if len(issues) >= 20:
-            break
-    return issues
+        return [DataIssue(None, "week_start", "week_start must be a Monday")]
+    first, after = _week_bounds(week_start, tz)
+    outside = (row for row, item in enumerate(rows, start=1) if not first <= item.start < after)
+    return [DataIssue(row, "start", "starts outside the week") for row in islice(outside, 20)]
 
 
 def publish_schedule(
@@ -279,12 +257,16 @@ def publish_schedule(
 ) -> ScheduleVersion:
     """Publish a week as a new version in one transaction (readers see old or new, never a mix).
 
+    The rows are checked by the schedule loader (agents in the roster, known queues, no
+    overlaps) and must start inside the week.
+
     Raises:
-        DataError: rows for agents outside the roster, outside the week, or unknown queues.
+        DataError: the week does not start on a Monday, or rows break a rule.
     """
-    issues = _schedule_issues(week_start, rows, center, known_agents)
+    issues = _week_issues(week_start, rows, center.tz)
     if issues:
         raise DataError("schedule", issues)
+    load_schedule(schedule_frame(rows), center, agent_ids=known_agents)
     latest = session.scalar(
         select(func.max(ScheduleVersion.version)).where(ScheduleVersion.week_start == week_start)
     )
@@ -344,6 +326,29 @@ def read_schedule(
     return found, list(session.scalars(query.order_by(ScheduleRow.agent_id, ScheduleRow.start)))
 
 
+def adherence_inputs(
+    session: Session,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    agent_ids: set[str] | None,
+    tz: ZoneInfo,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The schedule and agent-states tables overlapping [start, end), read in one snapshot.
+
+    The schedule is the latest version of every week involved.
+    """
+    schedule = schedule_frame(
+        schedule_rows_between(session, start=start, end=end, agent_ids=agent_ids, tz=tz)
+    )
+    query = select(
+        StateEvent.agent_id, StateEvent.state, StateEvent.start, StateEvent.end, StateEvent.event_id
+    ).where(StateEvent.start < end, StateEvent.end.is_(None) | (StateEvent.end > start))
+    if agent_ids is not None:
+        query = query.where(StateEvent.agent_id.in_(sorted(agent_ids)))
+    return schedule, states_frame(session.execute(query).tuples())
+
+
 def schedule_rows_between(
     session: Session,
     *,
@@ -351,8 +356,9 @@ def schedule_rows_between(
     end: dt.datetime,
     agent_ids: set[str] | None,
     tz: ZoneInfo,
-) -> list[ScheduleRow]:
-    """Rows of the latest version of every week that overlap [start, end)."""
+) -> list[tuple[str, str, dt.datetime, dt.datetime, str | None]]:
+    """Rows (agent_id, activity, start, end, queue_id) of the latest version of every week
+    that overlap [start, end)."""
     first_week = start.astimezone(tz).date() - dt.timedelta(days=7)
     last_week = end.astimezone(tz).date()
     latest = (
@@ -360,9 +366,13 @@ def schedule_rows_between(
         .where(ScheduleVersion.week_start >= first_week, ScheduleVersion.week_start <= last_week)
         .group_by(ScheduleVersion.week_start)
     )
-    query = select(ScheduleRow).where(
-        ScheduleRow.version_id.in_(latest), ScheduleRow.start < end, ScheduleRow.end > start
-    )
+    query = select(
+        ScheduleRow.agent_id,
+        ScheduleRow.activity,
+        ScheduleRow.start,
+        ScheduleRow.end,
+        ScheduleRow.queue_id,
+    ).where(ScheduleRow.version_id.in_(latest), ScheduleRow.start < end, ScheduleRow.end > start)
     if agent_ids is not None:
         query = query.where(ScheduleRow.agent_id.in_(sorted(agent_ids)))
-    return list(session.scalars(query.order_by(ScheduleRow.agent_id, ScheduleRow.start)))
+    return list(session.execute(query).tuples())

@@ -21,16 +21,20 @@ from api import crud
 from api.auth import Principal, Role, authenticate
 from api.db import Database
 from api.errors import NotFoundError, PermissionDenied
+from wfm.adherence import AdherenceRules
+from wfm.center import Center
 from wfm.settings import Settings
 
 __all__ = [
     "AdminUser",
     "AgentScope",
+    "CenterDep",
     "CurrentUser",
     "DatabaseDep",
     "ManagerUser",
     "PlannerUser",
     "ReaderUser",
+    "RulesDep",
     "ScopeDep",
     "SessionDep",
     "SettingsDep",
@@ -117,6 +121,7 @@ class AgentScope:
     """The agents a request may see: None means every agent (unscoped roles, no filter)."""
 
     agent_ids: set[str] | None
+    teams_of: dict[str, str]
     team: str | None = None
     agent_id: str | None = None
 
@@ -138,17 +143,17 @@ def resolve_scope(
             raise NotFoundError(f"agent {agent_id} is not in the roster")
         if team is not None and agent_team != team:
             raise NotFoundError(f"agent {agent_id} is not in team {team}")
-        return AgentScope({agent_id}, team=team, agent_id=agent_id)
+        return AgentScope({agent_id}, teams_of, team=team, agent_id=agent_id)
     if team is not None:
         if user.is_scoped and team not in user.teams:
             raise PermissionDenied(f"team {team} is not one of your teams")
         members = {a for a, t in teams_of.items() if t == team}
         if not members and not user.is_scoped:
             raise NotFoundError(f"team {team} has no agents in the roster")
-        return AgentScope(members, team=team)
+        return AgentScope(members, teams_of, team=team)
     if user.is_scoped:
-        return AgentScope({a for a, t in teams_of.items() if t in user.teams})
-    return AgentScope(None)
+        return AgentScope({a for a, t in teams_of.items() if t in user.teams}, teams_of)
+    return AgentScope(None, teams_of)
 
 
 def get_scope(
@@ -161,6 +166,19 @@ def get_scope(
 
 
 ScopeDep = Annotated[AgentScope, Depends(get_scope)]
+
+
+def get_center(session: SessionDep) -> Center:
+    """The current center configuration (404 until an admin has set one)."""
+    return crud.current_center(session)[1]
+
+
+def get_rules(request: Request) -> AdherenceRules:
+    return request.app.state.adherence_rules
+
+
+CenterDep = Annotated[Center, Depends(get_center)]
+RulesDep = Annotated[AdherenceRules, Depends(get_rules)]
 
 
 def _declared_query_params(route: APIRoute) -> frozenset[str]:

@@ -15,7 +15,8 @@ from api.audit import AuditMiddleware
 from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
 from api.errors import ConflictError, NotFoundError, PermissionDenied
-from api.routes import audit, config, health, schedules, states
+from api.routes import adherence, audit, config, health, schedules, states
+from wfm.adherence import load_rules
 from wfm.errors import ConfigError, DataError, InfeasibleError, WfmError
 from wfm.settings import Settings
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.adherence_rules = load_rules(settings.adherence_rules_path)
     _register_error_handlers(app)
     app.add_middleware(AuditMiddleware, database=lambda: app.state.database)
 
@@ -91,6 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
     v1.include_router(states.router, prefix="/states", tags=["agent states"])
     v1.include_router(schedules.router, prefix="/schedules", tags=["schedules"])
     v1.include_router(config.router, tags=["center and roster"])
+    v1.include_router(adherence.router, prefix="/adherence", tags=["adherence"])
     v1.include_router(audit.router, prefix="/audit", tags=["audit"])
 
     @v1.get("/openapi.json", tags=["health"], include_in_schema=False)

@@ -13,12 +13,18 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 __all__ = [
     "ACTIVITIES",
+    "AgentDayPublic",
+    "AgentDaysPublic",
     "AuditPublic",
     "AuditsPublic",
     "AvailabilityWindow",
     "CenterPublic",
+    "ExceptionPublic",
+    "ExceptionsPublic",
     "HealthPublic",
     "IngestPublic",
+    "RealtimePublic",
+    "RealtimeRowPublic",
     "RosterAgentIn",
     "RosterPublic",
     "RosterReplace",
@@ -34,6 +40,8 @@ __all__ = [
     "StatesIngest",
     "StatesPublic",
     "Strict",
+    "TeamDayPublic",
+    "TeamDaysPublic",
 ]
 
 ACTIVITIES = ("work", "break", "lunch", "meeting", "training", "off")
@@ -241,4 +249,79 @@ class AuditPublic(BaseModel):
 
 class AuditsPublic(BaseModel):
     data: list[AuditPublic]
+    count: int
+
+
+# --- adherence --------------------------------------------------------------------------
+
+
+class RealtimeRowPublic(BaseModel):
+    agent_id: str
+    team: str | None
+    scheduled_activity: str
+    actual_state: str | None
+    state_since: dt.datetime | None
+    out_of_adherence_s: float
+    severity: Literal["ok", "warning", "severe"]
+
+
+class RealtimePublic(BaseModel):
+    """Who is out of adherence at `at`, worst first."""
+
+    at: dt.datetime
+    data: list[RealtimeRowPublic]
+    count: int
+
+
+class AgentDayPublic(BaseModel):
+    agent_id: str
+    date: dt.date
+    team: str | None
+    scheduled_s: float
+    in_adherence_s: float
+    adherence: float | None
+    work_scheduled_s: float
+    worked_s: float
+    conformance: float | None
+    n_exceptions: int
+
+
+class AgentDaysPublic(BaseModel):
+    data: list[AgentDayPublic]
+    count: int
+
+
+class TeamDayPublic(BaseModel):
+    team: str | None
+    date: dt.date
+    n_agents: int
+    scheduled_s: float
+    in_adherence_s: float
+    adherence: float | None
+    work_scheduled_s: float
+    worked_s: float
+    conformance: float | None
+    n_exceptions: int
+
+
+class TeamDaysPublic(BaseModel):
+    data: list[TeamDayPublic]
+    count: int
+
+
+class ExceptionPublic(BaseModel):
+    agent_id: str
+    date: dt.date
+    team: str | None
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: float
+    scheduled_activity: str | None
+    actual_state: str | None
+    severity: str
+
+
+class ExceptionsPublic(BaseModel):
+    data: list[ExceptionPublic]
     count: int

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
         history_path: history table (CSV / Parquet) that forecast runs read.
         drivers_path: optional drivers table for forecast runs.
         events_path: optional events table for forecast runs.
+        adherence_rules_path: optional YAML of adherence rules (state mapping, grace_s);
+            the engine's defaults otherwise.
         forecast_workers: background threads that run forecast jobs.
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock.
     """
@@ -38,6 +40,7 @@ class Settings(BaseSettings):
     history_path: Path | None = None
     drivers_path: Path | None = None
     events_path: Path | None = None
+    adherence_rules_path: Path | None = None
     forecast_workers: int = Field(default=1, ge=1, le=8)
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
 

@@ -19,10 +19,7 @@ router = APIRouter()
 
 CenterBody = Annotated[
     dict[str, Any],
-    Body(
-        description="the center configuration, same shape as the center YAML file",
-        openapi_examples=None,
-    ),
+    Body(description="the center configuration, same shape as the center YAML file"),
 ]
 
 
@@ -45,8 +42,8 @@ def _validated_center(body: dict[str, Any]) -> None:
 def read_center(_user: ReaderUser, session: SessionDep) -> CenterPublic:
     """The current center configuration."""
     row, _ = crud.current_center(session)
-    return CenterPublic.model_validate(row, from_attributes=True).model_copy(
-        update={"center": row.body}
+    return CenterPublic(
+        version=row.version, updated_at=row.updated_at, updated_by=row.updated_by, center=row.body
     )
 
 

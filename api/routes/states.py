@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
 from api import crud
-from api.deps import AdminUser, ScopeDep, SessionDep, WriteSessionDep
+from api.deps import AdminUser, RulesDep, ScopeDep, SessionDep, WriteSessionDep
 from api.schemas import (
     IngestPublic,
     RowErrorPublic,
@@ -28,11 +28,17 @@ router = APIRouter()
     responses={207: {"model": IngestPublic, "description": "some rows were refused"}},
 )
 def ingest_states(
-    payload: StatesIngest, _user: AdminUser, session: WriteSessionDep, response: Response
+    payload: StatesIngest,
+    _user: AdminUser,
+    rules: RulesDep,
+    session: WriteSessionDep,
+    response: Response,
 ) -> IngestPublic:
     """Store a batch of state events; committed before the answer (200, or 207 with errors)."""
     known = set(crud.agent_teams(session))
-    outcome = crud.ingest_states(session, rows=payload.events, known_agents=known)
+    outcome = crud.ingest_states(
+        session, rows=payload.events, known_agents=known, known_states=set(rules.mapping)
+    )
     if outcome.errors:
         response.status_code = status.HTTP_207_MULTI_STATUS
     return IngestPublic(

@@ -5,6 +5,7 @@ sample center with a small roster loaded through the API."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,10 +52,19 @@ def pg_database_url() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def pg_migrated_url(pg_database_url: str) -> str:
+    database = open_database(pg_database_url)
+    try:
+        migrate.upgrade(database)
+    finally:
+        database.dispose()
+    return pg_database_url
+
+
 def _truncate_all(url: str) -> None:
     database = open_database(url)
     try:
-        migrate.upgrade(database)
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         with database.engine.begin() as conn:
             conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
@@ -62,20 +72,36 @@ def _truncate_all(url: str) -> None:
         database.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating each time is slower)."""
+    path = tmp_path_factory.mktemp("template") / "wfm.sqlite3"
+    database = open_database(f"sqlite:///{path}")
+    try:
+        migrate.upgrade(database)
+        with database.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        database.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The database of one test: a fresh SQLite file, or the session's PostgreSQL database
-    emptied first."""
+    """The database of one test, already migrated: a fresh SQLite file, or the session's
+    PostgreSQL database emptied first."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'wfm.sqlite3'}"
-    url = request.getfixturevalue("pg_database_url")
+        path = tmp_path / "wfm.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_migrated_url")
     _truncate_all(url)
     return url
 
 
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(db_url=db_url, data_dir=tmp_path)
+    return Settings(db_url=db_url, data_dir=tmp_path, auto_migrate=False)
 
 
 @pytest.fixture

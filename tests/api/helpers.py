@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import socket
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 import yaml
 
+from wfm.center import load_center
 from wfm.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -26,20 +28,31 @@ TEAMS = ("triage_a", "sched_a")
 WEEK_START = dt.date(2026, 11, 23)  # a Monday
 
 
+@functools.cache
+def _center_text() -> str:
+    return SAMPLE_CENTER.read_text(encoding="utf-8")
+
+
+@functools.cache
+def _supervisors() -> dict[str, str]:
+    return {team.id: team.supervisor for team in load_center(SAMPLE_CENTER).teams}
+
+
 def center_body() -> dict[str, Any]:
     """The sample center configuration as a JSON-ready dict."""
-    return yaml.safe_load(SAMPLE_CENTER.read_text(encoding="utf-8"))
+    return yaml.safe_load(_center_text())
 
 
 def roster_agents(n_per_team: int = 3, teams: tuple[str, ...] = TEAMS) -> list[dict[str, Any]]:
     """A small roster: `n_per_team` agents in each team, ids like triage_a-001."""
     queue = {"triage_a": "triage_voice", "sched_a": "sched_voice"}
+    supervisor = _supervisors()
     return [
         {
             "agent_id": f"{team}-{i:03d}",
             "name": f"Agent {team} {i}",
             "team": team,
-            "supervisor": "sup",
+            "supervisor": supervisor[team],
             "skills": [{"queue_id": queue.get(team, "triage_voice"), "proficiency": 1.0}],
             "contract": "ft40",
             "availability": [],

@@ -11,7 +11,7 @@ def event(event_id: str, agent_id: str = "triage_a-001", **extra: object) -> dic
     return {
         "event_id": event_id,
         "agent_id": agent_id,
-        "state": "available",
+        "state": "Available",
         "start": "2026-11-23T14:00:00Z",
         "end": "2026-11-23T14:30:00+00:00",
         **extra,

@@ -106,7 +106,9 @@ def ingest_states(
         else:
             good[event.event_id] = event
     accepted: list[str] = []
-    if good:
+    if not good:
+        session.commit()  # end the (read-only) transaction: never sit on the write lock
+    else:
         now = utcnow()
         values = [
             {
@@ -346,7 +348,7 @@ def adherence_inputs(
     ).where(StateEvent.start < end, StateEvent.end.is_(None) | (StateEvent.end > start))
     if agent_ids is not None:
         query = query.where(StateEvent.agent_id.in_(sorted(agent_ids)))
-    return schedule, states_frame(session.execute(query).tuples())
+    return schedule, states_frame(tuple(row) for row in session.execute(query))
 
 
 def schedule_rows_between(
@@ -375,4 +377,4 @@ def schedule_rows_between(
     ).where(ScheduleRow.version_id.in_(latest), ScheduleRow.start < end, ScheduleRow.end > start)
     if agent_ids is not None:
         query = query.where(ScheduleRow.agent_id.in_(sorted(agent_ids)))
-    return list(session.execute(query).tuples())
+    return [tuple(row) for row in session.execute(query)]

@@ -136,3 +136,24 @@ def loaded(client: TestClient, keys: dict[str, str]) -> dict[str, str]:
     response = client.put("/v1/roster", json={"agents": roster_agents()}, headers=admin)
     assert response.status_code == 200, response.text
     return keys
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def server_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own for a live server: a new SQLite file or a new PostgreSQL
+    database (random name, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'live.sqlite3'}"
+        return
+    if not _postgres_available():
+        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN_URL} (.ci/run starts one)")
+    import psycopg
+
+    name = f"wfm_live_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

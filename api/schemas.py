@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 __all__ = [
     "ACTIVITIES",
@@ -19,6 +27,7 @@ __all__ = [
     "AuditsPublic",
     "AvailabilityWindow",
     "CenterPublic",
+    "Day",
     "ExceptionPublic",
     "ExceptionsPublic",
     "HealthPublic",
@@ -42,6 +51,7 @@ __all__ = [
     "Strict",
     "TeamDayPublic",
     "TeamDaysPublic",
+    "Timestamp",
 ]
 
 ACTIVITIES = ("work", "break", "lunch", "meeting", "training", "off")
@@ -51,6 +61,24 @@ StateName = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
 ]
 MAX_BATCH = 5000
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _utc_in_range(value: dt.datetime) -> dt.datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"timestamp out of range (years {MIN_YEAR}-{MAX_YEAR})")
+    return value.astimezone(dt.UTC)
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"date out of range (years {MIN_YEAR}-{MAX_YEAR})")
+    return value
+
+
+# A timestamp with a UTC offset (refused without one), converted to UTC.
+Timestamp = Annotated[AwareDatetime, AfterValidator(_utc_in_range)]
+Day = Annotated[dt.date, AfterValidator(_date_in_range)]
 
 
 class Strict(BaseModel):
@@ -85,8 +113,8 @@ class StateEventIn(_Span):
     event_id: EventId
     agent_id: Id
     state: StateName
-    start: AwareDatetime
-    end: AwareDatetime | None = None
+    start: Timestamp
+    end: Timestamp | None = None
 
 
 class StatesIngest(Strict):
@@ -134,15 +162,15 @@ class StatesPublic(BaseModel):
 class ScheduleRowIn(_Span):
     agent_id: Id
     activity: Literal["work", "break", "lunch", "meeting", "training", "off"]
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Timestamp
+    end: Timestamp
     queue_id: Id | None = None
 
 
 class ScheduleCreate(Strict):
     """A week's schedule; `week_start` is the Monday (center-local) the week begins on."""
 
-    week_start: dt.date
+    week_start: Day
     rows: list[ScheduleRowIn] = Field(min_length=1, max_length=200_000)
 
 

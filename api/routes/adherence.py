@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from api import crud
 from api.db import utcnow
@@ -19,12 +18,14 @@ from api.frames import roster_teams_frame
 from api.schemas import (
     AgentDayPublic,
     AgentDaysPublic,
+    Day,
     ExceptionPublic,
     ExceptionsPublic,
     RealtimePublic,
     RealtimeRowPublic,
     TeamDayPublic,
     TeamDaysPublic,
+    Timestamp,
 )
 from wfm.adherence import AdherenceResult, AdherenceRules, adherence, realtime_snapshot
 from wfm.center import Center
@@ -38,8 +39,8 @@ router = APIRouter()
 # A shift is at most 16 h long: a real-time view never needs older states or schedule rows.
 REALTIME_LOOKBACK = dt.timedelta(hours=16)
 MAX_RANGE_DAYS = 31
-StartDate = Annotated[dt.date, Query(description="first local day")]
-EndDate = Annotated[dt.date, Query(description="last local day (inclusive)")]
+StartDate = Annotated[Day, Query(description="first local day")]
+EndDate = Annotated[Day, Query(description="last local day (inclusive)")]
 
 
 @router.get("/realtime", response_model=RealtimePublic)
@@ -48,7 +49,7 @@ def realtime(
     session: SessionDep,
     center: CenterDep,
     rules: RulesDep,
-    at: Annotated[AwareDatetime | None, Query(description="instant (default: now)")] = None,
+    at: Annotated[Timestamp | None, Query(description="instant (default: now)")] = None,
 ) -> RealtimePublic:
     """Each agent's scheduled activity, actual state and time out of adherence, worst first."""
     at = at or utcnow()

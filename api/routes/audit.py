@@ -20,7 +20,7 @@ def list_audit(
     _user: AdminUser,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10**12)] = 0,
     actor: Annotated[str | None, Query(max_length=64)] = None,
 ) -> AuditsPublic:
     """Audit records (who, when, what, result), newest first; `count` is the total."""

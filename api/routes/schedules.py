@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from api import crud
 from api.deps import PlannerUser, ScopeDep, SessionDep, WriteSessionDep
 from api.schemas import (
+    Day,
     ScheduleCreate,
     SchedulePublic,
     SchedulePublishedPublic,
@@ -40,10 +40,10 @@ def publish_schedule(
 
 @router.get("/{week_start}", response_model=SchedulePublic)
 def read_schedule(
-    week_start: dt.date,
+    week_start: Day,
     scope: ScopeDep,
     session: SessionDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
 ) -> SchedulePublic:
     """The week's latest version (or `version`), for the agents the caller may see."""
     found, rows = crud.read_schedule(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import AwareDatetime
 
 from api import crud
 from api.deps import AdminUser, RulesDep, ScopeDep, SessionDep, WriteSessionDep
@@ -15,6 +14,7 @@ from api.schemas import (
     StatePublic,
     StatesIngest,
     StatesPublic,
+    Timestamp,
 )
 
 __all__ = ["router"]
@@ -52,8 +52,8 @@ def ingest_states(
 def read_states(
     scope: ScopeDep,
     session: SessionDep,
-    start: Annotated[AwareDatetime, Query(description="timestamp with a UTC offset")],
-    end: Annotated[AwareDatetime, Query(description="timestamp with a UTC offset")],
+    start: Annotated[Timestamp, Query(description="timestamp with a UTC offset")],
+    end: Annotated[Timestamp, Query(description="timestamp with a UTC offset")],
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> StatesPublic:
     """Stored states overlapping [start, end), for the agents the caller may see."""

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -63,6 +63,9 @@ class IngestOutcome:
     accepted: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+
+
+STATE_LOOKBACK = dt.timedelta(hours=24)
 
 
 def _insert(session: Session) -> Any:
@@ -336,19 +339,34 @@ def adherence_inputs(
     agent_ids: set[str] | None,
     tz: ZoneInfo,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The schedule and agent-states tables overlapping [start, end), read in one snapshot.
+    """The schedule and agent-states tables overlapping [start, end).
 
-    The schedule is the latest version of every week involved.
+    The schedule is the latest version of every week involved. A state that started more
+    than STATE_LOOKBACK before `start` is not read: the phone system reports every agent at
+    least daily, and an agent without a state counts as off, like one logged out.
     """
     schedule = schedule_frame(
         schedule_rows_between(session, start=start, end=end, agent_ids=agent_ids, tz=tz)
     )
     query = select(
-        StateEvent.agent_id, StateEvent.state, StateEvent.start, StateEvent.end, StateEvent.event_id
-    ).where(StateEvent.start < end, StateEvent.end.is_(None) | (StateEvent.end > start))
+        StateEvent.agent_id,
+        StateEvent.state,
+        _raw(StateEvent.start),
+        _raw(StateEvent.end),
+        StateEvent.event_id,
+    ).where(
+        StateEvent.start < end,
+        StateEvent.start >= start - STATE_LOOKBACK,
+        StateEvent.end.is_(None) | (StateEvent.end > start),
+    )
     if agent_ids is not None:
         query = query.where(StateEvent.agent_id.in_(sorted(agent_ids)))
-    return schedule, states_frame(tuple(row) for row in session.execute(query))
+    return schedule, states_frame(session.execute(query).all())
+
+
+def _raw(column: Any) -> Any:
+    """A timestamp column read without per-row Python conversion (polars parses it)."""
+    return type_coerce(column, String)
 
 
 def schedule_rows_between(
@@ -371,8 +389,8 @@ def schedule_rows_between(
     query = select(
         ScheduleRow.agent_id,
         ScheduleRow.activity,
-        ScheduleRow.start,
-        ScheduleRow.end,
+        _raw(ScheduleRow.start),
+        _raw(ScheduleRow.end),
         ScheduleRow.queue_id,
     ).where(ScheduleRow.version_id.in_(latest), ScheduleRow.start < end, ScheduleRow.end > start)
     if agent_ids is not None:

@@ -40,18 +40,37 @@ STATES_SCHEMA = {
 ROSTER_TEAMS_SCHEMA = {"agent_id": pl.String, "team": pl.String}
 
 
+def _typed(rows: list[Sequence[Any]], schema: dict[str, Any]) -> pl.DataFrame:
+    """Rows -> frame; timestamp columns may come as datetimes or as SQLite's UTC text."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pl.DataFrame(
+        [
+            _timestamps(list(values), name) if dtype == TS else pl.Series(name, values, dtype=dtype)
+            for (name, dtype), values in zip(schema.items(), columns, strict=True)
+        ]
+    )
+
+
+def _timestamps(values: list[Any], name: str) -> pl.Series:
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, str):
+        text = pl.Series(name, values, dtype=pl.String)
+        return text.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="us", time_zone="UTC")
+    return pl.Series(name, values, dtype=pl.Datetime("us", "UTC"))
+
+
 def schedule_frame(rows: Iterable[Sequence[Any]] | Iterable[ScheduleRowIn]) -> pl.DataFrame:
     """A schedule table from tuples (agent_id, activity, start, end, queue_id) or API rows."""
     tuples = [
         (r.agent_id, r.activity, r.start, r.end, r.queue_id) if isinstance(r, ScheduleRowIn) else r
         for r in rows
     ]
-    return pl.DataFrame(tuples, schema=SCHEDULE_SCHEMA, orient="row")
+    return _typed(tuples, SCHEDULE_SCHEMA)
 
 
 def states_frame(rows: Iterable[Sequence[Any]]) -> pl.DataFrame:
     """An agent-states table from tuples (agent_id, state, start, end, event_id)."""
-    return pl.DataFrame(list(rows), schema=STATES_SCHEMA, orient="row")
+    return _typed(list(rows), STATES_SCHEMA)
 
 
 def roster_teams_frame(teams_of: dict[str, str]) -> pl.DataFrame:

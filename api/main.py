@@ -16,6 +16,7 @@ from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
 from api.errors import ConflictError, NotFoundError, PermissionDenied
 from api.routes import adherence, audit, config, health, schedules, states
+from api.snapshots import SnapshotCache
 from wfm.adherence import load_rules
 from wfm.errors import ConfigError, DataError, InfeasibleError, WfmError
 from wfm.settings import Settings
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.adherence_rules = load_rules(settings.adherence_rules_path)
+    app.state.snapshots = SnapshotCache(settings.realtime_cache_s)
     _register_error_handlers(app)
     app.add_middleware(AuditMiddleware, database=lambda: app.state.database)
 

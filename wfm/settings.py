@@ -28,6 +28,8 @@ class Settings(BaseSettings):
         events_path: optional events table for forecast runs.
         adherence_rules_path: optional YAML of adherence rules (state mapping, grace_s);
             the engine's defaults otherwise.
+        realtime_cache_s: how long one real-time snapshot serves identical polls (seconds;
+            0 = compute every poll).
         forecast_workers: background threads that run forecast jobs.
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock.
     """
@@ -41,6 +43,7 @@ class Settings(BaseSettings):
     drivers_path: Path | None = None
     events_path: Path | None = None
     adherence_rules_path: Path | None = None
+    realtime_cache_s: float = Field(default=1.0, ge=0, le=60)
     forecast_workers: int = Field(default=1, ge=1, le=8)
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api import crud
 from api.db import utcnow
@@ -27,6 +27,7 @@ from api.schemas import (
     TeamDaysPublic,
     Timestamp,
 )
+from api.snapshots import SnapshotCache
 from wfm.adherence import AdherenceResult, AdherenceRules, adherence, realtime_snapshot
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
@@ -45,14 +46,32 @@ EndDate = Annotated[Day, Query(description="last local day (inclusive)")]
 
 @router.get("/realtime", response_model=RealtimePublic)
 def realtime(
+    request: Request,
     scope: ScopeDep,
     session: SessionDep,
     center: CenterDep,
     rules: RulesDep,
     at: Annotated[Timestamp | None, Query(description="instant (default: now)")] = None,
 ) -> RealtimePublic:
-    """Each agent's scheduled activity, actual state and time out of adherence, worst first."""
-    at = at or utcnow()
+    """Each agent's scheduled activity, actual state and time out of adherence, worst first.
+
+    Without `at`, the snapshot may be up to `realtime_cache_s` old (shared by concurrent
+    pollers of the same agents); its instant is in `at`.
+    """
+    agents = None if scope.agent_ids is None else frozenset(scope.agent_ids)
+    if at is not None:
+        return _snapshot(session, scope, center, rules, at)
+    cache: SnapshotCache[RealtimePublic] = request.app.state.snapshots
+    return cache.get_or_compute(agents, lambda: _snapshot(session, scope, center, rules, utcnow()))
+
+
+def _snapshot(
+    session: SessionDep,
+    scope: AgentScope,
+    center: Center,
+    rules: AdherenceRules,
+    at: dt.datetime,
+) -> RealtimePublic:
     schedule, states = crud.adherence_inputs(
         session,
         start=at - REALTIME_LOOKBACK,

@@ -65,9 +65,10 @@ def pg_migrated_url(pg_database_url: str) -> str:
 def _truncate_all(url: str) -> None:
     database = open_database(url)
     try:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        # DELETE is much faster than TRUNCATE on a handful of tiny tables.
         with database.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
     finally:
         database.dispose()
 

@@ -1,24 +1,37 @@
 """The append-only audit log: who, when, what, result, for every request under /v1.
 
-`AuditMiddleware` writes one record per request *before* the response starts: if the record
-cannot be written, the caller gets 503 instead of the data, so no audited read goes
-unrecorded. This module has no update or delete path; reads go through `read_audit`.
+`AuditMiddleware` has one record per request committed *before* the response starts: if the
+record cannot be written, the caller gets 503 instead of the data, so no audited read goes
+unrecorded. Records go through `AuditWriter`, which commits whatever has queued up in one
+transaction (group commit: one disk sync for many concurrent requests), and each request
+waits for its own record's commit. This module has no update or delete path; reads go
+through `read_audit`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import queue
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import Future
 from typing import Any
 
-import anyio.to_thread
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
 from api.db import AuditRecord, Database, utcnow
 
-__all__ = ["AuditMiddleware", "read_audit", "result_of", "write_audit"]
+__all__ = [
+    "AuditMiddleware",
+    "AuditWriter",
+    "audit_values",
+    "read_audit",
+    "result_of",
+    "write_audit",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,28 +55,81 @@ def result_of(status_code: int) -> str:
     )
 
 
-def write_audit(
-    database: Database,
-    *,
-    principal: Principal | None,
-    action: str,
-    target: str,
-    status_code: int,
-) -> None:
-    """Append one record and commit it."""
-    record = AuditRecord(
-        at=utcnow(),
-        actor=principal.name if principal else "anonymous",
-        key_id=principal.key_id if principal else None,
-        role=principal.role.value if principal else None,
-        action=action,
-        target=target[:2000],
-        status_code=status_code,
-        result=result_of(status_code),
-    )
+def audit_values(
+    *, principal: Principal | None, action: str, target: str, status_code: int
+) -> dict[str, Any]:
+    """The column values of one audit record, stamped now."""
+    return {
+        "at": utcnow(),
+        "actor": principal.name if principal else "anonymous",
+        "key_id": principal.key_id if principal else None,
+        "role": principal.role.value if principal else None,
+        "action": action,
+        "target": target[:2000],
+        "status_code": status_code,
+        "result": result_of(status_code),
+    }
+
+
+def write_audit(database: Database, records: list[dict[str, Any]]) -> None:
+    """Append records (from `audit_values`) and commit them together."""
     with database.write_session() as session:
-        session.add(record)
+        session.execute(insert(AuditRecord), records)
         session.commit()
+
+
+class AuditWriter:
+    """A background thread that appends queued audit records with group commit.
+
+    `submit` returns a future that resolves once the record is committed (or fails with the
+    database error). `close` drains the queue and stops the thread.
+    """
+
+    def __init__(self, database: Database, *, max_batch: int = 1000) -> None:
+        self.database = database
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[dict[str, Any], Future[None]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, record: dict[str, Any]) -> Future[None]:
+        future: Future[None] = Future()
+        self._queue.put((record, future))
+        return future
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            stop = False
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            try:
+                write_audit(self.database, [record for record, _ in batch])
+            except Exception as exc:
+                logger.exception("audit records could not be written")
+                for _, future in batch:
+                    future.set_exception(exc)
+            else:
+                for _, future in batch:
+                    future.set_result(None)
+            if stop:
+                return
 
 
 def read_audit(
@@ -82,9 +148,9 @@ def read_audit(
 class AuditMiddleware:
     """Pure ASGI middleware: audits every request under /v1 before answering it."""
 
-    def __init__(self, app: ASGIApp, *, database: Callable[[], Database]) -> None:
+    def __init__(self, app: ASGIApp, *, writer: Callable[[], AuditWriter]) -> None:
         self.app = app
-        self.database = database
+        self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(AUDITED_PREFIX):
@@ -98,16 +164,14 @@ class AuditMiddleware:
             nonlocal failed
             if message["type"] == "http.response.start" and not failed:
                 principal = scope.get("state", {}).get("principal")
+                record = audit_values(
+                    principal=principal,
+                    action=scope["method"],
+                    target=target,
+                    status_code=message["status"],
+                )
                 try:
-                    await anyio.to_thread.run_sync(
-                        lambda: write_audit(
-                            self.database(),
-                            principal=principal,
-                            action=scope["method"],
-                            target=target,
-                            status_code=message["status"],
-                        )
-                    )
+                    await asyncio.wrap_future(self.writer().submit(record))
                 except Exception:
                     logger.exception("audit record could not be written; answering 503")
                     failed = True

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api import migrate
-from api.audit import AuditMiddleware
+from api.audit import AuditMiddleware, AuditWriter
 from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
 from api.errors import ConflictError, NotFoundError, PermissionDenied
@@ -70,8 +70,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.auto_migrate:
             migrate.upgrade(database)
-        yield
-        database.dispose()
+        app.state.audit_writer = AuditWriter(database)
+        try:
+            yield
+        finally:
+            app.state.audit_writer.close()
+            database.dispose()
 
     app = FastAPI(
         title="wfm",
@@ -87,7 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.adherence_rules = load_rules(settings.adherence_rules_path)
     app.state.snapshots = SnapshotCache(settings.realtime_cache_s)
     _register_error_handlers(app)
-    app.add_middleware(AuditMiddleware, database=lambda: app.state.database)
+    app.add_middleware(AuditMiddleware, writer=lambda: app.state.audit_writer)
 
     v1 = APIRouter(
         prefix="/v1", dependencies=[Depends(get_current_user), Depends(reject_unknown_query)]

@@ -95,18 +95,19 @@ def build_queue_series(
     center: Center,
     queue: Queue,
     *,
-    n_future_days: int,
+    end_date: dt.date | None = None,
     drivers: pl.DataFrame | None = None,
     events: pl.DataFrame | None = None,
     driver_holdout_days: int = 0,
 ) -> QueueSeries:
-    """Arrange one queue's history and regressors (history + `n_future_days` days).
+    """Arrange one queue's history and regressors, from its first history day to `end_date`.
 
     Args:
         history: the history table, any queues (this queue's rows are used).
         center: the center.
         queue: the queue.
-        n_future_days: days after the history end to build regressors and open hours for.
+        end_date: local date (exclusive) to build regressors and open hours up to; None =
+            the day after the history ends.
         drivers: the drivers table (date + one column per driver), or None.
         events: the events table, or None.
         driver_holdout_days: estimate driver lag profiles without the last this many days
@@ -128,7 +129,7 @@ def build_queue_series(
         if "aht_s" in rows.columns
         else np.full_like(offered, np.nan)
     )
-    n_total = n_days + n_future_days
+    n_total = max(n_days, (end_date - first_date).days) if end_date else n_days
     all_dates = [first_date + dt.timedelta(days=i) for i in range(n_total)]
     open_cells = _open_cells(queue, center, first_date, n_total)
     notes = []
@@ -392,12 +393,20 @@ class Forecaster:
         self,
         history: pl.DataFrame,
         *,
-        n_future_days: int,
+        end_date: dt.date,
         drivers: pl.DataFrame | None = None,
         events: pl.DataFrame | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> Self:
-        """Choose and fit a model per queue of the center found in `history`."""
+        """Choose and fit a model per queue of the center found in `history`.
+
+        Args:
+            history: the history table.
+            end_date: the last forecast day + 1 (local); regressors are built up to it.
+            drivers: the drivers table, or None.
+            events: the events table, or None.
+            progress: called with each queue id when it is done.
+        """
         missing = [c for c in _HISTORY_COLUMNS if c not in history.columns]
         if missing:
             raise ForecastError(f"history lacks column(s) {missing}")
@@ -409,7 +418,7 @@ class Forecaster:
                 if history.filter(pl.col("queue_id") == queue.id).height == 0:
                     log.warning("queue %s: no history rows; not forecast", queue.id)
                     continue
-                self._fit_queue(history, queue, n_future_days, drivers, events)
+                self._fit_queue(history, queue, end_date, drivers, events)
                 if progress is not None:
                     progress(queue.id)
         return self
@@ -418,7 +427,7 @@ class Forecaster:
         self,
         history: pl.DataFrame,
         queue: Queue,
-        n_future_days: int,
+        end_date: dt.date,
         drivers: pl.DataFrame | None,
         events: pl.DataFrame | None,
     ) -> None:
@@ -427,7 +436,7 @@ class Forecaster:
             history,
             self.center,
             queue,
-            n_future_days=n_future_days,
+            end_date=end_date,
             drivers=drivers,
             events=events,
             driver_holdout_days=span,
@@ -542,7 +551,6 @@ class Forecaster:
             history,
             self.center,
             queue,
-            n_future_days=0,
             drivers=drivers,
             events=events,
             driver_holdout_days=span,

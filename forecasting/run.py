@@ -116,9 +116,6 @@ def forecast(
     history = history.filter(pl.col("interval_start") < local_midnight_utc(start, center.tz))
     if history.height == 0:
         raise ForecastError(f"no history before the forecast start {start}")
-    last = history["interval_start"].max()
-    assert isinstance(last, dt.datetime)
-    n_future = (start - center.local_date(last)).days - 1 + horizon_days
     weekly = granularity == "week"
     forecaster = Forecaster(
         make_models(_candidates(model, granularity), center),
@@ -129,7 +126,11 @@ def forecast(
         fold_step_days=28 if weekly else 7,
     )
     forecaster.fit(
-        history, n_future_days=n_future, drivers=drivers, events=events, progress=progress
+        history,
+        end_date=start + dt.timedelta(days=horizon_days),
+        drivers=drivers,
+        events=events,
+        progress=progress,
     )
     table = forecaster.predict(start, horizon_days)
     scores = pl.DataFrame(

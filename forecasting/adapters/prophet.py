@@ -28,7 +28,9 @@ except ModuleNotFoundError as exc:  # pragma: no cover - prophet is a pinned dep
     raise ModuleNotFoundError("the prophet model needs Prophet: pip install prophet") from exc
 
 logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
-logging.getLogger("prophet").setLevel(logging.WARNING)
+# Prophet warns on every fit with under two years of history that yearly seasonality may be
+# under-identified; the backtest decides whether the model is any good.
+logging.getLogger("prophet").setLevel(logging.ERROR)
 
 __all__ = ["ProphetDaily"]
 

@@ -81,7 +81,6 @@ class ProphetDaily(DailyModel):
             weekly_seasonality=True,
             daily_seasonality=False,
             uncertainty_samples=self.uncertainty_samples,
-            interval_width=0.8,
         )
         if self.country_holidays and not self.use_exog:
             model.add_country_holidays(country_name=self.country_holidays)
@@ -97,16 +96,21 @@ class ProphetDaily(DailyModel):
     ) -> dict[str, np.ndarray]:
         state = self._state()
         model: Prophet = state["model"]
-        out: dict[str, np.ndarray] = {}
-        for lv in level or (None,):
-            if lv is not None:
-                model.interval_width = lv / 100
-            pred = model.predict(self._frame(state["n"], h, X))
-            out["mean"] = np.maximum(pred["yhat"].to_numpy(dtype=float), 0.0)
-            if lv is not None and self.uncertainty_samples:
-                out[f"lo-{lv}"] = np.maximum(pred["yhat_lower"].to_numpy(dtype=float), 0.0)
-                out[f"hi-{lv}"] = np.maximum(pred["yhat_upper"].to_numpy(dtype=float), out["mean"])
-            elif lv is not None:
-                out[f"lo-{lv}"] = out["mean"].copy()
-                out[f"hi-{lv}"] = out["mean"].copy()
+        frame = self._frame(state["n"], h, X)
+        n_samples, model.uncertainty_samples = model.uncertainty_samples, 0
+        try:
+            mean = np.maximum(model.predict(frame)["yhat"].to_numpy(dtype=float), 0.0)
+        finally:
+            model.uncertainty_samples = n_samples
+        out: dict[str, np.ndarray] = {"mean": mean}
+        if level and n_samples:
+            # One set of simulated paths serves every level, so wider levels nest.
+            draws = np.asarray(model.predictive_samples(frame)["yhat"], dtype=float)
+            for lv in level:
+                lo, hi = np.quantile(draws, [0.5 - lv / 200, 0.5 + lv / 200], axis=1)
+                out[f"lo-{lv}"] = np.clip(lo, 0.0, mean)
+                out[f"hi-{lv}"] = np.maximum(hi, mean)
+        else:
+            for lv in level or ():
+                out[f"lo-{lv}"], out[f"hi-{lv}"] = mean.copy(), mean.copy()
         return out

@@ -35,7 +35,7 @@ from wfm.center import Center, Queue
 from wfm.errors import ForecastError
 from wfm.grid import grid, open_mask
 
-__all__ = ["Forecaster", "QueueSeries", "build_queue_series", "single_thread_blas"]
+__all__ = ["Combination", "Forecaster", "QueueSeries", "build_queue_series", "single_thread_blas"]
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +202,28 @@ class _Prediction:
     hi: np.ndarray
 
 
+@dataclass(frozen=True)
+class Combination:
+    """The equal-weight mean of several models' interval forecasts (a forecast combination).
+
+    Combinations of the best few backtested models are candidates in the automatic choice:
+    averaging models that err differently often beats each of them.
+    """
+
+    members: tuple[Model, ...]
+
+    def __repr__(self) -> str:
+        return "mean(" + "+".join(repr(m) for m in self.members) + ")"
+
+
+def _mean_prediction(preds: Sequence[_Prediction]) -> _Prediction:
+    return _Prediction(
+        np.mean([p.mean for p in preds], axis=0),
+        np.mean([p.lo for p in preds], axis=0),
+        np.mean([p.hi for p in preds], axis=0),
+    )
+
+
 class Forecaster:
     """Per-queue model choice and forecasting over the center's local interval grid.
 
@@ -212,6 +234,7 @@ class Forecaster:
         n_folds: rolling origins in the automatic choice.
         backtest_days: horizon of each backtest fold in days.
         fold_step_days: days between backtest origins.
+        max_combined: also try the mean of the best 2 .. this many models (1 = never).
     """
 
     def __init__(
@@ -223,6 +246,7 @@ class Forecaster:
         n_folds: int = 4,
         backtest_days: int = 7,
         fold_step_days: int = 7,
+        max_combined: int = 3,
     ) -> None:
         self._validate(models, level, n_folds)
         self.models = list(models)
@@ -231,8 +255,9 @@ class Forecaster:
         self.n_folds = n_folds
         self.backtest_days = backtest_days
         self.fold_step_days = fold_step_days
+        self.max_combined = max_combined
         self.n_slots = 86400 // center.interval_s
-        self.fitted_: dict[str, tuple[Model, QueueSeries]] = {}
+        self.fitted_: dict[str, tuple[Model | Combination, QueueSeries]] = {}
         self.scores_: list[dict[str, object]] = []
 
     @staticmethod
@@ -249,13 +274,23 @@ class Forecaster:
 
     # ---- one model on one queue ------------------------------------------------------------
     def _predict_with(
-        self, model: Model, series: QueueSeries, origin: int, h_days: int, *, mode: str
+        self,
+        model: Model | Combination,
+        series: QueueSeries,
+        origin: int,
+        h_days: int,
+        *,
+        mode: str,
     ) -> _Prediction:
         """Predict days [origin, origin + h) after fitting `model` on days [0, origin).
 
         `mode` is "fit" (estimate), "update" (re-filter with the estimated parameters where
         the model can, else fit) or "none" (already fitted on exactly these days).
         """
+        if isinstance(model, Combination):
+            return _mean_prediction(
+                [self._predict_with(m, series, origin, h_days, mode=mode) for m in model.members]
+            )
         X = series.features.values
         open_cells = series.open_cells[origin : origin + h_days]
         if model.granularity == "interval":
@@ -343,7 +378,7 @@ class Forecaster:
         fc = np.concatenate([p.mean for _, p in preds])
         return wape(actual, fc)
 
-    def _choose(self, series: QueueSeries) -> Model:
+    def _choose(self, series: QueueSeries) -> Model | Combination:
         qid = series.queue.id
         min_days = self.backtest_days + (self.n_folds - 1) * self.fold_step_days + 28
         if len(self.models) == 1:
@@ -365,9 +400,23 @@ class Forecaster:
         finite = {a: s for a, s in scores.items() if np.isfinite(s)}
         if not finite:
             return copy.deepcopy(self.models[0])
+        ranked = sorted(finite, key=finite.__getitem__)
+        by_alias = {repr(m): m for m in self.models}
+        candidates: dict[str, Model | Combination] = {a: by_alias[a] for a in ranked}
+        for k in range(2, min(self.max_combined, len(ranked)) + 1):
+            combo = Combination(tuple(by_alias[a] for a in ranked[:k]))
+            preds = [
+                (origin, _mean_prediction([results[a][i][1] for a in ranked[:k]]))
+                for i, (origin, _) in enumerate(results[ranked[0]])
+            ]
+            finite[repr(combo)] = self._score(series, preds)
+            candidates[repr(combo)] = combo
+            self.scores_.append(
+                {"queue_id": qid, "model": repr(combo), "wape": finite[repr(combo)]}
+            )
         best = min(finite, key=finite.__getitem__)
         log.info("queue %s: chose %s (backtest WAPE %.3f)", qid, best, finite[best])
-        return copy.deepcopy(next(m for m in self.models if repr(m) == best))
+        return copy.deepcopy(candidates[best])
 
     def _fallback(self, series: QueueSeries, reason: str) -> Model:
         """The simplest model the history supports, logged with the queue and the reason."""
@@ -444,7 +493,7 @@ class Forecaster:
         for note in series.notes:
             log.info("queue %s: %s", queue.id, note)
         self._usable_features(series, max(series.n_days - span, 1))
-        model = self._choose(series)
+        model: Model | Combination = self._choose(series)
         try:
             self._predict_with(model, series, series.n_days, 1, mode="fit")
         except ForecastError as exc:

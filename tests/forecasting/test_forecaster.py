@@ -63,7 +63,9 @@ def test_forecast_table_has_the_contract_columns_and_zero_when_closed(center, sh
 
 def test_automatic_choice_picks_the_model_with_lower_backtest_error(center, short_history):
     # The synthetic queues average ~8 contacts per open quarter-hour: 8 beats 50.
-    fc = Forecaster([Constant(50.0, alias="far"), Constant(8.0, alias="near")], center=center)
+    fc = Forecaster(
+        [Constant(50.0, alias="far"), Constant(8.0, alias="near")], center=center, max_combined=1
+    )
     fc.fit(short_history, end_date=START + dt.timedelta(days=7))
     assert set(fc.predict(START, 7)["model"]) == {"near"}
     scores = pl.DataFrame(fc.scores_)
@@ -71,6 +73,17 @@ def test_automatic_choice_picks_the_model_with_lower_backtest_error(center, shor
     near = scores.filter(pl.col("model") == "near")["wape"]
     far = scores.filter(pl.col("model") == "far")["wape"]
     assert (near < far).all()
+
+
+def test_a_combination_wins_when_models_err_in_opposite_directions(center, short_history):
+    # Triage is open 24/7, so the combination's mean of 0 and 2x the level sits on the level.
+    triage = short_history.filter(pl.col("queue_id") == "triage_voice")
+    level = triage["offered"].mean()
+    fc = Forecaster([Constant(0.0, alias="low"), Constant(2 * level, alias="high")], center=center)
+    fc.fit(triage, end_date=START + dt.timedelta(days=7))
+    table = fc.predict(START, 7)
+    assert set(table["model"]) == {"mean(low+high)"} or set(table["model"]) == {"mean(high+low)"}
+    np.testing.assert_allclose(table["volume"].to_numpy(), level)
 
 
 def test_duplicate_model_names_ask_for_an_alias(center):

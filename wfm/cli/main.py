@@ -53,6 +53,7 @@ def _root(
 def _register() -> None:
     # Each command module adds its commands to `app` on import.
     from wfm.cli import (
+        adherence,  # noqa: F401
         data,  # noqa: F401
         forecast,  # noqa: F401
     )

@@ -68,6 +68,11 @@ def fit_lag_profile(
     ok = np.isfinite(y) & np.isfinite(lags).all(axis=1) & np.isfinite(base).all(axis=1)
     if ok.sum() < base.shape[1] + lags.shape[1] + 10:
         return LagProfile(weights=np.zeros(max_lag_days + 1), rss_gain_frac=0.0)
+    # Controls that do not vary over the fitted days (an event never seen) make the bounded
+    # solver ill-conditioned: keep the intercept and the columns that vary.
+    varies = np.ptp(base[ok], axis=0) > 0
+    varies[0] = True
+    base = base[:, varies]
     A = np.column_stack([base[ok], lags[ok]])
     k = base.shape[1]
     lower = np.r_[np.full(k, -np.inf), np.zeros(lags.shape[1])]

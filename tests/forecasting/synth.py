@@ -54,7 +54,9 @@ def make_history(
         if discharges is not None and q.id == driven_queue:
             assert lag_profile is not None
             effect = np.convolve(discharges, lag_profile)[len(lag_profile) - 1 :][:n_days]
-            rate = rate * 0.3 + effect[day_idx] * shape / shape.sum() * 96
+            open_shape = np.where(is_open, shape, 0.0)
+            per_day = np.bincount(day_idx, weights=open_shape)[day_idx]
+            rate = rate * 0.3 + effect[day_idx] * open_shape / np.maximum(per_day, 1e-9)
         offered = rng.poisson(np.where(is_open, rate, 0.0))
         aht = np.where(
             offered > 0, 300 + 60 * np.sin(local["minute_of_day"].to_numpy() / 229), np.nan

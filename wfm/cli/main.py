@@ -55,11 +55,15 @@ def _register() -> None:
     from wfm.cli import (
         adherence,  # noqa: F401
         data,  # noqa: F401
+        data_generate,  # noqa: F401
         forecast,  # noqa: F401
     )
 
 
-_register()
+if __name__ != "__main__":
+    # As __main__ the commands register on the importable module below instead; importing
+    # them here too would re-enter this file half-initialised.
+    _register()
 
 
 def main() -> None:

@@ -69,22 +69,24 @@ def erlang_a_mp(
         p_ab = mp.fsum(tail[k] * (1 - p_ans(k)) for k in ks) / z
         b = c / th
         u = mp.e ** (-th * t_s)
+        # Terms that weigh less than 1e-25 of the total cannot move a float64 result.
+        heavy = [k for k in ks if tail[k] > z * mp.mpf(10) ** -25]
         if n == 0:
             ans_t = mp.mpf(0)
         else:
             ans_t = (
                 mp.fsum(
                     tail[k] * p_ans(k) * (1 - mp.betainc(b + 1, k + 1, 0, u, regularized=True))
-                    for k in ks
+                    for k in heavy
                 )
                 / z
             )
-        wait_ans = (
-            mp.fsum(
-                tail[k] * p_ans(k) * mp.fsum(1 / (c + m * th) for m in range(1, k + 2)) for k in ks
-            )
-            / z
-        )
+        stages = []  # sum_{m=1..k+1} 1 / (c + m theta), built cumulatively
+        running = mp.mpf(0)
+        for k in ks:
+            running += 1 / (c + (k + 1) * th)
+            stages.append(running)
+        wait_ans = mp.fsum(tail[k] * p_ans(k) * stages[k] for k in ks) / z
         return {
             "p_wait": float(p_wait),
             "p_abandon": float(p_ab),

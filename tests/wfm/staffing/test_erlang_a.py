@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from staffing_oracles import abandon_within_mp, erlang_a_mp, simulate_mmn_m
 
+from tests.wfm.staffing.staffing_oracles import abandon_within_mp, erlang_a_mp, simulate_mmn_m
 from wfm.errors import StaffingError
 from wfm.staffing.erlang import erlang_a, erlang_c
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from staffing_oracles import erlang_c_mp
 
+from tests.wfm.staffing.staffing_oracles import erlang_c_mp
 from wfm.errors import StaffingError
 from wfm.staffing.erlang import erlang_b, erlang_c
 

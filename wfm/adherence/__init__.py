@@ -1,4 +1,8 @@
-"""Adherence: compare what agents did (phone states) with what they were scheduled to do."""
+"""Adherence: compare what agents did (phone states) with what they were scheduled to do.
+
+The report writer and the timeline picture (`wfm.adherence.report`, `wfm.adherence.plot`) are
+not imported here: they pull in matplotlib, which the engine does not need.
+"""
 
 from wfm.adherence.engine import (
     AGENT_DAY_COLUMNS,
@@ -10,6 +14,7 @@ from wfm.adherence.engine import (
 from wfm.adherence.exceptions import EXCEPTION_COLUMNS, EXCEPTION_KINDS
 from wfm.adherence.mapping import DEFAULT_MAPPING, AdherenceRules, load_rules
 from wfm.adherence.normalize import flatten_schedule, normalize_states
+from wfm.adherence.plan_actual import PLAN_ACTUAL_COLUMNS, PlanActual, plan_vs_actual
 from wfm.adherence.realtime import REALTIME_COLUMNS, RealtimeIndex, realtime_snapshot
 
 __all__ = [
@@ -17,14 +22,17 @@ __all__ = [
     "DEFAULT_MAPPING",
     "EXCEPTION_COLUMNS",
     "EXCEPTION_KINDS",
+    "PLAN_ACTUAL_COLUMNS",
     "REALTIME_COLUMNS",
     "AdherenceResult",
     "AdherenceRules",
+    "PlanActual",
     "RealtimeIndex",
     "adherence",
     "flatten_schedule",
     "load_rules",
     "normalize_states",
+    "plan_vs_actual",
     "realtime_snapshot",
     "team_rollup",
     "timeline",

@@ -11,6 +11,7 @@ Definitions (DESIGN.md, made precise here):
 - Adherence = in-adherence seconds / scheduled seconds. Conformance = seconds in a work state
   (at any time of the day) / seconds scheduled to work; it may exceed 1.
 - Days are the center's local days. Time inside a shift belongs to the day the shift starts;
+  unscheduled time within ATTACH_S of a shift belongs to that shift's day (the nearest one);
   other time belongs to its own local day.
 """
 
@@ -24,9 +25,10 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from wfm.adherence._order import sort_agent_time
 from wfm.adherence.exceptions import classify, exceptions_from_timeline
 from wfm.adherence.mapping import AdherenceRules
-from wfm.adherence.normalize import TS, flatten_schedule, normalize_states
+from wfm.adherence.normalize import TS, flatten_schedule, normalize_states, to_utc
 from wfm.center import Center
 from wfm.errors import AdherenceError
 from wfm.grid import local_midnight_utc
@@ -42,6 +44,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# Unscheduled time this close to a shift (seconds) is reported on that shift's day.
+ATTACH_S = 4 * 3600
 
 AGENT_DAY_COLUMNS = (
     "agent_id",
@@ -106,6 +111,7 @@ def timeline(
         seg_start, shift_start, date, state, state_start, family, scheduled, in_adherence,
         dev, run_start, run_s, counted, kind` (see module docstring for the rules).
     """
+    as_of = to_utc(as_of, "as_of")
     as_of_lit = pl.lit(as_of, TS)
     segments = segments.filter(pl.col("start") < as_of_lit)
     points = [
@@ -121,31 +127,33 @@ def timeline(
     agents = bounds.select("agent_id").unique()
     midnights = pl.DataFrame({"t": _midnights(first, last, tz)}, schema={"t": TS})
     points.append(agents.join(midnights, how="cross"))
+    same_agent = pl.col("agent_id") == pl.col("agent_id").shift(-1)
+    points_all = pl.concat(points).with_columns(pl.min_horizontal("t", as_of_lit).alias("t"))
     pieces = (
-        pl.concat(points)
-        .with_columns(pl.min_horizontal("t", as_of_lit).alias("t"))
-        .unique()
-        .sort(["agent_id", "t"])
-        .with_columns(pl.col("t").shift(-1).over("agent_id").alias("end"))
-        .drop_nulls("end")
+        sort_agent_time(points_all, "t")
+        .with_columns(pl.when(same_agent).then(pl.col("t").shift(-1)).alias("end"))
+        .filter(pl.col("end") > pl.col("t"))
         .rename({"t": "start"})
-        .sort("start")
     )
+    # join_asof needs each agent's rows time-sorted; grouping agents together is enough.
     seg = segments.select(
         "agent_id",
         pl.col("start").alias("seg_start"),
         pl.col("end").alias("_seg_end"),
         "activity",
         "shift_start",
+        "shift_end",
         "shift_date",
-    ).sort("seg_start")
+    )
+    seg = sort_agent_time(seg, "seg_start")
     st = states.select(
         "agent_id",
         pl.col("start").alias("state_start"),
         pl.col("end").alias("_st_end"),
         "state",
         "family",
-    ).sort("state_start")
+    )
+    st = sort_agent_time(st, "state_start")
     pieces = pieces.join_asof(
         seg,
         left_on="start",
@@ -164,17 +172,53 @@ def timeline(
     in_seg = pl.col("start") < pl.col("_seg_end")
     in_state = pl.col("start") < pl.col("_st_end")
     pieces = pieces.with_columns(
-        *(pl.when(in_seg).then(pl.col(c)).alias(c) for c in ("seg_start", "shift_start")),
+        *(
+            pl.when(in_seg).then(pl.col(c)).alias(c)
+            for c in ("seg_start", "shift_start", "shift_end", "shift_date")
+        ),
         pl.when(in_seg).then(pl.col("activity")).otherwise(pl.lit("off")).alias("activity"),
-        pl.when(in_seg)
-        .then(pl.col("shift_date"))
-        .otherwise(pl.col("start").dt.convert_time_zone(str(tz)).dt.date())
-        .alias("date"),
         *(pl.when(in_state).then(pl.col(c)).alias(c) for c in ("state", "state_start")),
         pl.when(in_state).then(pl.col("family")).otherwise(pl.lit("off")).alias("family"),
-        ((pl.col("end") - pl.col("start")).dt.total_microseconds() / 1e6).alias("dur_s"),
-    ).drop("_seg_end", "_st_end", "shift_date")
-    return classify(pieces.sort(["agent_id", "start"]), rules)
+        (pl.col("end") - pl.col("start")).dt.total_microseconds().alias("dur_us"),
+    ).drop("_seg_end", "_st_end")
+    pieces = pieces.with_columns((pl.col("dur_us") / 1e6).alias("dur_s"))
+    pieces = pieces.with_columns(_day_of_piece(tz)).drop("shift_end", "shift_date")
+    return classify(pieces, rules).drop("dur_us")
+
+
+def _day_of_piece(tz: ZoneInfo) -> pl.Expr:
+    """The local day a piece is reported on (pieces sorted by agent and start).
+
+    Inside a shift: the day the shift starts. Outside: the day of the nearest shift of the
+    same agent when it is at most ATTACH_S away (staying late after a night shift, logging in
+    early before a midnight shift), else the piece's own local day.
+    """
+    in_shift = pl.col("shift_start").is_not_null()
+    agent = pl.col("agent_id")
+
+    def filled(column: str, backward: bool) -> tuple[pl.Expr, pl.Expr]:
+        value = pl.when(in_shift).then(pl.col(column))
+        owner = pl.when(in_shift).then(agent)
+        if backward:
+            return value.backward_fill(), owner.backward_fill()
+        return value.forward_fill(), owner.forward_fill()
+
+    prev_end, prev_owner = filled("shift_end", backward=False)
+    prev_date, _ = filled("shift_date", backward=False)
+    next_start, next_owner = filled("shift_start", backward=True)
+    next_date, _ = filled("shift_date", backward=True)
+    gap_prev = pl.when(prev_owner == agent).then((pl.col("start") - prev_end).dt.total_seconds())
+    gap_next = pl.when(next_owner == agent).then((next_start - pl.col("end")).dt.total_seconds())
+    return (
+        pl.when(in_shift)
+        .then(pl.col("shift_date"))
+        .when((gap_prev <= ATTACH_S) & (gap_next.is_null() | (gap_prev <= gap_next)))
+        .then(prev_date)
+        .when(gap_next <= ATTACH_S)
+        .then(next_date)
+        .otherwise(pl.col("start").dt.convert_time_zone(str(tz)).dt.date())
+        .alias("date")
+    )
 
 
 def _empty_timeline() -> pl.DataFrame:
@@ -236,9 +280,10 @@ def adherence(
         AdherenceError: a phone state is missing from the mapping, or a team filter is given
             without a roster.
     """
+    if teams is not None and roster is None:
+        raise AdherenceError("a team filter needs the roster (--roster)")
     rules = rules or AdherenceRules()
-    if as_of is None:
-        as_of = latest_state_at(states)
+    as_of = latest_state_at(states) if as_of is None else to_utc(as_of, "as_of")
     tz = center.tz
     segments = flatten_schedule(schedule, tz, approved=approved)
     clean = normalize_states(states, rules, as_of=as_of)
@@ -248,8 +293,6 @@ def adherence(
     if dates is not None:
         pieces = pieces.filter(pl.col("date").is_in(list(dates)))
     if teams is not None:
-        if roster is None:
-            raise AdherenceError("a team filter needs the roster (--roster)")
         pieces = pieces.filter(pl.col("team").is_in(list(teams)))
     exc = exceptions_from_timeline(pieces, rules)
     days = _agent_days(pieces, exc)
@@ -279,7 +322,8 @@ def attach_team(pieces: pl.DataFrame, roster: pl.DataFrame | None) -> pl.DataFra
     if roster is None:
         return pieces.with_columns(pl.lit(None, pl.String).alias("team"))
     teams = roster.select("agent_id", pl.col("team").cast(pl.String)).unique("agent_id")
-    return pieces.join(teams, on="agent_id", how="left")
+    # The timeline's order (agent, start) is relied on downstream.
+    return pieces.join(teams, on="agent_id", how="left", maintain_order="left")
 
 
 def _agent_days(pieces: pl.DataFrame, exc: pl.DataFrame) -> pl.DataFrame:

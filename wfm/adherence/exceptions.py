@@ -54,7 +54,7 @@ def classify(pieces: pl.DataFrame, rules: AdherenceRules) -> pl.DataFrame:
     """Add adherence flags, deviation runs and exception kinds to timeline pieces.
 
     Args:
-        pieces: pieces sorted by agent and start with `agent_id, start, end, dur_s, activity,
+        pieces: pieces sorted by agent and start with `agent_id, start, end, dur_us, activity,
             seg_start, shift_start, family`.
         rules: grace threshold and neutral activities.
 
@@ -79,11 +79,18 @@ def classify(pieces: pl.DataFrame, rules: AdherenceRules) -> pl.DataFrame:
         | pl.col("dev").ne_missing(pl.col("dev").shift(1))
         | (pl.col("start") != pl.col("end").shift(1))
     ).fill_null(True)
-    frame = frame.with_columns(new_run.cum_sum().alias("_run")).with_columns(
-        pl.col("start").first().over("_run").alias("run_start"),
-        pl.col("dur_s").sum().over("_run").alias("run_s"),
-    )
-    counted = pl.col("dev").is_not_null() & (pl.col("run_s") >= rules.grace_s)
+    # Run totals from an exact integer running sum (no window over run ids: this is the
+    # hot path for 10^5 pieces).
+    last_of_run = new_run.shift(-1).fill_null(True)
+    running_us = pl.col("dur_us").cum_sum()
+    frame = frame.with_columns(
+        pl.when(new_run).then(pl.col("start")).forward_fill().alias("run_start"),
+        (
+            pl.when(last_of_run).then(running_us).backward_fill()
+            - pl.when(new_run).then(running_us - pl.col("dur_us")).forward_fill()
+        ).alias("_run_us"),
+    ).with_columns((pl.col("_run_us") / 1e6).alias("run_s"))
+    counted = pl.col("dev").is_not_null() & (pl.col("_run_us") >= round(rules.grace_s * 1e6))
     active = pl.when((family != "off") & pl.col("shift_start").is_not_null())
     took_break = (
         pl.when(activity.is_in(list(_BREAKS)))
@@ -119,7 +126,7 @@ def classify(pieces: pl.DataFrame, rules: AdherenceRules) -> pl.DataFrame:
         (family == activity) | ((pl.col("dev") == "oa") & ~pl.col("counted"))
     )
     return frame.with_columns(kind.alias("kind"), in_adherence.alias("in_adherence")).drop(
-        "_run", "_first", "_last", "_took_break"
+        "_run_us", "_first", "_last", "_took_break"
     )
 
 
@@ -161,4 +168,5 @@ def exceptions_from_timeline(pieces: pl.DataFrame, rules: AdherenceRules) -> pl.
             .alias("severity")
         )
         .select(EXCEPTION_COLUMNS)
+        .sort(["agent_id", "start"])
     )

@@ -1,8 +1,8 @@
 """Turn what phone systems and schedulers send into clean, non-overlapping segments.
 
 States (`normalize_states`):
-- duplicates are dropped: by `event_id` when the column exists (the first delivery wins),
-  otherwise exact duplicate rows;
+- duplicates are dropped: by `event_id` when the column exists (the longest delivery wins,
+  whatever the order), otherwise exact duplicate rows;
 - an event log (`agent_id, ts, state`) becomes intervals: each event lasts until the agent's
   next event;
 - rows are sorted, whatever order they arrived in; when two states start at the same instant
@@ -26,15 +26,27 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from wfm.adherence._order import sort_agent_time
 from wfm.adherence.mapping import ACTIVITIES, AdherenceRules
 from wfm.errors import AdherenceError, DataError, DataIssue
 
-__all__ = ["flatten_schedule", "normalize_states"]
+__all__ = ["flatten_schedule", "normalize_states", "to_utc"]
 
 TS = pl.Datetime("us", "UTC")
 _MAX_ISSUES = 20
 _PRIORITY = {"off": 0, "work": 1, "break": 2, "lunch": 2, "meeting": 2, "training": 2}
 _EXCEPTION_PRIORITY = 3
+
+
+def to_utc(at: dt.datetime, name: str = "instant") -> dt.datetime:
+    """`at` in UTC; a naive datetime is refused (its zone would be a guess).
+
+    Raises:
+        AdherenceError: `at` has no time zone.
+    """
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise AdherenceError(f"{name} must be timezone-aware, got {at.isoformat()}")
+    return at.astimezone(dt.UTC)
 
 
 def _require(frame: pl.DataFrame, columns: dict[str, pl.DataType], source: str) -> None:
@@ -74,9 +86,11 @@ def normalize_states(
         with start < end <= as_of.
 
     Raises:
-        DataError: a column is missing or mistyped, or an interval ends before it starts.
+        DataError: a column is missing or mistyped, a value is empty, or an interval ends
+            before it starts.
         AdherenceError: a state name is not in the mapping.
     """
+    as_of = to_utc(as_of, "as_of")
     is_log = "ts" in states.columns and "start" not in states.columns
     columns: dict[str, pl.DataType] = {"agent_id": pl.String(), "state": pl.String()}
     columns.update({"ts": TS} if is_log else {"start": TS, "end": TS})
@@ -88,7 +102,11 @@ def normalize_states(
         frame, pl.col("agent_id").is_null(), "agent_id", "agent_id is empty"
     ) + _row_issues(frame, pl.col("state").is_null(), "state", "state is empty")
     issues += _row_issues(frame, pl.col("start").is_null(), "start", "start is empty")
-    issues += _row_issues(frame, pl.col("end") <= pl.col("start"), "end", "end must be after start")
+    # Zero-length states are allowed (an event log with a repeated timestamp gives them);
+    # they carry no time.
+    issues += _row_issues(
+        frame, pl.col("end") < pl.col("start"), "end", "end must not be before start"
+    )
     if issues:
         raise DataError(source, issues[:_MAX_ISSUES])
     unknown = sorted(set(frame.get_column("state").unique().to_list()) - set(rules.mapping))
@@ -99,48 +117,57 @@ def normalize_states(
         )
 
     if "event_id" in frame.columns:
-        with_id = frame.filter(pl.col("event_id").is_not_null()).unique(
-            "event_id", keep="first", maintain_order=True
-        )
-        frame = pl.concat([with_id, frame.filter(pl.col("event_id").is_null())])
-    frame = frame.select("agent_id", "state", "start", "end").unique(maintain_order=True)
+        # A redelivered event counts once; its longest delivery (open = longest) is kept, so
+        # the answer does not depend on delivery order.
+        redelivered = pl.col("event_id").is_not_null() & pl.col("event_id").is_duplicated()
+        frame = frame.with_columns(redelivered.alias("_dup"))
+        dups = frame.filter(pl.col("_dup"))
+        if dups.height:
+            kept = dups.sort(["event_id", "end", "state"], nulls_last=True).unique(
+                "event_id", keep="last"
+            )
+            frame = pl.concat([frame.filter(~pl.col("_dup")), kept])
 
     as_of_lit = pl.lit(as_of, TS)
-    frame = (
-        frame.filter(pl.col("start") < as_of_lit)
-        .sort(["agent_id", "start", "end", "state"], nulls_last=True)
-        .unique(["agent_id", "start"], keep="last", maintain_order=True)
-        .with_columns(pl.col("start").shift(-1).over("agent_id").alias("_next"))
-        .with_columns(
-            pl.min_horizontal(
-                pl.col("end").fill_null(as_of_lit), pl.col("_next").fill_null(as_of_lit), as_of_lit
-            ).alias("end")
-        )
-        .filter(pl.col("end") > pl.col("start"))
-    )
+    frame = frame.select("agent_id", "state", "start", "end").filter(pl.col("start") < as_of_lit)
+    frame = _one_state_per_start(sort_agent_time(frame, "start"))
+    same_agent = pl.col("agent_id") == pl.col("agent_id").shift(-1)
+    next_start = pl.when(same_agent).then(pl.col("start").shift(-1))
+    frame = frame.with_columns(
+        pl.min_horizontal(
+            pl.col("end").fill_null(as_of_lit), next_start.fill_null(as_of_lit), as_of_lit
+        ).alias("end")
+    ).filter(pl.col("end") > pl.col("start"))
     # Merge back-to-back pieces of one state so `start` reads "in this state since".
-    new_run = (
-        (pl.col("state") != pl.col("state").shift(1))
-        | (pl.col("start") != pl.col("end").shift(1))
-        | (pl.col("agent_id") != pl.col("agent_id").shift(1))
-    ).fill_null(True)
-    frame = (
-        frame.with_columns(new_run.cum_sum().alias("_run"))
-        .group_by("_run", maintain_order=True)
-        .agg(
-            pl.col("agent_id").first(),
-            pl.col("state").first(),
-            pl.col("start").first(),
-            pl.col("end").last(),
-        )
-        .drop("_run")
+    joins_previous = (
+        (pl.col("agent_id") == pl.col("agent_id").shift(1))
+        & (pl.col("state") == pl.col("state").shift(1))
+        & (pl.col("start") == pl.col("end").shift(1))
+    ).fill_null(False)
+    frame = frame.with_columns(joins_previous.alias("_joins"))
+    firsts = frame.filter(~pl.col("_joins")).select("agent_id", "state", "start")
+    lasts = frame.filter(~pl.col("_joins").shift(-1).fill_null(False)).select("end")
+    frame = pl.concat([firsts, lasts], how="horizontal")
+    family = pl.col("state").replace_strict(rules.mapping, return_dtype=pl.String)
+    return frame.select("agent_id", "state", family.alias("family"), "start", "end")
+
+
+def _one_state_per_start(frame: pl.DataFrame) -> pl.DataFrame:
+    """Of states one agent starts at the same instant keep the longest (open = longest),
+    then the larger state name; exact duplicates collapse. `frame` is sorted by agent, start."""
+    same_start = (pl.col("agent_id") == pl.col("agent_id").shift(-1)) & (
+        pl.col("start") == pl.col("start").shift(-1)
     )
-    mapping = pl.DataFrame(
-        {"state": list(rules.mapping), "family": list(rules.mapping.values())},
-        schema={"state": pl.String, "family": pl.String},
+    tied = (same_start.fill_null(False) | same_start.shift(1).fill_null(False)).alias("_tied")
+    frame = frame.with_columns(tied)
+    ties = frame.filter(pl.col("_tied"))
+    if ties.height == 0:
+        return frame.drop("_tied")
+    winners = ties.sort(["agent_id", "start", "end", "state"], nulls_last=True).unique(
+        ["agent_id", "start"], keep="last"
     )
-    return frame.join(mapping, on="state", how="left").select(
-        "agent_id", "state", "family", "start", "end"
+    return sort_agent_time(pl.concat([frame.filter(~pl.col("_tied")), winners]), "start").drop(
+        "_tied"
     )
 
 
@@ -161,7 +188,7 @@ def flatten_schedule(
         source: name used in error messages.
 
     Returns:
-        `agent_id, activity, start, end, shift_start, shift_date` for non-off time only,
+        `agent_id, activity, start, end, shift_start, shift_end, shift_date` for non-off time,
         sorted by agent and start; `shift_date` is the local date the shift starts.
 
     Raises:
@@ -224,7 +251,10 @@ def flatten_schedule(
     new_shift = (~touching).fill_null(True)
     return (
         segments.with_columns(new_shift.cum_sum().alias("_shift"))
-        .with_columns(pl.col("start").min().over("_shift").alias("shift_start"))
+        .with_columns(
+            pl.col("start").min().over("_shift").alias("shift_start"),
+            pl.col("end").max().over("_shift").alias("shift_end"),
+        )
         .with_columns(
             pl.col("shift_start").dt.convert_time_zone(str(tz)).dt.date().alias("shift_date")
         )

@@ -11,9 +11,10 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from wfm.adherence._order import sort_agent_time
 from wfm.adherence.engine import attach_team, timeline
 from wfm.adherence.mapping import AdherenceRules
-from wfm.adherence.normalize import TS, flatten_schedule, normalize_states
+from wfm.adherence.normalize import TS, flatten_schedule, normalize_states, to_utc
 from wfm.center import Center
 from wfm.errors import AdherenceError
 
@@ -31,9 +32,9 @@ REALTIME_COLUMNS = (
 
 
 def _us(at: dt.datetime) -> int:
-    if at.tzinfo is None:
-        raise ValueError("the snapshot instant must be timezone-aware")
-    return int(at.timestamp() * 1_000_000)
+    at = to_utc(at, "at")
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return (at - epoch) // dt.timedelta(microseconds=1)
 
 
 class RealtimeIndex:
@@ -53,7 +54,7 @@ class RealtimeIndex:
         self.rules = rules
         if "team" not in pieces.columns:
             pieces = pieces.with_columns(pl.lit(None, pl.String).alias("team"))
-        self._pieces = pieces.sort(["agent_id", "start"]).select(
+        self._pieces = sort_agent_time(pieces, "start").select(
             "agent_id",
             "team",
             "start",
@@ -165,6 +166,7 @@ def realtime_snapshot(
     if teams is not None and roster is None:
         raise AdherenceError("a team filter needs the roster (--roster)")
     rules = rules or AdherenceRules()
+    at = to_utc(at, "at")
     # Close open states just past `at`, so the state open at `at` is seen.
     as_of = at + dt.timedelta(microseconds=1)
     segments = flatten_schedule(schedule, center.tz, approved=approved)

@@ -52,11 +52,20 @@ def _root(
 
 def _register() -> None:
     # Each command module adds its commands to `app` on import.
-    from wfm.cli import data  # noqa: F401
-    from wfm.cli import serve  # noqa: F401
+    from wfm.cli import (
+        adherence,  # noqa: F401
+        data,  # noqa: F401
+        data_generate,  # noqa: F401
+        forecast,  # noqa: F401
+        serve,  # noqa: F401
+        staffing,  # noqa: F401
+    )
 
 
-_register()
+if __name__ != "__main__":
+    # As __main__ the commands register on the importable module below instead; importing
+    # them here too would re-enter this file half-initialised.
+    _register()
 
 
 def main() -> None:

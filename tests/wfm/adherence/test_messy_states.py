@@ -84,6 +84,20 @@ def test_open_states_close_at_the_next_event(center):
     assert _figures(states(rows), center) == _figures(states(CLEAN), center)
 
 
+def test_an_event_log_with_a_redelivered_event_counts_it_once(center):
+    log = states(CLEAN).select("agent_id", pl.col("start").alias("ts"), "state", "event_id")
+    doubled = pl.concat([log, log.slice(1, 2)])
+    assert _figures(doubled, center) == _figures(states(CLEAN), center)
+
+
+def test_an_event_log_converted_by_the_loader_keeps_its_answer(center):
+    from wfm.loaders import load_states
+
+    log = states(CLEAN).select("agent_id", pl.col("start").alias("ts"), "state", "event_id")
+    doubled = pl.concat([log, log.slice(1, 2)])
+    assert _figures(load_states(doubled, center), center) == _figures(states(CLEAN), center)
+
+
 def test_an_event_log_is_read_as_states_lasting_until_the_next_event(center):
     log = states(CLEAN).select("agent_id", pl.col("start").alias("ts"), "state", "event_id")
     assert _figures(log, center) == _figures(states(CLEAN), center)
@@ -103,7 +117,7 @@ def test_an_unknown_state_names_itself_and_the_fix():
 
 def test_a_state_ending_before_it_starts_is_reported_with_row_and_column():
     rows = [("a1", "Available", "08:00", "09:00"), ("a1", "Break", "10:00", "09:30")]
-    with pytest.raises(DataError, match=r"row 2, column end: end must be after start"):
+    with pytest.raises(DataError, match=r"row 2, column end: end must not be before start"):
         normalize_states(states(rows), AdherenceRules(), as_of=at("13:00"))
 
 
@@ -113,3 +127,14 @@ def test_a_missing_column_is_reported():
     )
     with pytest.raises(DataError, match="column state: required column is missing"):
         normalize_states(frame, AdherenceRules(), as_of=at("13:00"))
+
+
+def test_a_state_nested_in_a_longer_one_ends_the_longer_one():
+    # The later start wins from its start and the earlier state does not resume after it:
+    # a system that nests states must send the resumption as its own event.
+    rows = [("a1", "Available", "08:00", "12:00"), ("a1", "Break", "10:00", "10:15")]
+    clean = normalize_states(states(rows), AdherenceRules(), as_of=at("13:00"))
+    assert clean.select("state", "start", "end").rows() == [
+        ("Available", at("08:00"), at("10:00")),
+        ("Break", at("10:00"), at("10:15")),
+    ]

@@ -71,9 +71,39 @@ def test_unscheduled_work_is_split_at_local_midnight_on_dst_days(center, day, af
     assert days.get_column("adherence").to_list() == [None, None]
 
 
-def test_a_day_shift_on_the_dst_day_is_counted_in_real_seconds(center):
-    day = dt.date(2026, 11, 1)
-    shift = [("d1", "work", "00:30", "08:30")]  # crosses the repeated 01:00-02:00 hour
-    actual = states([("d1", "Available", "00:30", "08:30")], day)
+@pytest.mark.parametrize(
+    ("day", "hours"), [(dt.date(2026, 3, 8), 7), (dt.date(2026, 11, 1), 9)], ids=["spring", "fall"]
+)
+def test_a_day_shift_on_the_dst_day_is_counted_in_real_seconds(center, day, hours):
+    shift = [("d1", "work", "00:30", "08:30")]  # crosses the skipped / repeated hour
+    actual = states([("d1", "Available", "00:30", "08:00")], day)
     result = adherence(schedule(shift, day), actual, center, as_of=at("12:00", day))
-    assert result.agent_days.select("date", "scheduled_s").rows() == [(day, 9 * 3600.0)]
+    row = result.agent_days.row(0, named=True)
+    assert (row["date"], row["scheduled_s"]) == (day, hours * 3600.0)
+    assert row["in_adherence_s"] == (hours - 0.5) * 3600.0
+    assert result.exceptions.select("kind", "duration_s").rows() == [("early_leave", 1800.0)]
+
+
+def test_staying_late_after_a_night_shift_counts_on_the_shift_day(center):
+    actual = states(
+        [
+            ("n1", "Available", "22:00", "26:00"),
+            ("n1", "Break", "26:00", "26:15"),
+            ("n1", "Available", "26:15", "30:20"),
+            ("n1", "Logged Out", "30:20", None),
+        ]
+    )
+    result = adherence(schedule(NIGHT), actual, center, as_of=at("34:00"))
+    assert result.agent_days.select("date", "worked_s", "conformance").rows() == [
+        (DAY, (465 + 20) * 60.0, 485 / 465)
+    ]
+    exc = result.exceptions.row(0, named=True)
+    assert (exc["kind"], exc["date"], exc["duration_s"]) == ("worked_while_off", DAY, 1200.0)
+
+
+def test_logging_in_early_for_a_midnight_shift_counts_on_the_shift_day(center):
+    shift = [("m1", "work", "24:00", "32:00")]
+    actual = states([("m1", "Available", "23:50", "32:00")])
+    result = adherence(schedule(shift), actual, center, as_of=at("34:00"))
+    next_day = DAY + dt.timedelta(days=1)
+    assert result.agent_days.select("date", "worked_s").rows() == [(next_day, 490 * 60.0)]

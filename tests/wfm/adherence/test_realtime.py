@@ -90,3 +90,16 @@ def test_the_index_answers_many_instants_like_the_one_shot_function(center):
         instant = at("00:00") + dt.timedelta(minutes=minute)
         one_shot = realtime_snapshot(PLAN, ACTUAL, center, at=instant, roster=ROSTER)
         assert index.snapshot(instant).equals(one_shot), instant
+
+
+def test_instants_in_any_zone_give_the_same_snapshot(center):
+    utc = realtime_snapshot(PLAN, ACTUAL, center, at=at("10:20"))
+    local = realtime_snapshot(PLAN, ACTUAL, center, at=at("10:20").astimezone(center.tz))
+    assert utc.equals(local)
+
+
+def test_a_naive_instant_is_refused(center):
+    from wfm.errors import AdherenceError
+
+    with pytest.raises(AdherenceError, match="at must be timezone-aware"):
+        realtime_snapshot(PLAN, ACTUAL, center, at=dt.datetime(2026, 11, 10, 10, 20))

@@ -1,0 +1,147 @@
+"""`wfm erlang` and `wfm staff` through the CLI: output, files, and clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from tests.wfm.staffing.test_requirements_frame import history_frame
+from wfm.cli.main import app
+from wfm.loaders import load_requirements
+
+runner = CliRunner()
+
+AGENTS = [
+    "erlang",
+    "--contacts",
+    "100",
+    "--aht",
+    "180",
+    "--interval",
+    "30m",
+    "--answer-within",
+    "20",
+]
+
+
+def test_erlang_with_agents_prints_the_figures_as_json():
+    result = runner.invoke(app, [*AGENTS, "--agents", "12", "--json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)
+    assert got["agents"] == 12
+    assert got["service_level"] == pytest.approx(0.6401580403740066, rel=1e-12)
+    assert got["asa_s"] == pytest.approx(40.44494018684438, rel=1e-12)
+    assert got["p_wait"] == pytest.approx(0.44938822429827086, rel=1e-12)
+    assert got["occupancy"] == pytest.approx(10 / 12)
+    assert got["abandon_rate"] is None
+
+
+def test_erlang_with_a_target_prints_the_agents_needed():
+    result = runner.invoke(app, [*AGENTS, "--service-level", "0.8", "--json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)
+    assert got["agents"] == 14
+    assert got["service_level"] == pytest.approx(0.8884, abs=5e-5)
+
+
+def test_erlang_with_patience_uses_erlang_a_and_reports_abandonment():
+    args = [*AGENTS, "--patience", "120", "--max-abandon", "0.05", "--max-asa", "30", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)
+    assert got["model"] == "erlang_a"
+    assert got["abandon_rate"] <= 0.05 and got["asa_s"] <= 30
+
+
+def test_erlang_table_output_says_unstable_instead_of_a_number():
+    result = runner.invoke(app, [*AGENTS, "--agents", "9"])
+    assert result.exit_code == 0, result.output
+    assert "unstable" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--contacts", "-5", "--aht", "180", "--agents", "3"], "contacts must be >= 0"),
+        (["--contacts", "5", "--aht", "0", "--agents", "3"], "aht_s must be > 0"),
+        (["--contacts", "5", "--aht", "180", "--service-level", "80"], "between 0 and 1"),
+        (["--contacts", "5", "--aht", "180"], "give an agent count, or a target"),
+        (["--contacts", "5", "--aht", "180", "--max-abandon", "0.05"], "needs the callers'"),
+        (["--contacts", "5", "--aht", "180", "--agents", "3", "--interval", "soon"], "duration"),
+    ],
+)
+def test_erlang_bad_input_is_one_error_line_and_exit_1(args, message):
+    result = runner.invoke(app, ["erlang", *args])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_staff_writes_the_requirements_of_the_last_week_and_a_summary(center, center_dir):
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(9)]
+    history_frame(center, days).write_parquet(center_dir / "history.parquet")
+    out = center_dir / "out" / "requirements.csv"
+    args = [
+        "staff",
+        "--input",
+        str(center_dir / "history.parquet"),
+        "--center",
+        str(center_dir / "center.yaml"),
+        "--out",
+        str(out),
+        "--last-week",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "sched_voice" in result.output and "2026-11-10" in result.output
+    req = load_requirements(out, center)
+    local = req["interval_start"].dt.convert_time_zone(center.timezone).dt.date()
+    assert (local.min(), local.max()) == (days[2], days[8])
+    assert req.height == 7 * 96 * len(center.queues)
+
+
+def test_staff_with_an_unknown_queue_names_the_file_row_and_column(center, center_dir):
+    frame = history_frame(center, [dt.date(2026, 11, 2)])
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 4)
+        .then(pl.lit("ghost_q"))
+        .otherwise("queue_id")
+        .alias("queue_id")
+    )
+    frame.write_parquet(center_dir / "history.parquet")
+    args = [
+        "staff",
+        "--input",
+        str(center_dir / "history.parquet"),
+        "--center",
+        str(center_dir / "center.yaml"),
+        "--out",
+        str(center_dir / "r.csv"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "history.parquet row 5, column queue_id" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_staff_refuses_both_last_week_and_dates(center, center_dir):
+    history_frame(center, [dt.date(2026, 11, 2)]).write_parquet(center_dir / "h.parquet")
+    args = [
+        "staff",
+        "--input",
+        str(center_dir / "h.parquet"),
+        "--center",
+        str(center_dir / "center.yaml"),
+        "--out",
+        str(center_dir / "r.csv"),
+        "--last-week",
+        "--start",
+        "2026-11-02",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "either --last-week or --start/--end" in result.output

@@ -1,0 +1,237 @@
+"""`wfm adherence` (adherence, exceptions, real-time snapshot, timeline) and `wfm plan-actual`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wfm.adherence.engine import team_rollup
+from wfm.adherence.mapping import load_rules
+from wfm.adherence.plan_actual import PlanActual, plan_vs_actual
+from wfm.adherence.report import AdherenceReport, adherence_report, write_report, write_tables
+from wfm.center import Center, load_center
+from wfm.cli.main import app
+from wfm.errors import ConfigError
+from wfm.loaders import (
+    load_forecast,
+    load_history,
+    load_requirements,
+    load_roster,
+    load_schedule,
+    load_states,
+)
+
+console = Console()
+if not console.is_terminal:
+    console = Console(width=140)
+
+
+def _instant(text: str | None, tz: str) -> dt.datetime | None:
+    """ISO timestamp; without an offset it is the center's local time."""
+    if text is None:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"--at: expected an ISO timestamp like 2026-11-10T10:30, got {text!r}"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(tz))
+    return value.astimezone(dt.UTC)
+
+
+def _day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--date: expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _render(report: AdherenceReport, top: int) -> None:
+    days = report.result.agent_days.sort(["adherence", "agent_id"], nulls_last=True).head(top)
+    table = Table(title=f"Adherence, worst first (top {top} agent-days)")
+    for name in ("agent", "team", "date", "adherence", "conformance", "scheduled h", "exceptions"):
+        table.add_column(name, justify="left" if name in ("agent", "team", "date") else "right")
+    for row in days.iter_rows(named=True):
+        table.add_row(
+            row["agent_id"],
+            row["team"] or "-",
+            str(row["date"]),
+            _pct(row["adherence"]),
+            _pct(row["conformance"]),
+            f"{row['scheduled_s'] / 3600:.2f}",
+            str(row["n_exceptions"]),
+        )
+    console.print(table)
+    by_day = report.result.agent_days.get_column("date").n_unique() == 1
+    rollup = report.result.teams if by_day else team_rollup(report.result.agent_days, by=("team",))
+    teams = Table(title="Teams" if by_day else "Teams over the whole period")
+    for name in ("team", "agents", "adherence", "conformance", "exceptions"):
+        teams.add_column(name, justify="left" if name == "team" else "right")
+    for row in rollup.iter_rows(named=True):
+        teams.add_row(
+            row["team"] or "-", str(row["n_agents"]), _pct(row["adherence"]),
+            _pct(row["conformance"]), str(row["n_exceptions"]),
+        )  # fmt: skip
+    console.print(teams)
+    if report.realtime is not None:
+        live = Table(title=f"Real time at {report.at:%Y-%m-%d %H:%M:%S} UTC, worst first")
+        for name in (
+            "agent",
+            "team",
+            "scheduled",
+            "actual",
+            "since (local)",
+            "out min",
+            "severity",
+        ):
+            live.add_column(name, justify="right" if name == "out min" else "left")
+        for row in report.realtime.head(top).iter_rows(named=True):
+            since = row["state_since"]
+            local = (
+                "-"
+                if since is None
+                else since.astimezone(ZoneInfo(report.tz)).strftime("%m-%d %H:%M")
+            )
+            live.add_row(
+                row["agent_id"],
+                row["team"] or "-",
+                row["scheduled_activity"],
+                row["actual_state"] or "-",
+                local,
+                f"{row['out_of_adherence_s'] / 60:.1f}",
+                row["severity"],
+            )
+        console.print(live)
+
+
+@app.command("adherence")
+def adherence_command(
+    schedule: Annotated[Path, typer.Option(help="Published schedule (CSV or Parquet).")],
+    states: Annotated[Path, typer.Option(help="Agent states or state event log (CSV/Parquet).")],
+    center: Annotated[Path, typer.Option(help="Center configuration YAML.")],
+    out: Annotated[Path, typer.Option(help="Output directory.")],
+    roster: Annotated[
+        Path | None, typer.Option(help="Roster (gives teams; needed by --team).")
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(help="Adherence rules YAML (mapping, grace_s, severe_s, neutral)."),
+    ] = None,
+    approved: Annotated[
+        Path | None, typer.Option(help="Approved exceptions (schedule format).")
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="Local day YYYY-MM-DD (shift day).")] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team (needs --roster).")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="Snapshot instant (ISO; local time if no offset); adherence counts up to it."
+        ),
+    ] = None,
+    fmt: Annotated[
+        Literal["csv", "parquet"], typer.Option("--format", help="Table format.")
+    ] = "csv",
+    plot: Annotated[bool, typer.Option(help="Draw the timeline PNG.")] = True,
+    top: Annotated[int, typer.Option(help="Rows shown in the terminal.")] = 20,
+) -> None:
+    """Adherence and conformance per agent and day, exceptions, team roll-ups, a real-time
+    snapshot (--at) and a timeline picture, from a schedule and phone-system states.
+
+    Example:
+        wfm adherence --schedule data/sample/schedule.parquet --states data/sample/states.parquet
+        --roster data/sample/roster.csv --center data/sample/center.yaml --out out/adherence
+    """
+    cfg = load_center(center)
+    report = adherence_report(
+        load_schedule(schedule, cfg),
+        load_states(states, cfg),
+        cfg,
+        rules=load_rules(rules),
+        roster=None if roster is None else load_roster(roster, cfg),
+        approved=None if approved is None else load_schedule(approved, cfg),
+        day=_day(date),
+        team=team,
+        at=_instant(at, cfg.timezone),
+    )
+    written = write_report(report, out, fmt=fmt, plot=plot)
+    _render(report, top)
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+def _optional(
+    path: Path | None, loader: Callable[[Path, Center], pl.DataFrame], cfg: Center
+) -> pl.DataFrame | None:
+    return None if path is None else loader(path, cfg)
+
+
+def _render_plan_actual(result: PlanActual) -> None:
+    table = Table(title="Plan vs actual per queue and week")
+    columns = ("queue", "week", "forecast", "actual", "WAPE", "AHT err", "SL")
+    for name in (*columns, "req h", "sched h", "staffed h"):
+        table.add_column(name, justify="left" if name in ("queue", "week") else "right")
+    for row in result.weekly.iter_rows(named=True):
+        table.add_row(
+            row["queue_id"] or "-", str(row["week_start"]), f"{row['volume_forecast']:.0f}",
+            f"{row['volume_actual']:.0f}", _pct(row["volume_wape"]), _pct(row["aht_wape"]),
+            _pct(row["service_level"]), f"{row['required_agent_h']:.1f}",
+            f"{row['scheduled_agent_h']:.1f}", f"{row['staffed_agent_h']:.1f}",
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command("plan-actual")
+def plan_actual_command(
+    forecast: Annotated[Path, typer.Option(help="Forecast (CSV or Parquet).")],
+    history: Annotated[Path, typer.Option(help="Actual history (CSV or Parquet).")],
+    center: Annotated[Path, typer.Option(help="Center configuration YAML.")],
+    out: Annotated[Path, typer.Option(help="Output directory.")],
+    requirements: Annotated[Path | None, typer.Option(help="Requirements table.")] = None,
+    schedule: Annotated[Path | None, typer.Option(help="Published schedule.")] = None,
+    states: Annotated[Path | None, typer.Option(help="Agent states (staffed agents).")] = None,
+    roster: Annotated[Path | None, typer.Option(help="Roster (skills split agents).")] = None,
+    rules: Annotated[Path | None, typer.Option(help="Adherence rules YAML.")] = None,
+    fmt: Annotated[
+        Literal["csv", "parquet"], typer.Option("--format", help="Table format.")
+    ] = "csv",
+) -> None:
+    """Plan vs actual per queue x interval: forecast vs actual volume and AHT (WAPE per day
+    and week), required vs scheduled vs staffed agents, service level achieved.
+
+    Example:
+        wfm plan-actual --forecast out/forecast.parquet --history data/sample/history.parquet
+        --schedule data/sample/schedule.parquet --states data/sample/states.parquet
+        --roster data/sample/roster.csv --center data/sample/center.yaml --out out/plan_actual
+    """
+    cfg = load_center(center)
+    result = plan_vs_actual(
+        cfg,
+        forecast=load_forecast(forecast, cfg),
+        history=load_history(history, cfg),
+        requirements=_optional(requirements, load_requirements, cfg),
+        schedule=_optional(schedule, load_schedule, cfg),
+        states=_optional(states, load_states, cfg),
+        roster=_optional(roster, load_roster, cfg),
+        rules=load_rules(rules),
+    )
+    tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}
+    written = write_tables(tables, out, fmt=fmt)
+    _render_plan_actual(result)
+    for path in written:
+        console.print(f"wrote {path}")

@@ -1,0 +1,175 @@
+"""`wfm erlang` (an Erlang C / A calculator) and `wfm staff` (requirements per queue x interval)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from wfm.cli.main import app
+from wfm.staffing.calculator import CalculatorResult, erlang_calculator, parse_duration_s
+from wfm.staffing.plan import RequirementsRun, staff_file
+
+console = Console()
+if not console.is_terminal:
+    console = Console(width=140)
+
+BasisOpt = Annotated[
+    str,
+    typer.Option(
+        "--sl-basis",
+        help="Erlang A service level over 'offered' contacts, or over "
+        "'answered_and_late_abandons' (hang-ups within the threshold left out).",
+    ),
+]
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def _calculator_table(result: CalculatorResult) -> Table:
+    model = "Erlang A (with abandonment)" if result.model == "erlang_a" else "Erlang C"
+    table = Table(title=f"{model}: {result.traffic_erl:.2f} Erlangs")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    label = "agents needed" if result.mode == "target" else "agents"
+    table.add_row(label, str(result.agents))
+    if not result.stable:
+        table.add_row("status", "unstable: the queue grows without bound (agents <= Erlangs)")
+        return table
+    table.add_row("service level", _fmt(result.service_level, ".1%"))
+    table.add_row("ASA (s)", _fmt(result.asa_s, ".1f"))
+    table.add_row("probability of waiting", _fmt(result.p_wait, ".1%"))
+    table.add_row("occupancy", _fmt(result.occupancy, ".1%"))
+    if result.abandon_rate is not None:
+        table.add_row("abandonment", _fmt(result.abandon_rate, ".2%"))
+    return table
+
+
+@app.command("erlang")
+def erlang_command(
+    contacts: Annotated[float, typer.Option(help="Contacts arriving in the interval.")],
+    aht: Annotated[float, typer.Option(help="Average handle time, seconds.")],
+    interval: Annotated[str, typer.Option(help="Interval length: 15m, 30m, 1h, 900s.")] = "30m",
+    answer_within: Annotated[float, typer.Option(help="Service-level threshold, seconds.")] = 20.0,
+    patience: Annotated[
+        float | None, typer.Option(help="Mean caller patience, seconds: switches to Erlang A.")
+    ] = None,
+    agents: Annotated[int | None, typer.Option(help="Agents on the queue: print figures.")] = None,
+    service_level: Annotated[
+        float | None, typer.Option(help="Target share answered within the threshold, e.g. 0.8.")
+    ] = None,
+    max_asa: Annotated[float | None, typer.Option(help="Target max ASA, seconds.")] = None,
+    max_abandon: Annotated[
+        float | None,
+        typer.Option(help="Target max abandonment share, e.g. 0.05 (needs --patience)."),
+    ] = None,
+    max_occupancy: Annotated[float | None, typer.Option(help="Occupancy cap, e.g. 0.85.")] = None,
+    concurrency: Annotated[int, typer.Option(help="Chats one agent works at once.")] = 1,
+    sl_basis: BasisOpt = "offered",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Erlang calculator: what N agents achieve, or how many agents a target needs.
+
+    Without --patience the model is Erlang C; with it, Erlang A (callers hang up).
+
+    Example:
+        wfm erlang --contacts 100 --aht 180 --interval 30m --agents 12 --answer-within 20 --json
+        wfm erlang --contacts 100 --aht 180 --interval 30m --service-level 0.8 --answer-within 20
+    """
+    result = erlang_calculator(
+        contacts,
+        aht_s=aht,
+        interval_s=parse_duration_s(interval),
+        answer_within_s=answer_within,
+        patience_s=patience,
+        n_agents=agents,
+        service_level_frac=service_level,
+        max_asa_s=max_asa,
+        max_abandon_frac=max_abandon,
+        max_occupancy_frac=max_occupancy,
+        concurrency=concurrency,
+        service_level_basis=sl_basis,  # type: ignore[arg-type]
+    )
+    if as_json:
+        typer.echo(json.dumps(result.as_dict()))
+    else:
+        console.print(_calculator_table(result))
+
+
+def _summary_table(run: RequirementsRun) -> Table:
+    table = Table(
+        title=f"{run.center_name}: requirements from {run.kind}, "
+        f"{run.first_day} to {run.last_day} (local days)"
+    )
+    headers = (
+        "queue",
+        "date",
+        "volume",
+        "workload h",
+        "agent h net",
+        "agent h gross",
+        "peak agents",
+        "SL",
+        "abandon",
+    )
+    for name in headers:
+        table.add_column(name, justify="left" if name in ("queue", "date") else "right")
+    for row in run.summary.iter_rows(named=True):
+        table.add_row(
+            row["queue_id"],
+            row["date"].strftime("%a %Y-%m-%d"),
+            f"{row['volume']:.0f}",
+            f"{row['workload_h']:.1f}",
+            f"{row['agent_h_net']:.1f}",
+            f"{row['agent_h_gross']:.1f}",
+            str(row["peak_agents_net"]),
+            _fmt(row["service_level"], ".1%"),
+            _fmt(row["abandon_rate"], ".1%"),
+        )
+    return table
+
+
+@app.command("staff")
+def staff_command(
+    input_path: Annotated[
+        Path, typer.Option("--input", help="Forecast or history table (.csv or .parquet).")
+    ],
+    center: Annotated[Path, typer.Option(help="Center configuration (center.yaml).")],
+    out: Annotated[Path, typer.Option(help="Requirements table to write (.csv or .parquet).")],
+    last_week: Annotated[
+        bool, typer.Option("--last-week", help="Only the last 7 local days of the input.")
+    ] = False,
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="First local day to staff (YYYY-MM-DD)."),
+    ] = None,
+    end: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Last local day to staff, inclusive."),
+    ] = None,
+    sl_basis: BasisOpt = "offered",
+) -> None:
+    """Agents needed per queue x interval from a forecast, or from history ("what would that
+    volume have needed"), with a summary per queue and day.
+
+    Example:
+        wfm staff --input history.parquet --center center.yaml --last-week --out req.parquet
+    """
+    run = staff_file(
+        input_path,
+        center,
+        out_path=out,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        only_last_week=last_week,
+        service_level_basis=sl_basis,  # type: ignore[arg-type]
+    )
+    console.print(_summary_table(run))
+    console.print(f"Wrote {run.requirements.height} rows to {run.out_path}")

@@ -1,0 +1,121 @@
+"""`wfm staff` in one call: read the input and center, pick the days, staff, write the table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from wfm.center import load_center
+from wfm.errors import StaffingError
+from wfm.loaders import load_forecast, load_history
+from wfm.staffing.erlang import ServiceLevelBasis
+from wfm.staffing.frame import (
+    InputKind,
+    detect_input_kind,
+    last_week,
+    requirements_from_frame,
+    select_local_days,
+    summarize_requirements,
+)
+
+__all__ = ["RequirementsRun", "staff_file", "write_table"]
+
+
+@dataclass(frozen=True)
+class RequirementsRun:
+    """What `staff_file` did.
+
+    Attributes:
+        kind: "forecast" or "history".
+        first_day, last_day: the local days staffed (inclusive).
+        requirements: the requirements table that was written.
+        summary: per queue and local day (see summarize_requirements).
+        out_path: where the table was written.
+        center_name: the center's name, for display.
+    """
+
+    kind: InputKind
+    first_day: dt.date
+    last_day: dt.date
+    requirements: pl.DataFrame
+    summary: pl.DataFrame
+    out_path: Path
+    center_name: str
+
+
+def _columns(path: Path) -> list[str]:
+    if not path.exists():
+        raise StaffingError(f"{path}: file not found")
+    if path.suffix.lower() == ".csv":
+        return pl.read_csv(path, n_rows=0, infer_schema=False).columns
+    if path.suffix.lower() == ".parquet":
+        return list(pl.read_parquet_schema(path))
+    raise StaffingError(f"{path}: expected a .csv or .parquet file")
+
+
+def write_table(frame: pl.DataFrame, path: Path) -> None:
+    """Write a table as CSV or Parquet by the file's extension (folders are created)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise StaffingError(f"{path}: the output must end in .csv or .parquet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path)
+
+
+def staff_file(
+    input_path: str | Path,
+    center_path: str | Path,
+    *,
+    out_path: str | Path,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    only_last_week: bool = False,
+    service_level_basis: ServiceLevelBasis = "offered",
+) -> RequirementsRun:
+    """Requirements per queue x interval for a forecast or history file, written to `out_path`.
+
+    The input's kind is read from its columns (`volume`: forecast, `offered`: history).
+    Days are local to the center: `start` / `end` (inclusive) pick a range, `only_last_week`
+    the last 7 days the input covers; by default every day is staffed.
+
+    Raises:
+        ConfigError: the center file is invalid.
+        DataError: the input breaks the table's rules (file, row, column named).
+        StaffingError: conflicting day options, no rows in range, an unknown queue, ...
+    """
+    input_path, out_path = Path(input_path), Path(out_path)
+    if only_last_week and (start is not None or end is not None):
+        raise StaffingError("give either --last-week or --start/--end, not both")
+    center = load_center(center_path)
+    kind = detect_input_kind(_columns(input_path))
+    frame = (load_forecast if kind == "forecast" else load_history)(input_path, center)
+    if frame.is_empty():
+        raise StaffingError(f"{input_path}: the table has no rows")
+    if only_last_week:
+        start, end = last_week(frame, center)
+    if start is not None or end is not None:
+        dates = frame["interval_start"].dt.convert_time_zone(center.timezone).dt.date()
+        first = start if start is not None else dates.min()
+        last = end if end is not None else dates.max()
+        assert isinstance(first, dt.date) and isinstance(last, dt.date)
+        frame = select_local_days(frame, center, start=first, end=last)
+    requirements = requirements_from_frame(frame, center, service_level_basis=service_level_basis)
+    write_table(requirements, out_path)
+    days = requirements["interval_start"].dt.convert_time_zone(center.timezone).dt.date()
+    first_day, last_day = days.min(), days.max()
+    assert isinstance(first_day, dt.date) and isinstance(last_day, dt.date)
+    return RequirementsRun(
+        kind=kind,
+        first_day=first_day,
+        last_day=last_day,
+        requirements=requirements,
+        summary=summarize_requirements(requirements, center),
+        out_path=out_path,
+        center_name=center.name,
+    )

@@ -6,6 +6,7 @@ Writers commit before they return, so whatever a route acknowledges is durable.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -13,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 from pydantic import ValidationError
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.db import (
     CenterVersion,
+    ForecastRun,
     RosterAgent,
     RosterVersion,
     ScheduleRow,
@@ -38,15 +40,20 @@ __all__ = [
     "RowError",
     "adherence_inputs",
     "agent_teams",
+    "create_forecast_run",
     "current_center",
     "current_roster",
+    "fail_interrupted_runs",
+    "get_forecast_run",
     "ingest_states",
+    "list_forecast_runs",
     "list_states",
     "publish_schedule",
     "read_schedule",
     "replace_center",
     "replace_roster",
     "schedule_rows_between",
+    "update_forecast_run",
 ]
 
 
@@ -396,3 +403,55 @@ def schedule_rows_between(
     if agent_ids is not None:
         query = query.where(ScheduleRow.agent_id.in_(sorted(agent_ids)))
     return [tuple(row) for row in session.execute(query)]
+
+
+# --- forecast runs ----------------------------------------------------------------------
+
+
+def create_forecast_run(session: Session, *, params: dict[str, Any], by: str) -> ForecastRun:
+    """Queue a forecast run (committed) and return it."""
+    run = ForecastRun(
+        id=uuid.uuid4().hex,
+        status="queued",
+        params=params,
+        created_by=by,
+        created_at=utcnow(),
+    )
+    session.add(run)
+    session.commit()
+    return run
+
+
+def get_forecast_run(session: Session, *, run_id: str) -> ForecastRun:
+    """A forecast run by id.
+
+    Raises:
+        NotFoundError: no run has that id.
+    """
+    run = session.get(ForecastRun, run_id)
+    if run is None:
+        raise NotFoundError(f"no forecast run {run_id}")
+    return run
+
+
+def list_forecast_runs(session: Session, *, limit: int) -> list[ForecastRun]:
+    """The latest runs, newest first."""
+    query = select(ForecastRun).order_by(ForecastRun.created_at.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def update_forecast_run(session: Session, *, run_id: str, **values: Any) -> None:
+    """Set fields of a run (status, started_at, finished_at, error, result) and commit."""
+    session.execute(update(ForecastRun).where(ForecastRun.id == run_id).values(**values))
+    session.commit()
+
+
+def fail_interrupted_runs(session: Session) -> int:
+    """Mark runs left queued or running by a stopped server as failed; returns how many."""
+    result = session.execute(
+        update(ForecastRun)
+        .where(ForecastRun.status.in_(("queued", "running")))
+        .values(status="failed", error="interrupted by a server restart", finished_at=utcnow())
+    )
+    session.commit()
+    return result.rowcount

@@ -208,7 +208,7 @@ class ForecastRun(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    result: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 def normalize_url(url: str) -> str:

@@ -15,7 +15,8 @@ from api.audit import AuditMiddleware, AuditWriter
 from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
 from api.errors import ConflictError, NotFoundError, PermissionDenied
-from api.routes import adherence, audit, config, health, schedules, states
+from api.jobs import ForecastJobs
+from api.routes import adherence, audit, config, forecasts, health, schedules, states
 from api.snapshots import SnapshotCache
 from wfm.adherence import load_rules
 from wfm.errors import ConfigError, DataError, InfeasibleError, WfmError
@@ -71,9 +72,11 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.auto_migrate:
             migrate.upgrade(database)
         app.state.audit_writer = AuditWriter(database)
+        app.state.forecast_jobs = ForecastJobs(database, settings)
         try:
             yield
         finally:
+            app.state.forecast_jobs.close()
             app.state.audit_writer.close()
             database.dispose()
 
@@ -100,6 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
     v1.include_router(schedules.router, prefix="/schedules", tags=["schedules"])
     v1.include_router(config.router, tags=["center and roster"])
     v1.include_router(adherence.router, prefix="/adherence", tags=["adherence"])
+    v1.include_router(forecasts.router, prefix="/forecasts", tags=["forecasts"])
     v1.include_router(audit.router, prefix="/audit", tags=["audit"])
 
     @v1.get("/openapi.json", tags=["health"], include_in_schema=False)

@@ -30,6 +30,13 @@ __all__ = [
     "Day",
     "ExceptionPublic",
     "ExceptionsPublic",
+    "ForecastCreate",
+    "ForecastModel",
+    "ForecastResultPublic",
+    "ForecastRowPublic",
+    "ForecastRunPublic",
+    "ForecastRunsPublic",
+    "ForecastScorePublic",
     "HealthPublic",
     "IngestPublic",
     "RealtimePublic",
@@ -353,3 +360,59 @@ class ExceptionPublic(BaseModel):
 class ExceptionsPublic(BaseModel):
     data: list[ExceptionPublic]
     count: int
+
+
+# --- forecasts --------------------------------------------------------------------------
+
+ForecastModel = Literal["auto", "seasonal_naive", "weighted_avg", "ets", "sarimax", "prophet"]
+
+
+class ForecastCreate(Strict):
+    """A seasonal forecast run over the server's history table (and drivers / events)."""
+
+    start: Day = Field(description="first local day to forecast")
+    horizon_days: int = Field(ge=1, le=400, description="local days to forecast")
+    model: ForecastModel = "auto"
+    granularity: Literal["week", "interval"] = Field(
+        default="week", description="week: one row per queue and local week (seasonal plans)"
+    )
+    level: int = Field(default=80, ge=50, le=99, description="prediction interval level, %")
+
+
+class ForecastRunPublic(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    params: dict[str, Any]
+    created_by: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    error: str | None
+
+
+class ForecastRunsPublic(BaseModel):
+    data: list[ForecastRunPublic]
+    count: int
+
+
+class ForecastRowPublic(BaseModel):
+    queue_id: str
+    interval_start: dt.datetime
+    volume: float
+    volume_lo: float | None
+    volume_hi: float | None
+    aht_s: float | None
+    model: str
+
+
+class ForecastScorePublic(BaseModel):
+    queue_id: str
+    model: str
+    wape: float | None
+
+
+class ForecastResultPublic(BaseModel):
+    id: str
+    data: list[ForecastRowPublic]
+    count: int
+    scores: list[ForecastScorePublic]

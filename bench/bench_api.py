@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -134,25 +135,27 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 async def poll(client: httpx.AsyncClient, path: str, params: dict, stop: float, out: dict) -> None:
-    while time.perf_counter() < stop:
-        t0 = time.perf_counter()
+    while time.monotonic() < stop:
+        t0 = time.monotonic()
         try:
             response = await client.get(path, params=params)
             ok = response.status_code == 200
         except httpx.HTTPError:
             ok = False
         if ok:
-            out["latency_s"].append(time.perf_counter() - t0)
+            out["latency_s"].append(time.monotonic() - t0)
         else:
             out["errors"] += 1
 
 
 async def feed(
-    client: httpx.AsyncClient,
+    base_url: str,
+    token: str,
     agents: list[str],
     *,
     rate: int,
     batch: int,
+    first_id: int,
     stop: float,
     out: dict,
     rng: random.Random,
@@ -160,41 +163,65 @@ async def feed(
     interval_s = batch / rate
     in_flight = asyncio.Semaphore(4)
     tasks: list[asyncio.Task[None]] = []
-    next_at = time.perf_counter()
+    next_at = time.monotonic()
+    headers = {"Authorization": f"Bearer {token}"}
+    client = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60)
 
     async def send(events: list[dict[str, Any]]) -> None:
         async with in_flight:
-            t0 = time.perf_counter()
+            t0 = time.monotonic()
             try:
-                response = await client.post("/v1/states", json={"events": events}, timeout=60)
+                response = await client.post("/v1/states", json={"events": events})
             except httpx.HTTPError:
                 out["ingest_errors"] += 1
                 return
             if response.status_code in (200, 207):
                 body = response.json()
-                out["acknowledged"].update(body["accepted"] + body["duplicates"])
-                out["ingest_latency_s"].append(time.perf_counter() - t0)
+                out["acknowledged"].extend(body["accepted"] + body["duplicates"])
+                out["ingest_latency_s"].append(time.monotonic() - t0)
                 out["row_errors"] += len(body["errors"])
             else:
                 out["ingest_errors"] += 1
 
-    while time.perf_counter() < stop:
+    sequence = first_id
+    while time.monotonic() < stop:
         now = dt.datetime.now(dt.UTC).isoformat()
         events = []
         for _ in range(batch):
-            out["sent"] += 1
+            sequence += 1
             events.append(
                 {
-                    "event_id": f"bench-{out['sent']:09d}",
+                    "event_id": f"bench-{sequence:09d}",
                     "agent_id": rng.choice(agents),
                     "state": rng.choice(STATES),
                     "start": now,
                 }
             )
+        out["sent"] += batch
         tasks.append(asyncio.create_task(send(events)))
         next_at += interval_s
-        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        await asyncio.sleep(max(0.0, next_at - time.monotonic()))
     await asyncio.gather(*tasks)
+    out["drained_at"] = time.monotonic()
+    await client.aclose()
+
+
+def feeder_process(args: dict[str, Any], result_path: str, ready: Any, go: Any) -> None:
+    """Entry point of the feeder's own process (so pollers do not starve it); it feeds for
+    `duration_s` from the moment the parent says go."""
+    out: dict[str, Any] = {
+        "sent": 0,
+        "acknowledged": [],
+        "ingest_latency_s": [],
+        "ingest_errors": 0,
+        "row_errors": 0,
+    }
+    rng = random.Random(args.pop("seed"))
+    duration_s = args.pop("duration_s")
+    ready.set()
+    go.wait()
+    asyncio.run(feed(**args, stop=time.monotonic() + duration_s, out=out, rng=rng))
+    Path(result_path).write_text(json.dumps(out))
 
 
 async def phase(
@@ -204,69 +231,70 @@ async def phase(
     duration_s: float,
     feeder: dict | None,
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "latency_s": [],
-        "errors": 0,
-        "sent": feeder["sent0"] if feeder else 0,
-        "acknowledged": feeder["acknowledged"] if feeder else set(),
-        "ingest_latency_s": [],
-        "ingest_errors": 0,
-        "row_errors": 0,
-    }
+    out: dict[str, Any] = {"latency_s": [], "errors": 0}
     limits = httpx.Limits(max_connections=len(pollers) + 8)
-    start = time.perf_counter()
+    process = None
+    if feeder:
+        context = multiprocessing.get_context("spawn")
+        ready, go = context.Event(), context.Event()
+        args = {
+            "base_url": base_url,
+            "token": feeder["token"],
+            "agents": feeder["agents"],
+            "rate": feeder["rate"],
+            "batch": feeder["batch"],
+            "first_id": feeder["first_id"],
+            "duration_s": duration_s,
+            "seed": feeder["seed"],
+        }
+        process = context.Process(
+            target=feeder_process, args=(args, feeder["result_path"], ready, go)
+        )
+        process.start()
+        ready.wait(timeout=120)
+        go.set()
+    start = time.monotonic()
     stop = start + duration_s
-    clients = []
-    jobs = []
-    for token, params in pollers:
-        client = httpx.AsyncClient(
+    clients = [
+        httpx.AsyncClient(
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}"},
             timeout=60,
             limits=limits,
         )
-        clients.append(client)
-        jobs.append(poll(client, "/v1/adherence/realtime", params, stop, out))
-    if feeder:
-        client = httpx.AsyncClient(
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {feeder['token']}"},
-            limits=limits,
+        for token, _ in pollers
+    ]
+    await asyncio.gather(
+        *(
+            poll(client, "/v1/adherence/realtime", params, stop, out)
+            for client, (_, params) in zip(clients, pollers, strict=True)
         )
-        clients.append(client)
-        jobs.append(
-            feed(
-                client,
-                feeder["agents"],
-                rate=feeder["rate"],
-                batch=feeder["batch"],
-                stop=stop,
-                out=out,
-                rng=feeder["rng"],
-            )
-        )
-    await asyncio.gather(*jobs)
-    wall_s = time.perf_counter() - start
+    )
+    polled_s = time.monotonic() - start
     for client in clients:
         await client.aclose()
-    sent = out["sent"] - (feeder["sent0"] if feeder else 0)
     result = {
         "polls": len(out["latency_s"]),
         "poll_errors": out["errors"],
-        "polls_per_s": round(len(out["latency_s"]) / wall_s, 1),
+        "polls_per_s": round(len(out["latency_s"]) / polled_s, 1),
         **percentiles(out["latency_s"]),
-        "wall_s": round(wall_s, 1),
+        "wall_s": round(polled_s, 1),
     }
-    if feeder:
-        feeder["sent0"] = out["sent"]
+    if process is not None and feeder is not None:
+        process.join(timeout=duration_s + 300)
+        fed = json.loads(Path(feeder["result_path"]).read_text())
+        feeder["acknowledged"] = set(fed["acknowledged"])
+        fed_s = fed["drained_at"] - start
         result.update(
             {
-                "events_sent": sent,
-                "events_sent_per_s": round(sent / wall_s, 1),
-                "events_acknowledged": len(out["acknowledged"]),
-                "ingest_errors": out["ingest_errors"],
-                "row_errors": out["row_errors"],
-                **{f"ingest_{k}": v for k, v in percentiles(out["ingest_latency_s"]).items()},
+                "events_sent": fed["sent"],
+                "events_sent_per_s": round(fed["sent"] / duration_s, 1),
+                "events_acknowledged": len(fed["acknowledged"]),
+                "events_acknowledged_per_s": round(len(fed["acknowledged"]) / fed_s, 1),
+                "feeder_drained_s": round(fed_s, 1),
+                "ingest_errors": fed["ingest_errors"],
+                "row_errors": fed["row_errors"],
+                **{f"ingest_{k}": v for k, v in percentiles(fed["ingest_latency_s"]).items()},
             }
         )
     return result
@@ -350,8 +378,9 @@ def main(argv: list[str] | None = None) -> int:
             "agents": agent_ids,
             "rate": args.rate,
             "batch": args.batch,
-            "rng": random.Random(args.seed),
-            "sent0": 0,
+            "first_id": 0,
+            "seed": args.seed,
+            "result_path": str(Path(tmp.name) / "feeder.json"),
             "acknowledged": set(),
         }
         load = asyncio.run(phase(base_url, pollers, duration_s=args.duration_s, feeder=feeder))

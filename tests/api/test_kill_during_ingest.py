@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from api.db import StateEvent, open_database
@@ -27,6 +28,11 @@ def batch(first: int) -> list[dict[str, str]]:
     ]
 
 
+@pytest.mark.parametrize(
+    "server_db_url",
+    ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])],
+    indirect=True,
+)
 def test_no_acknowledged_event_is_lost_when_the_server_is_killed(server_db_url: str) -> None:
     token = add_key(server_db_url, "feeder", "admin")
     acknowledged: list[str] = []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -33,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -330,12 +333,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration-s", type=float, default=60.0)
     parser.add_argument("--idle-s", type=float, default=10.0)
     parser.add_argument("--scope", choices=("team", "center"), default="team")
-    parser.add_argument("--db", default="", help="database URL (default: a temporary SQLite)")
+    parser.add_argument(
+        "--db",
+        default="sqlite",
+        help="sqlite (a temporary file), postgres (a new database on --pg-server, dropped "
+        "afterwards), or a database URL used as is",
+    )
+    parser.add_argument("--pg-server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
     tmp = tempfile.TemporaryDirectory(prefix="wfm-bench-")
-    db_url = args.db or f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
+    with database_for(args.db, Path(tmp.name), args.pg_server) as db_url:
+        return run(args, db_url, tmp)
+
+
+@contextlib.contextmanager
+def database_for(kind: str, folder: Path, pg_server: str) -> Iterator[str]:
+    """A fresh database URL for the run (a new PostgreSQL database is dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        return
+    if kind != "postgres":
+        yield kind
+        return
+    import psycopg
+
+    name = f"wfm_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[str]) -> int:
+    """Set up the center, run the idle and load phases, check exactly-once storage."""
     settings = Settings(db_url=db_url)
     center = load_center(SAMPLE_CENTER)
     admin = add_user(settings, name="bench-admin", role="admin", teams=[]).token

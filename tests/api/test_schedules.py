@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import WEEK_START, bearer, shift_rows
@@ -121,3 +123,24 @@ def test_an_unknown_query_parameter_is_refused(client: TestClient, loaded: dict[
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "teem"]
+
+
+def test_readers_see_one_whole_version_while_weeks_are_republished(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    small, large = ["triage_a-001", "triage_a-002"], ["triage_a-001", "triage_a-002", "sched_a-001"]
+    publish(client, loaded["planner"], small)
+    reads: list[tuple[int, int]] = []
+
+    def republish() -> None:
+        for i in range(8):
+            publish(client, loaded["planner"], large if i % 2 == 0 else small)
+
+    writer = threading.Thread(target=republish)
+    writer.start()
+    while writer.is_alive() or len(reads) < 5:
+        body = client.get(f"/v1/schedules/{WEEK_START}", headers=bearer(loaded["manager"])).json()
+        reads.append((body["version"], body["count"]))
+    writer.join()
+    # odd versions hold the 2-agent week (6 rows), even versions the 3-agent week (9 rows)
+    assert all(count == (6 if version % 2 else 9) for version, count in reads)

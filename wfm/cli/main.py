@@ -56,6 +56,8 @@ def _register() -> None:
         adherence,  # noqa: F401
         data,  # noqa: F401
         data_generate,  # noqa: F401
+        forecast,  # noqa: F401
+        serve,  # noqa: F401
         simulate,  # noqa: F401
         staffing,  # noqa: F401
     )

@@ -1,0 +1,192 @@
+"""The append-only audit log: who, when, what, result, for every request under /v1.
+
+`AuditMiddleware` has one record per request committed *before* the response starts: if the
+record cannot be written, the caller gets 503 instead of the data, so no audited read goes
+unrecorded. Records go through `AuditWriter`, which commits whatever has queued up in one
+transaction (group commit: one disk sync for many concurrent requests), and each request
+waits for its own record's commit. This module has no update or delete path; reads go
+through `read_audit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import Future
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from api.auth import Principal
+from api.db import AuditRecord, Database, utcnow
+
+__all__ = [
+    "AuditMiddleware",
+    "AuditWriter",
+    "audit_values",
+    "read_audit",
+    "result_of",
+    "write_audit",
+]
+
+logger = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+AUDITED_PREFIX = "/v1/"
+
+
+def result_of(status_code: int) -> str:
+    """A one-word outcome for a status code."""
+    if status_code == 207:
+        return "partial"
+    if status_code < 400:
+        return "ok"
+    return {401: "unauthenticated", 403: "denied", 404: "not_found"}.get(
+        status_code, "rejected" if status_code < 500 else "error"
+    )
+
+
+def audit_values(
+    *, principal: Principal | None, action: str, target: str, status_code: int
+) -> dict[str, Any]:
+    """The column values of one audit record, stamped now."""
+    return {
+        "at": utcnow(),
+        "actor": principal.name if principal else "anonymous",
+        "key_id": principal.key_id if principal else None,
+        "role": principal.role.value if principal else None,
+        "action": action,
+        "target": target[:2000],
+        "status_code": status_code,
+        "result": result_of(status_code),
+    }
+
+
+def write_audit(database: Database, records: list[dict[str, Any]]) -> None:
+    """Append records (from `audit_values`) and commit them together."""
+    with database.write_session() as session:
+        session.execute(insert(AuditRecord), records)
+        session.commit()
+
+
+class AuditWriter:
+    """A background thread that appends queued audit records with group commit.
+
+    `submit` returns a future that resolves once the record is committed (or fails with the
+    database error). `close` drains the queue and stops the thread.
+    """
+
+    def __init__(self, database: Database, *, max_batch: int = 1000) -> None:
+        self.database = database
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[dict[str, Any], Future[None]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, record: dict[str, Any]) -> Future[None]:
+        future: Future[None] = Future()
+        self._queue.put((record, future))
+        return future
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            stop = False
+            while len(batch) < self.max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                batch.append(more)
+            try:
+                write_audit(self.database, [record for record, _ in batch])
+            except Exception as exc:
+                logger.exception("audit records could not be written")
+                for _, future in batch:
+                    future.set_exception(exc)
+            else:
+                for _, future in batch:
+                    future.set_result(None)
+            if stop:
+                return
+
+
+def read_audit(
+    session: Session, *, limit: int, offset: int = 0, actor: str | None = None
+) -> tuple[list[AuditRecord], int]:
+    """Records newest first, and the number of records matching in total."""
+    query = select(AuditRecord)
+    count_query = select(func.count()).select_from(AuditRecord)
+    if actor is not None:
+        query = query.where(AuditRecord.actor == actor)
+        count_query = count_query.where(AuditRecord.actor == actor)
+    rows = session.scalars(query.order_by(AuditRecord.id.desc()).limit(limit).offset(offset))
+    return list(rows), int(session.scalar(count_query) or 0)
+
+
+class AuditMiddleware:
+    """Pure ASGI middleware: audits every request under /v1 before answering it."""
+
+    def __init__(self, app: ASGIApp, *, writer: Callable[[], AuditWriter]) -> None:
+        self.app = app
+        self.writer = writer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(AUDITED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        target = scope["path"] + (f"?{query}" if query else "")
+        failed = False
+
+        async def audited_send(message: Message) -> None:
+            nonlocal failed
+            if message["type"] == "http.response.start" and not failed:
+                principal = scope.get("state", {}).get("principal")
+                record = audit_values(
+                    principal=principal,
+                    action=scope["method"],
+                    target=target,
+                    status_code=message["status"],
+                )
+                try:
+                    await asyncio.wrap_future(self.writer().submit(record))
+                except Exception:
+                    logger.exception("audit record could not be written; answering 503")
+                    failed = True
+                    body = b'{"detail":"audit log unavailable"}'
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 503,
+                            "headers": [(b"content-type", b"application/json")],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": body})
+                    return
+            if failed:
+                return
+            await send(message)
+
+        await self.app(scope, receive, audited_send)

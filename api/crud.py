@@ -1,0 +1,457 @@
+"""Data functions of the service (keyword-only arguments; callers own the session).
+
+Writers commit before they return, so whatever a route acknowledges is durable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from pydantic import ValidationError
+from sqlalchemy import String, func, select, type_coerce, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from api.db import (
+    CenterVersion,
+    ForecastRun,
+    RosterAgent,
+    RosterVersion,
+    ScheduleRow,
+    ScheduleVersion,
+    StateEvent,
+    utcnow,
+)
+from api.errors import NotFoundError
+from api.frames import roster_table, schedule_frame, states_frame
+from api.schemas import RosterAgentIn, ScheduleRowIn, StateEventIn
+from wfm.center import Center
+from wfm.errors import DataError, DataIssue
+from wfm.loaders import load_roster, load_schedule
+
+__all__ = [
+    "IngestOutcome",
+    "RowError",
+    "adherence_inputs",
+    "agent_teams",
+    "create_forecast_run",
+    "current_center",
+    "current_roster",
+    "fail_interrupted_runs",
+    "get_forecast_run",
+    "ingest_states",
+    "list_forecast_runs",
+    "list_states",
+    "publish_schedule",
+    "read_schedule",
+    "replace_center",
+    "replace_roster",
+    "schedule_rows_between",
+    "update_forecast_run",
+]
+
+
+@dataclass(frozen=True)
+class RowError:
+    index: int
+    event_id: str | None
+    column: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    accepted: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+STATE_LOOKBACK = dt.timedelta(hours=24)
+
+
+def _insert(session: Session) -> Any:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+# --- agent states -----------------------------------------------------------------------
+
+
+def ingest_states(
+    session: Session, *, rows: list[Any], known_agents: set[str], known_states: set[str]
+) -> IngestOutcome:
+    """Validate each row on its own, store the good ones once, and commit.
+
+    A row must name an agent of the roster and a phone state the adherence rules map (an
+    unmapped state would make every later adherence query fail). A row whose `event_id` is
+    already stored (or repeats an earlier row of the batch) is a
+    duplicate: not stored again, reported as such. Bad rows are reported with their index.
+    """
+    errors: list[RowError] = []
+    good: dict[str, StateEventIn] = {}
+    duplicates: list[str] = []
+    for index, raw in enumerate(rows):
+        event_id = raw.get("event_id") if isinstance(raw, dict) else None
+        event_id = event_id if isinstance(event_id, str) else None
+        try:
+            event = StateEventIn.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors()[:5]:
+                column = ".".join(str(p) for p in err["loc"]) or None
+                message = err["msg"].removeprefix("Value error, ")
+                errors.append(RowError(index, event_id, column, message))
+            continue
+        if event.agent_id not in known_agents:
+            errors.append(RowError(index, event_id, "agent_id", "agent_id is not in the roster"))
+        elif event.state not in known_states:
+            message = "state is not in the adherence mapping"
+            errors.append(RowError(index, event_id, "state", message))
+        elif event.event_id in good:
+            duplicates.append(event.event_id)
+        else:
+            good[event.event_id] = event
+    accepted: list[str] = []
+    if not good:
+        session.commit()  # end the (read-only) transaction: never sit on the write lock
+    else:
+        now = utcnow()
+        values = [
+            {
+                "event_id": e.event_id,
+                "agent_id": e.agent_id,
+                "state": e.state,
+                "start": e.start,
+                "end": e.end,
+                "received_at": now,
+            }
+            for e in good.values()
+        ]
+        statement = (
+            _insert(session)(StateEvent)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(StateEvent.event_id)
+        )
+        inserted = set(session.scalars(statement))
+        session.commit()
+        accepted = [i for i in good if i in inserted]
+        duplicates.extend(i for i in good if i not in inserted)
+    return IngestOutcome(accepted=accepted, duplicates=duplicates, errors=errors)
+
+
+def list_states(
+    session: Session,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    agent_ids: set[str] | None,
+    limit: int | None = None,
+) -> list[StateEvent]:
+    """States overlapping [start, end) (open states included), by agent then start."""
+    query = select(StateEvent).where(
+        StateEvent.start < end, (StateEvent.end.is_(None)) | (StateEvent.end > start)
+    )
+    if agent_ids is not None:
+        query = query.where(StateEvent.agent_id.in_(sorted(agent_ids)))
+    query = query.order_by(StateEvent.agent_id, StateEvent.start, StateEvent.id)
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+# --- center and roster ------------------------------------------------------------------
+
+
+def current_center(session: Session) -> tuple[CenterVersion, Center]:
+    """The latest center configuration, validated.
+
+    Raises:
+        NotFoundError: no center has been configured yet.
+    """
+    row = session.scalars(
+        select(CenterVersion).order_by(CenterVersion.version.desc()).limit(1)
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError("no center configuration yet; an admin PUTs /v1/center")
+    return row, Center.model_validate(row.body)
+
+
+def replace_center(session: Session, *, body: dict[str, Any], by: str) -> CenterVersion:
+    """Store a new version of the center configuration (already validated) and commit."""
+    latest = session.scalar(select(func.max(CenterVersion.version))) or 0
+    row = CenterVersion(version=latest + 1, body=body, updated_at=utcnow(), updated_by=by)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def current_roster(session: Session) -> tuple[RosterVersion, list[RosterAgent]]:
+    """The latest roster and its agents (by agent id).
+
+    Raises:
+        NotFoundError: no roster has been loaded yet.
+    """
+    version = session.scalars(
+        select(RosterVersion).order_by(RosterVersion.version.desc()).limit(1)
+    ).one_or_none()
+    if version is None:
+        raise NotFoundError("no roster yet; an admin PUTs /v1/roster")
+    agents = session.scalars(
+        select(RosterAgent)
+        .where(RosterAgent.version_id == version.id)
+        .order_by(RosterAgent.agent_id)
+    )
+    return version, list(agents)
+
+
+def agent_teams(session: Session) -> dict[str, str]:
+    """agent_id -> team of the latest roster ({} when there is no roster yet)."""
+    latest = select(func.max(RosterVersion.id)).scalar_subquery()
+    rows = session.execute(
+        select(RosterAgent.agent_id, RosterAgent.team).where(RosterAgent.version_id == latest)
+    )
+    return {agent_id: team for agent_id, team in rows}
+
+
+def replace_roster(
+    session: Session, *, agents: list[RosterAgentIn], center: Center, by: str
+) -> RosterVersion:
+    """Check the roster with the roster loader, store it as a new version, commit.
+
+    Raises:
+        DataError: rows that name unknown teams, contracts or queues, or repeat an agent.
+    """
+    load_roster(roster_table(agents), center)
+    latest = session.scalar(select(func.max(RosterVersion.version))) or 0
+    version = RosterVersion(version=latest + 1, updated_at=utcnow(), updated_by=by)
+    session.add(version)
+    session.flush()
+    session.add_all(
+        RosterAgent(
+            version_id=version.id, agent_id=a.agent_id, team=a.team, body=a.model_dump(mode="json")
+        )
+        for a in agents
+    )
+    session.commit()
+    return version
+
+
+# --- schedules --------------------------------------------------------------------------
+
+
+def _week_bounds(week_start: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    first = dt.datetime.combine(week_start, dt.time(), tzinfo=tz)
+    after = dt.datetime.combine(week_start + dt.timedelta(days=7), dt.time(), tzinfo=tz)
+    return first.astimezone(dt.UTC), after.astimezone(dt.UTC)
+
+
+def _week_issues(week_start: dt.date, rows: list[ScheduleRowIn], tz: ZoneInfo) -> list[DataIssue]:
+    if week_start.weekday() != 0:
+        return [DataIssue(None, "week_start", "week_start must be a Monday")]
+    first, after = _week_bounds(week_start, tz)
+    outside = (row for row, item in enumerate(rows, start=1) if not first <= item.start < after)
+    return [DataIssue(row, "start", "starts outside the week") for row in islice(outside, 20)]
+
+
+def publish_schedule(
+    session: Session,
+    *,
+    week_start: dt.date,
+    rows: list[ScheduleRowIn],
+    center: Center,
+    known_agents: set[str],
+    by: str,
+) -> ScheduleVersion:
+    """Publish a week as a new version in one transaction (readers see old or new, never a mix).
+
+    The rows are checked by the schedule loader (agents in the roster, known queues, no
+    overlaps) and must start inside the week.
+
+    Raises:
+        DataError: the week does not start on a Monday, or rows break a rule.
+    """
+    issues = _week_issues(week_start, rows, center.tz)
+    if issues:
+        raise DataError("schedule", issues)
+    load_schedule(schedule_frame(rows), center, agent_ids=known_agents)
+    latest = session.scalar(
+        select(func.max(ScheduleVersion.version)).where(ScheduleVersion.week_start == week_start)
+    )
+    version = ScheduleVersion(
+        week_start=week_start,
+        version=(latest or 0) + 1,
+        published_at=utcnow(),
+        published_by=by,
+        n_rows=len(rows),
+    )
+    session.add(version)
+    session.flush()
+    session.execute(
+        ScheduleRow.__table__.insert(),
+        [
+            {
+                "version_id": version.id,
+                "agent_id": r.agent_id,
+                "activity": r.activity,
+                "start": r.start,
+                "end": r.end,
+                "queue_id": r.queue_id,
+            }
+            for r in rows
+        ],
+    )
+    session.commit()
+    return version
+
+
+def _version(session: Session, week_start: dt.date, number: int | None) -> ScheduleVersion | None:
+    query = select(ScheduleVersion).where(ScheduleVersion.week_start == week_start)
+    if number is not None:
+        query = query.where(ScheduleVersion.version == number)
+    return session.scalars(query.order_by(ScheduleVersion.version.desc()).limit(1)).one_or_none()
+
+
+def read_schedule(
+    session: Session,
+    *,
+    week_start: dt.date,
+    version: int | None = None,
+    agent_ids: set[str] | None = None,
+) -> tuple[ScheduleVersion, list[ScheduleRow]]:
+    """One version of a week (the latest by default) and its rows.
+
+    Raises:
+        NotFoundError: the week (or that version of it) was never published.
+    """
+    found = _version(session, week_start, version)
+    if found is None:
+        which = f"version {version} of " if version is not None else ""
+        raise NotFoundError(f"no published schedule for {which}week {week_start}")
+    query = select(ScheduleRow).where(ScheduleRow.version_id == found.id)
+    if agent_ids is not None:
+        query = query.where(ScheduleRow.agent_id.in_(sorted(agent_ids)))
+    return found, list(session.scalars(query.order_by(ScheduleRow.agent_id, ScheduleRow.start)))
+
+
+def adherence_inputs(
+    session: Session,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    agent_ids: set[str] | None,
+    tz: ZoneInfo,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The schedule and agent-states tables overlapping [start, end).
+
+    The schedule is the latest version of every week involved. A state that started more
+    than STATE_LOOKBACK before `start` is not read: the phone system reports every agent at
+    least daily, and an agent without a state counts as off, like one logged out.
+    """
+    schedule = schedule_frame(
+        schedule_rows_between(session, start=start, end=end, agent_ids=agent_ids, tz=tz)
+    )
+    query = select(
+        StateEvent.agent_id,
+        StateEvent.state,
+        _raw(StateEvent.start),
+        _raw(StateEvent.end),
+        StateEvent.event_id,
+    ).where(
+        StateEvent.start < end,
+        StateEvent.start >= start - STATE_LOOKBACK,
+        StateEvent.end.is_(None) | (StateEvent.end > start),
+    )
+    if agent_ids is not None:
+        query = query.where(StateEvent.agent_id.in_(sorted(agent_ids)))
+    return schedule, states_frame(session.execute(query).all())
+
+
+def _raw(column: Any) -> Any:
+    """A timestamp column read without per-row Python conversion (polars parses it)."""
+    return type_coerce(column, String)
+
+
+def schedule_rows_between(
+    session: Session,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    agent_ids: set[str] | None,
+    tz: ZoneInfo,
+) -> list[tuple[str, str, dt.datetime, dt.datetime, str | None]]:
+    """Rows (agent_id, activity, start, end, queue_id) of the latest version of every week
+    that overlap [start, end)."""
+    first_week = start.astimezone(tz).date() - dt.timedelta(days=7)
+    last_week = end.astimezone(tz).date()
+    latest = (
+        select(func.max(ScheduleVersion.id))
+        .where(ScheduleVersion.week_start >= first_week, ScheduleVersion.week_start <= last_week)
+        .group_by(ScheduleVersion.week_start)
+    )
+    query = select(
+        ScheduleRow.agent_id,
+        ScheduleRow.activity,
+        _raw(ScheduleRow.start),
+        _raw(ScheduleRow.end),
+        ScheduleRow.queue_id,
+    ).where(ScheduleRow.version_id.in_(latest), ScheduleRow.start < end, ScheduleRow.end > start)
+    if agent_ids is not None:
+        query = query.where(ScheduleRow.agent_id.in_(sorted(agent_ids)))
+    return [tuple(row) for row in session.execute(query)]
+
+
+# --- forecast runs ----------------------------------------------------------------------
+
+
+def create_forecast_run(session: Session, *, params: dict[str, Any], by: str) -> ForecastRun:
+    """Queue a forecast run (committed) and return it."""
+    run = ForecastRun(
+        id=uuid.uuid4().hex,
+        status="queued",
+        params=params,
+        created_by=by,
+        created_at=utcnow(),
+    )
+    session.add(run)
+    session.commit()
+    return run
+
+
+def get_forecast_run(session: Session, *, run_id: str) -> ForecastRun:
+    """A forecast run by id.
+
+    Raises:
+        NotFoundError: no run has that id.
+    """
+    run = session.get(ForecastRun, run_id)
+    if run is None:
+        raise NotFoundError(f"no forecast run {run_id}")
+    return run
+
+
+def list_forecast_runs(session: Session, *, limit: int) -> list[ForecastRun]:
+    """The latest runs, newest first."""
+    query = select(ForecastRun).order_by(ForecastRun.created_at.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def update_forecast_run(session: Session, *, run_id: str, **values: Any) -> None:
+    """Set fields of a run (status, started_at, finished_at, error, result) and commit."""
+    session.execute(update(ForecastRun).where(ForecastRun.id == run_id).values(**values))
+    session.commit()
+
+
+def fail_interrupted_runs(session: Session) -> int:
+    """Mark runs left queued or running by a stopped server as failed; returns how many."""
+    result = session.execute(
+        update(ForecastRun)
+        .where(ForecastRun.status.in_(("queued", "running")))
+        .values(status="failed", error="interrupted by a server restart", finished_at=utcnow())
+    )
+    session.commit()
+    return result.rowcount

@@ -1,0 +1,107 @@
+"""Background forecast runs: queued -> running -> done | failed, in a small thread pool.
+
+A run reads the server's history table (and drivers / events when configured) with the
+loaders, calls `forecasting.forecast`, and stores the forecast table and backtest scores in
+the run's row. Runs left unfinished by a stopped server are marked failed at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Any
+
+import polars as pl
+
+from api import crud
+from api.db import Database, utcnow
+from wfm.errors import WfmError
+from wfm.loaders import load_drivers, load_events, load_history
+from wfm.settings import Settings
+
+__all__ = ["ForecastJobs", "records"]
+
+logger = logging.getLogger(__name__)
+
+
+def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: timestamps as ISO text, NaN as null."""
+    rows = frame.to_dicts()
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float) and math.isnan(value):
+                row[key] = None
+            elif hasattr(value, "isoformat"):
+                row[key] = value.isoformat()
+    return rows
+
+
+class ForecastJobs:
+    """Runs forecast jobs in `settings.forecast_workers` background threads."""
+
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self.database = database
+        self.settings = settings
+        self._futures: list[Future[None]] = []
+        self._pool = ThreadPoolExecutor(
+            max_workers=settings.forecast_workers, thread_name_prefix="forecast"
+        )
+        with database.write_session() as session:
+            n_failed = crud.fail_interrupted_runs(session)
+        if n_failed:
+            logger.warning("%d forecast run(s) were interrupted by a restart", n_failed)
+
+    def submit(self, run_id: str) -> None:
+        self._futures.append(self._pool.submit(self._run, run_id))
+
+    def wait(self, timeout_s: float) -> bool:
+        """Wait until every submitted run has finished; False on timeout."""
+        _, pending = wait(self._futures, timeout=timeout_s)
+        return not pending
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _set(self, run_id: str, **values: Any) -> None:
+        with self.database.write_session() as session:
+            crud.update_forecast_run(session, run_id=run_id, **values)
+
+    def _run(self, run_id: str) -> None:
+        self._set(run_id, status="running", started_at=utcnow())
+        try:
+            result = self._forecast(run_id)
+        except WfmError as exc:
+            self._set(run_id, status="failed", error=str(exc), finished_at=utcnow())
+        except Exception:
+            logger.exception("forecast run %s failed", run_id)
+            error = "internal error; see the server log"
+            self._set(run_id, status="failed", error=error, finished_at=utcnow())
+        else:
+            self._set(run_id, status="done", result=result, finished_at=utcnow())
+
+    def _forecast(self, run_id: str) -> dict[str, Any]:
+        from forecasting import forecast
+
+        with self.database.read_session() as session:
+            params = crud.get_forecast_run(session, run_id=run_id).params
+            _, center = crud.current_center(session)
+        settings = self.settings
+        if settings.history_path is None:
+            raise WfmError("no history table configured (WFM_HISTORY_PATH)")
+        history = load_history(settings.history_path, center)
+        drivers = load_drivers(settings.drivers_path, center) if settings.drivers_path else None
+        events = load_events(settings.events_path, center) if settings.events_path else None
+        result = forecast(
+            history,
+            center,
+            start=dt.date.fromisoformat(params["start"]),
+            horizon_days=params["horizon_days"],
+            drivers=drivers,
+            events=events,
+            model=params["model"],
+            level=params["level"],
+            granularity=params["granularity"],
+        )
+        return {"forecast": records(result.forecast), "scores": records(result.scores)}

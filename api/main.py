@@ -1,0 +1,116 @@
+"""The app factory: `create_app(settings)` wires the database, routers, audit and errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api import migrate
+from api.audit import AuditMiddleware, AuditWriter
+from api.db import open_database
+from api.deps import get_current_user, reject_unknown_query
+from api.errors import ConflictError, NotFoundError, PermissionDenied
+from api.jobs import ForecastJobs
+from api.routes import adherence, audit, config, forecasts, health, schedules, states
+from api.snapshots import SnapshotCache
+from wfm.adherence import load_rules
+from wfm.errors import ConfigError, DataError, InfeasibleError, WfmError
+from wfm.settings import Settings
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+
+def _register_error_handlers(app: FastAPI) -> None:
+    async def data_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DataError)
+        detail = [
+            {"row": i.row, "column": i.column, "message": i.message}
+            for i in exc.issues
+            if i.severity == "error"
+        ]
+        return JSONResponse({"detail": detail, "source": str(exc.path or "")}, status_code=422)
+
+    async def config_error(_request: Request, exc: Exception) -> JSONResponse:
+        detail = [{"row": None, "column": None, "message": line} for line in str(exc).splitlines()]
+        return JSONResponse({"detail": detail, "source": "center"}, status_code=422)
+
+    async def not_found(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    async def denied(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    async def conflict(_request: Request, exc: Exception) -> JSONResponse:
+        reasons = exc.reasons if isinstance(exc, InfeasibleError) else []
+        return JSONResponse({"detail": str(exc), "reasons": reasons}, status_code=409)
+
+    async def other(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    app.add_exception_handler(DataError, data_error)
+    app.add_exception_handler(ConfigError, config_error)
+    app.add_exception_handler(NotFoundError, not_found)
+    app.add_exception_handler(PermissionDenied, denied)
+    app.add_exception_handler(InfeasibleError, conflict)
+    app.add_exception_handler(ConflictError, conflict)
+    app.add_exception_handler(WfmError, other)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the service for `settings` (nothing is read from the environment here)."""
+    database = open_database(settings.database_url, busy_timeout_s=settings.sqlite_busy_timeout_s)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.auto_migrate:
+            migrate.upgrade(database)
+        app.state.audit_writer = AuditWriter(database)
+        app.state.forecast_jobs = ForecastJobs(database, settings)
+        try:
+            yield
+        finally:
+            app.state.forecast_jobs.close()
+            app.state.audit_writer.close()
+            database.dispose()
+
+    app = FastAPI(
+        title="wfm",
+        summary="Workforce management for medical contact centers",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.adherence_rules = load_rules(settings.adherence_rules_path)
+    app.state.snapshots = SnapshotCache(settings.realtime_cache_s)
+    _register_error_handlers(app)
+    app.add_middleware(AuditMiddleware, writer=lambda: app.state.audit_writer)
+
+    v1 = APIRouter(
+        prefix="/v1", dependencies=[Depends(get_current_user), Depends(reject_unknown_query)]
+    )
+    v1.include_router(states.router, prefix="/states", tags=["agent states"])
+    v1.include_router(schedules.router, prefix="/schedules", tags=["schedules"])
+    v1.include_router(config.router, tags=["center and roster"])
+    v1.include_router(adherence.router, prefix="/adherence", tags=["adherence"])
+    v1.include_router(forecasts.router, prefix="/forecasts", tags=["forecasts"])
+    v1.include_router(audit.router, prefix="/audit", tags=["audit"])
+
+    @v1.get("/openapi.json", tags=["health"], include_in_schema=False)
+    def openapi_document() -> dict[str, Any]:
+        """The OpenAPI document of this service (any valid key)."""
+        return app.openapi()
+
+    app.include_router(health.router, tags=["health"])
+    app.include_router(v1)
+    return app

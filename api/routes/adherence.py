@@ -1,0 +1,161 @@
+"""Adherence: real time for a team, per agent / team over a date range, and exceptions.
+
+Each handler reads the stored schedule and states for the window it needs and hands them to
+the adherence engine (wfm.adherence); no adherence rule lives here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from api import crud
+from api.db import utcnow
+from api.deps import AgentScope, CenterDep, RulesDep, ScopeDep, SessionDep
+from api.frames import roster_teams_frame
+from api.schemas import (
+    AgentDayPublic,
+    AgentDaysPublic,
+    Day,
+    ExceptionPublic,
+    ExceptionsPublic,
+    RealtimePublic,
+    RealtimeRowPublic,
+    TeamDayPublic,
+    TeamDaysPublic,
+    Timestamp,
+)
+from api.snapshots import SnapshotCache
+from wfm.adherence import AdherenceResult, AdherenceRules, adherence, realtime_snapshot
+from wfm.center import Center
+from wfm.errors import DataError, DataIssue
+from wfm.grid import local_midnight_utc
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+# A shift is at most 16 h long: a real-time view never needs older states or schedule rows.
+REALTIME_LOOKBACK = dt.timedelta(hours=16)
+MAX_RANGE_DAYS = 31
+StartDate = Annotated[Day, Query(description="first local day")]
+EndDate = Annotated[Day, Query(description="last local day (inclusive)")]
+
+
+@router.get("/realtime", response_model=RealtimePublic)
+def realtime(
+    request: Request,
+    scope: ScopeDep,
+    session: SessionDep,
+    center: CenterDep,
+    rules: RulesDep,
+    at: Annotated[Timestamp | None, Query(description="instant (default: now)")] = None,
+) -> RealtimePublic:
+    """Each agent's scheduled activity, actual state and time out of adherence, worst first.
+
+    Without `at`, the snapshot may be up to `realtime_cache_s` old (shared by concurrent
+    pollers of the same agents); its instant is in `at`.
+    """
+    agents = None if scope.agent_ids is None else frozenset(scope.agent_ids)
+    if at is not None:
+        return _snapshot(session, scope, center, rules, at)
+    cache: SnapshotCache[RealtimePublic] = request.app.state.snapshots
+    return cache.get_or_compute(agents, lambda: _snapshot(session, scope, center, rules, utcnow()))
+
+
+def _snapshot(
+    session: SessionDep,
+    scope: AgentScope,
+    center: Center,
+    rules: AdherenceRules,
+    at: dt.datetime,
+) -> RealtimePublic:
+    schedule, states = crud.adherence_inputs(
+        session,
+        start=at - REALTIME_LOOKBACK,
+        end=at + dt.timedelta(seconds=1),
+        agent_ids=scope.agent_ids,
+        tz=center.tz,
+    )
+    snapshot = realtime_snapshot(
+        schedule, states, center, at=at, rules=rules, roster=roster_teams_frame(scope.teams_of)
+    )
+    data = [RealtimeRowPublic(**row) for row in snapshot.to_dicts()]
+    return RealtimePublic(at=at, data=data, count=len(data))
+
+
+def _period(
+    session: SessionDep,
+    scope: AgentScope,
+    center: Center,
+    rules: AdherenceRules,
+    start_date: dt.date,
+    end_date: dt.date,
+) -> AdherenceResult:
+    n_days = (end_date - start_date).days + 1
+    if not 1 <= n_days <= MAX_RANGE_DAYS:
+        message = f"end_date must be on or after start_date, at most {MAX_RANGE_DAYS} days"
+        raise DataError("query", [DataIssue(None, "end_date", message)])
+    # A night shift starting on end_date runs into the next day; its states come after it.
+    start = local_midnight_utc(start_date - dt.timedelta(days=1), center.tz)
+    end = local_midnight_utc(end_date + dt.timedelta(days=2), center.tz)
+    schedule, states = crud.adherence_inputs(
+        session, start=start, end=end, agent_ids=scope.agent_ids, tz=center.tz
+    )
+    dates = [start_date + dt.timedelta(days=i) for i in range(n_days)]
+    return adherence(
+        schedule,
+        states,
+        center,
+        rules=rules,
+        as_of=min(utcnow(), end),
+        roster=roster_teams_frame(scope.teams_of),
+        dates=dates,
+    )
+
+
+@router.get("/agents", response_model=AgentDaysPublic)
+def agent_days(
+    scope: ScopeDep,
+    session: SessionDep,
+    center: CenterDep,
+    rules: RulesDep,
+    start_date: StartDate,
+    end_date: EndDate,
+) -> AgentDaysPublic:
+    """Adherence and conformance per agent and local day (`team` / `agent_id` narrow it)."""
+    result = _period(session, scope, center, rules, start_date, end_date)
+    data = [AgentDayPublic(**row) for row in result.agent_days.to_dicts()]
+    return AgentDaysPublic(data=data, count=len(data))
+
+
+@router.get("/teams", response_model=TeamDaysPublic)
+def team_days(
+    scope: ScopeDep,
+    session: SessionDep,
+    center: CenterDep,
+    rules: RulesDep,
+    start_date: StartDate,
+    end_date: EndDate,
+) -> TeamDaysPublic:
+    """Adherence and conformance per team and local day (ratios of sums)."""
+    result = _period(session, scope, center, rules, start_date, end_date)
+    data = [TeamDayPublic(**row) for row in result.teams.to_dicts()]
+    return TeamDaysPublic(data=data, count=len(data))
+
+
+@router.get("/exceptions", response_model=ExceptionsPublic)
+def exceptions(
+    scope: ScopeDep,
+    session: SessionDep,
+    center: CenterDep,
+    rules: RulesDep,
+    start_date: StartDate,
+    end_date: EndDate,
+) -> ExceptionsPublic:
+    """Adherence exceptions (late start, long break, ...) over the date range."""
+    result = _period(session, scope, center, rules, start_date, end_date)
+    data = [ExceptionPublic(**row) for row in result.exceptions.to_dicts()]
+    return ExceptionsPublic(data=data, count=len(data))

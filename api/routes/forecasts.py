@@ -1,0 +1,70 @@
+"""Forecast runs: a manager starts one (202), anyone planning polls it and fetches the result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from api import crud
+from api.auth import Principal, Role
+from api.deps import ManagerUser, SessionDep, WriteSessionDep, require_roles
+from api.errors import ConflictError
+from api.schemas import (
+    ForecastCreate,
+    ForecastResultPublic,
+    ForecastRunPublic,
+    ForecastRunsPublic,
+)
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+ForecastReader = Annotated[
+    Principal, Depends(require_roles(Role.PLANNER, Role.MANAGER, Role.ADMIN))
+]
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=ForecastRunPublic)
+def start_forecast(
+    payload: ForecastCreate, user: ManagerUser, session: WriteSessionDep, request: Request
+) -> ForecastRunPublic:
+    """Queue a forecast run; poll GET /v1/forecasts/{id} until it is done or failed."""
+    crud.current_center(session)  # 404 now rather than a failed run later
+    if request.app.state.settings.history_path is None:
+        raise ConflictError("the server has no history table configured (WFM_HISTORY_PATH)")
+    run = crud.create_forecast_run(session, params=payload.model_dump(mode="json"), by=user.name)
+    request.app.state.forecast_jobs.submit(run.id)
+    return ForecastRunPublic.model_validate(run, from_attributes=True)
+
+
+@router.get("", response_model=ForecastRunsPublic)
+def list_forecasts(
+    _user: ForecastReader,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> ForecastRunsPublic:
+    """The latest forecast runs, newest first (without their results)."""
+    runs = crud.list_forecast_runs(session, limit=limit)
+    data = [ForecastRunPublic.model_validate(r, from_attributes=True) for r in runs]
+    return ForecastRunsPublic(data=data, count=len(data))
+
+
+@router.get("/{run_id}", response_model=ForecastRunPublic)
+def read_forecast(run_id: str, _user: ForecastReader, session: SessionDep) -> ForecastRunPublic:
+    """A run's status: queued, running, done or failed (with its error)."""
+    run = crud.get_forecast_run(session, run_id=run_id)
+    return ForecastRunPublic.model_validate(run, from_attributes=True)
+
+
+@router.get("/{run_id}/result", response_model=ForecastResultPublic)
+def forecast_result(
+    run_id: str, _user: ForecastReader, session: SessionDep
+) -> ForecastResultPublic:
+    """The forecast table and backtest scores of a finished run (409 until it is done)."""
+    run = crud.get_forecast_run(session, run_id=run_id)
+    if run.status != "done" or run.result is None:
+        raise ConflictError(f"forecast run {run_id} is {run.status}, not done")
+    rows = run.result["forecast"]
+    return ForecastResultPublic(id=run.id, data=rows, count=len(rows), scores=run.result["scores"])

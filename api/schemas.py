@@ -1,0 +1,418 @@
+"""Request and response schemas. Inputs refuse unknown fields; names keep their unit suffixes.
+
+Families follow one pattern: ``XCreate`` / ``XReplace`` (input), ``XPublic`` (one item out),
+``XsPublic`` (``data`` + ``count``). Timestamps must carry a UTC offset and come back in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+__all__ = [
+    "ACTIVITIES",
+    "AgentDayPublic",
+    "AgentDaysPublic",
+    "AuditPublic",
+    "AuditsPublic",
+    "AvailabilityWindow",
+    "CenterPublic",
+    "Day",
+    "ExceptionPublic",
+    "ExceptionsPublic",
+    "ForecastCreate",
+    "ForecastModel",
+    "ForecastResultPublic",
+    "ForecastRowPublic",
+    "ForecastRunPublic",
+    "ForecastRunsPublic",
+    "ForecastScorePublic",
+    "HealthPublic",
+    "IngestPublic",
+    "RealtimePublic",
+    "RealtimeRowPublic",
+    "RosterAgentIn",
+    "RosterPublic",
+    "RosterReplace",
+    "RowErrorPublic",
+    "ScheduleCreate",
+    "SchedulePublic",
+    "SchedulePublishedPublic",
+    "ScheduleRowIn",
+    "ScheduleRowPublic",
+    "Skill",
+    "StateEventIn",
+    "StatePublic",
+    "StatesIngest",
+    "StatesPublic",
+    "Strict",
+    "TeamDayPublic",
+    "TeamDaysPublic",
+    "Timestamp",
+]
+
+ACTIVITIES = ("work", "break", "lunch", "meeting", "training", "off")
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$")]
+EventId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+StateName = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
+]
+MAX_BATCH = 5000
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _utc_in_range(value: dt.datetime) -> dt.datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"timestamp out of range (years {MIN_YEAR}-{MAX_YEAR})")
+    return value.astimezone(dt.UTC)
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"date out of range (years {MIN_YEAR}-{MAX_YEAR})")
+    return value
+
+
+# A timestamp with a UTC offset (refused without one), converted to UTC.
+Timestamp = Annotated[AwareDatetime, AfterValidator(_utc_in_range)]
+Day = Annotated[dt.date, AfterValidator(_date_in_range)]
+
+
+class Strict(BaseModel):
+    """Base of every input schema: unknown fields are refused, not stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Span(Strict):
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Self:
+        end = getattr(self, "end", None)
+        if end is not None and end <= self.start:  # type: ignore[attr-defined]
+            raise ValueError("end must be after start")
+        return self
+
+
+# --- health -----------------------------------------------------------------------------
+
+
+class HealthPublic(BaseModel):
+    status: Literal["ok"]
+    database: str
+
+
+# --- agent states -----------------------------------------------------------------------
+
+
+class StateEventIn(_Span):
+    """One agent state from the phone system. `event_id` makes a resend harmless."""
+
+    event_id: EventId
+    agent_id: Id
+    state: StateName
+    start: Timestamp
+    end: Timestamp | None = None
+
+
+class StatesIngest(Strict):
+    """A batch of state events. Each item is checked on its own (see `StateEventIn`): a bad
+    row is reported with its index and the good rows of the batch are stored."""
+
+    events: list[Any] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="objects shaped as StateEventIn (event_id, agent_id, state, start, end)",
+    )
+
+
+class RowErrorPublic(BaseModel):
+    index: int = Field(description="0-based position of the row in the batch")
+    event_id: str | None
+    column: str | None
+    message: str
+
+
+class IngestPublic(BaseModel):
+    """Outcome of a batch: every id in `accepted` or `duplicates` is stored (committed)."""
+
+    accepted: list[str]
+    duplicates: list[str]
+    errors: list[RowErrorPublic]
+
+
+class StatePublic(BaseModel):
+    event_id: str
+    agent_id: str
+    state: str
+    start: dt.datetime
+    end: dt.datetime | None
+
+
+class StatesPublic(BaseModel):
+    data: list[StatePublic]
+    count: int
+
+
+# --- schedules --------------------------------------------------------------------------
+
+
+class ScheduleRowIn(_Span):
+    agent_id: Id
+    activity: Literal["work", "break", "lunch", "meeting", "training", "off"]
+    start: Timestamp
+    end: Timestamp
+    queue_id: Id | None = None
+
+
+class ScheduleCreate(Strict):
+    """A week's schedule; `week_start` is the Monday (center-local) the week begins on."""
+
+    week_start: Day
+    rows: list[ScheduleRowIn] = Field(min_length=1, max_length=200_000)
+
+
+class ScheduleRowPublic(BaseModel):
+    agent_id: str
+    activity: str
+    start: dt.datetime
+    end: dt.datetime
+    queue_id: str | None
+
+
+class SchedulePublishedPublic(BaseModel):
+    week_start: dt.date
+    version: int
+    n_rows: int
+    published_at: dt.datetime
+    published_by: str
+
+
+class SchedulePublic(BaseModel):
+    week_start: dt.date
+    version: int
+    published_at: dt.datetime
+    published_by: str
+    data: list[ScheduleRowPublic]
+    count: int
+
+
+# --- center and roster ------------------------------------------------------------------
+
+
+class CenterPublic(BaseModel):
+    """The center configuration as the admin sent it (same shape as the YAML file)."""
+
+    version: int
+    updated_at: dt.datetime
+    updated_by: str
+    center: dict[str, Any]
+
+
+class Skill(Strict):
+    queue_id: Id
+    proficiency: float = Field(gt=0, le=1)
+
+
+class AvailabilityWindow(Strict):
+    """Local minutes of a weekday (0 = Monday); end_min may pass 1440 (past midnight)."""
+
+    weekday: int = Field(ge=0, le=6)
+    start_min: int = Field(ge=0, lt=1440)
+    end_min: int = Field(gt=0, le=2880)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end_min <= self.start_min:
+            raise ValueError("end_min must be after start_min")
+        return self
+
+
+class RosterAgentIn(Strict):
+    agent_id: Id
+    name: str = Field(min_length=1, max_length=128)
+    team: Id
+    supervisor: str = Field(min_length=1, max_length=128)
+    skills: list[Skill] = Field(min_length=1)
+    contract: Id
+    availability: list[AvailabilityWindow] = Field(
+        default_factory=list, description="empty = always available"
+    )
+    preferred_start: (
+        Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None
+    ) = None
+    preferred_days_off: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=list
+    )
+
+
+class RosterReplace(Strict):
+    agents: list[RosterAgentIn] = Field(min_length=1, max_length=50_000)
+
+
+class RosterPublic(BaseModel):
+    version: int
+    updated_at: dt.datetime
+    updated_by: str
+    data: list[RosterAgentIn]
+    count: int
+
+
+# --- audit ------------------------------------------------------------------------------
+
+
+class AuditPublic(BaseModel):
+    id: int
+    at: dt.datetime
+    actor: str
+    key_id: str | None
+    role: str | None
+    action: str
+    target: str
+    status_code: int
+    result: str
+
+
+class AuditsPublic(BaseModel):
+    data: list[AuditPublic]
+    count: int
+
+
+# --- adherence --------------------------------------------------------------------------
+
+
+class RealtimeRowPublic(BaseModel):
+    agent_id: str
+    team: str | None
+    scheduled_activity: str
+    actual_state: str | None
+    state_since: dt.datetime | None
+    out_of_adherence_s: float
+    severity: Literal["ok", "warning", "severe"]
+
+
+class RealtimePublic(BaseModel):
+    """Who is out of adherence at `at`, worst first."""
+
+    at: dt.datetime
+    data: list[RealtimeRowPublic]
+    count: int
+
+
+class AgentDayPublic(BaseModel):
+    agent_id: str
+    date: dt.date
+    team: str | None
+    scheduled_s: float
+    in_adherence_s: float
+    adherence: float | None
+    work_scheduled_s: float
+    worked_s: float
+    conformance: float | None
+    n_exceptions: int
+
+
+class AgentDaysPublic(BaseModel):
+    data: list[AgentDayPublic]
+    count: int
+
+
+class TeamDayPublic(BaseModel):
+    team: str | None
+    date: dt.date
+    n_agents: int
+    scheduled_s: float
+    in_adherence_s: float
+    adherence: float | None
+    work_scheduled_s: float
+    worked_s: float
+    conformance: float | None
+    n_exceptions: int
+
+
+class TeamDaysPublic(BaseModel):
+    data: list[TeamDayPublic]
+    count: int
+
+
+class ExceptionPublic(BaseModel):
+    agent_id: str
+    date: dt.date
+    team: str | None
+    kind: str
+    start: dt.datetime
+    end: dt.datetime
+    duration_s: float
+    scheduled_activity: str | None
+    actual_state: str | None
+    severity: str
+
+
+class ExceptionsPublic(BaseModel):
+    data: list[ExceptionPublic]
+    count: int
+
+
+# --- forecasts --------------------------------------------------------------------------
+
+ForecastModel = Literal["auto", "seasonal_naive", "weighted_avg", "ets", "sarimax", "prophet"]
+
+
+class ForecastCreate(Strict):
+    """A seasonal forecast run over the server's history table (and drivers / events)."""
+
+    start: Day = Field(description="first local day to forecast")
+    horizon_days: int = Field(ge=1, le=400, description="local days to forecast")
+    model: ForecastModel = "auto"
+    granularity: Literal["week", "interval"] = Field(
+        default="week", description="week: one row per queue and local week (seasonal plans)"
+    )
+    level: int = Field(default=80, ge=50, le=99, description="prediction interval level, %")
+
+
+class ForecastRunPublic(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    params: dict[str, Any]
+    created_by: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    error: str | None
+
+
+class ForecastRunsPublic(BaseModel):
+    data: list[ForecastRunPublic]
+    count: int
+
+
+class ForecastRowPublic(BaseModel):
+    queue_id: str
+    interval_start: dt.datetime
+    volume: float
+    volume_lo: float | None
+    volume_hi: float | None
+    aht_s: float | None
+    model: str
+
+
+class ForecastScorePublic(BaseModel):
+    queue_id: str
+    model: str
+    wape: float | None
+
+
+class ForecastResultPublic(BaseModel):
+    id: str
+    data: list[ForecastRowPublic]
+    count: int
+    scores: list[ForecastScorePublic]

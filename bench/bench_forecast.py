@@ -1,0 +1,366 @@
+"""Forecast quality and speed: the table of the forecasting issue's definition of done.
+
+Cases (one JSON line each, then a summary table):
+  * sample_interval  1-week-ahead interval WAPE per voice queue over N rolling origins: the
+                     automatic choice (re-run from scratch at every origin, so the choice
+                     itself is tested) against seasonal naive; daily WAPE against Prophet
+                     with default settings.
+  * driver_ablation  the same with and without the drivers file (discharges).
+  * flu_ablation     origins inside flu season, with and without the events calendar.
+  * bank             real data (US bank 2003): auto vs seasonal naive vs a 4-week same-slot
+                     average, 1 week ahead, N origins.
+  * speed            1-week interval forecast with model choice (8 queues x 2 years) and a
+                     52-week weekly forecast: wall time and peak RSS.
+
+Run from the project root:
+    python bench/bench_forecast.py --sample data/sample \
+        --bank ../shared/realdata/us_bank_2003_calls_5min.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import resource
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from forecasting import Forecaster, forecast, wape
+from forecasting.adapters.prophet import ProphetDaily
+from forecasting.models import SeasonalNaive, WeightedSameWeekdayAverage
+from wfm.center import Center, load_center
+from wfm.grid import local_midnight_utc
+from wfm.loaders import load_drivers, load_events, load_history
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _git_sha() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _emit(case: str, **fields: object) -> dict[str, object]:
+    row = {"bench": "forecast", "case": case, "git_sha": _git_sha(), **fields}
+    print(json.dumps(row, default=str), flush=True)
+    return row
+
+
+Runner = Callable[[pl.DataFrame, dt.date], pl.DataFrame]
+
+
+def _auto(
+    center: Center, drivers: pl.DataFrame | None, events: pl.DataFrame | None, model: str = "auto"
+) -> Runner:
+    def run(history: pl.DataFrame, start: dt.date) -> pl.DataFrame:
+        return forecast(
+            history,
+            center,
+            start=start,
+            horizon_days=7,
+            drivers=drivers,
+            events=events,
+            model=model,
+        ).forecast
+
+    return run
+
+
+def _single(center: Center, make: Callable[[], object]) -> Runner:
+    def run(history: pl.DataFrame, start: dt.date) -> pl.DataFrame:
+        fc = Forecaster([make()], center=center)  # type: ignore[list-item]
+        fc.fit(history, end_date=start + dt.timedelta(days=7))
+        return fc.predict(start, 7)
+
+    return run
+
+
+def rolling_errors(
+    history: pl.DataFrame, center: Center, origins: list[dt.date], runners: dict[str, Runner]
+) -> pl.DataFrame:
+    """Interval and daily WAPE per queue and runner, pooled over the origins."""
+    rows = []
+    for origin in origins:
+        cut = local_midnight_utc(origin, center.tz)
+        end = local_midnight_utc(origin + dt.timedelta(days=7), center.tz)
+        past = history.filter(pl.col("interval_start") < cut)
+        actual = history.filter(pl.col("interval_start").is_between(cut, end, closed="left"))
+        days_seen = actual.select(
+            "queue_id",
+            pl.col("interval_start").dt.convert_time_zone(center.timezone).dt.date().alias("day"),
+        ).unique()
+        for name, run in runners.items():
+            fc = run(past, origin)
+            joined = fc.join(
+                actual.select("queue_id", "interval_start", "offered"),
+                on=["queue_id", "interval_start"],
+                how="left",
+            ).with_columns(
+                pl.col("offered").fill_null(0).cast(pl.Float64),
+                pl.col("interval_start")
+                .dt.convert_time_zone(center.timezone)
+                .dt.date()
+                .alias("day"),
+            )
+            # Days without any history row (holidays the bank closed, gaps) are not scored:
+            # there is no actual to score against.
+            joined = joined.join(days_seen, on=["queue_id", "day"], how="semi")
+            rows.append(
+                joined.with_columns(pl.lit(name).alias("runner"), pl.lit(origin).alias("origin"))
+            )
+    frame = pl.concat(rows, how="diagonal_relaxed")
+    out = []
+    for (qid, name), part in frame.group_by("queue_id", "runner"):
+        daily = part.group_by("origin", "day").agg(pl.col("offered").sum(), pl.col("volume").sum())
+        out.append(
+            {
+                "queue_id": qid,
+                "runner": name,
+                "interval_wape": wape(part["offered"].to_numpy(), part["volume"].to_numpy()),
+                "daily_wape": wape(daily["offered"].to_numpy(), daily["volume"].to_numpy()),
+                "models": ",".join(sorted(set(part["model"].to_list()))),
+            }
+        )
+    return pl.DataFrame(out).sort("queue_id", "runner")
+
+
+def _weekly_origins(last_day: dt.date, n: int) -> list[dt.date]:
+    """The n Mondays whose weeks end at or before `last_day`, oldest first."""
+    monday = last_day - dt.timedelta(days=(last_day.weekday() + 1) % 7 + 6)
+    if (last_day - monday).days < 6:
+        monday -= dt.timedelta(days=7)
+    return [monday - dt.timedelta(days=7 * k) for k in range(n - 1, -1, -1)]
+
+
+def bench_sample(sample: Path, n_origins: int) -> None:
+    center = load_center(sample / "center.yaml")
+    history = load_history(sample / "history.parquet", center)
+    drivers = load_drivers(sample / "drivers.csv", center)
+    events = load_events(sample / "events.csv", center)
+    last = center.local_date(history["interval_start"].max())
+    origins = _weekly_origins(last, n_origins)
+    voice = [q.id for q in center.queues if q.channel == "voice"]
+    week = 7 * 86400 // center.interval_s
+    t0 = time.perf_counter()
+    table = rolling_errors(
+        history,
+        center,
+        origins,
+        {
+            "auto": _auto(center, drivers, events),
+            "seasonal_naive": _single(center, lambda: SeasonalNaive(season_length=week)),
+            "prophet_default": _single(
+                center,
+                lambda: ProphetDaily(
+                    use_exog=False, uncertainty_samples=0, alias="prophet_default"
+                ),
+            ),
+        },
+    )
+    for qid in center.queue_ids:
+        part = {
+            r["runner"]: r for r in table.filter(pl.col("queue_id") == qid).iter_rows(named=True)
+        }
+        auto, naive, prophet = part["auto"], part["seasonal_naive"], part["prophet_default"]
+        _emit(
+            "sample_interval",
+            queue_id=qid,
+            voice=qid in voice,
+            origins=len(origins),
+            auto_models=auto["models"],
+            auto_interval_wape=round(auto["interval_wape"], 4),
+            naive_interval_wape=round(naive["interval_wape"], 4),
+            reduction_vs_naive=round(1 - auto["interval_wape"] / naive["interval_wape"], 4),
+            auto_daily_wape=round(auto["daily_wape"], 4),
+            prophet_default_daily_wape=round(prophet["daily_wape"], 4),
+        )
+    _emit("sample_interval_total", wall_s=round(time.perf_counter() - t0, 1))
+
+    ablation = rolling_errors(
+        history,
+        center,
+        origins,
+        {
+            "with_drivers": _auto(center, drivers, events, model="sarimax"),
+            "without_drivers": _auto(center, None, events, model="sarimax"),
+        },
+    )
+    for qid in center.queue_ids:
+        part = {
+            r["runner"]: r for r in ablation.filter(pl.col("queue_id") == qid).iter_rows(named=True)
+        }
+        _emit(
+            "driver_ablation",
+            queue_id=qid,
+            model="sarimax",
+            with_drivers_daily_wape=round(part["with_drivers"]["daily_wape"], 4),
+            without_drivers_daily_wape=round(part["without_drivers"]["daily_wape"], 4),
+            with_drivers_interval_wape=round(part["with_drivers"]["interval_wape"], 4),
+            without_drivers_interval_wape=round(part["without_drivers"]["interval_wape"], 4),
+        )
+
+    flu = events.filter(pl.col("kind") == "flu_season").sort("start")
+    if flu.height:
+        past_flu = flu.filter(pl.col("end") <= history["interval_start"].max()).tail(1)
+        start = center.local_date(past_flu["start"][0])
+        first_monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+        flu_origins = [first_monday + dt.timedelta(days=7 * k) for k in range(n_origins)]
+        flu_table = rolling_errors(
+            history,
+            center,
+            flu_origins,
+            {
+                "with_events": _auto(center, drivers, events, model="sarimax"),
+                "without_events": _auto(center, drivers, None, model="sarimax"),
+            },
+        )
+        for qid in center.queue_ids:
+            part = {
+                r["runner"]: r
+                for r in flu_table.filter(pl.col("queue_id") == qid).iter_rows(named=True)
+            }
+            _emit(
+                "flu_ablation",
+                queue_id=qid,
+                origins=[str(o) for o in flu_origins],
+                with_events_daily_wape=round(part["with_events"]["daily_wape"], 4),
+                without_events_daily_wape=round(part["without_events"]["daily_wape"], 4),
+                with_events_interval_wape=round(part["with_events"]["interval_wape"], 4),
+                without_events_interval_wape=round(part["without_events"]["interval_wape"], 4),
+            )
+
+
+def bench_speed(sample: Path, repeats: int) -> None:
+    center = load_center(sample / "center.yaml")
+    history = load_history(sample / "history.parquet", center)
+    drivers = load_drivers(sample / "drivers.csv", center)
+    events = load_events(sample / "events.csv", center)
+    start = center.local_date(history["interval_start"].max()) + dt.timedelta(days=1)
+    for case, horizon, granularity in (
+        ("speed_1w_interval_auto", 7, "interval"),
+        ("speed_52w_weekly_auto", 364, "week"),
+    ):
+        walls = []
+        for _ in range(repeats + 1):  # the first run is the warm-up (imports, caches)
+            t0 = time.perf_counter()
+            forecast(
+                history,
+                center,
+                start=start,
+                horizon_days=horizon,
+                drivers=drivers,
+                events=events,
+                granularity=granularity,
+            )
+            walls.append(time.perf_counter() - t0)
+        _emit(
+            case,
+            n_queues=len(center.queues),
+            history_rows=history.height,
+            warmup_s=round(walls[0], 1),
+            wall_s=round(min(walls[1:]), 1),
+            peak_rss_mb=round(_rss_mb()),
+        )
+
+
+def bench_bank(path: Path, n_origins: int) -> None:
+    center = load_center(ROOT / "tests" / "forecasting" / "fixtures" / "bank_center.yaml")
+    raw = pl.read_csv(path)
+    local = raw["interval_start"].str.to_datetime("%Y-%m-%d %H:%M:%S")
+    frame = pl.DataFrame(
+        {
+            "queue_id": "bank",
+            "interval_start": local.dt.replace_time_zone(center.timezone).dt.convert_time_zone(
+                "UTC"
+            ),
+            "offered": raw["calls"],
+            "handled": raw["calls"],
+            "abandoned": 0,
+            # The export has no handle times; the loader needs one where calls were handled.
+            "aht_s": pl.Series([center.queue("bank").aht_s] * raw.height, dtype=pl.Float64),
+        }
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        frame.write_csv(Path(tmp) / "bank.csv")
+        history = load_history(Path(tmp) / "bank.csv", center, source_interval_s=300)
+    week = 7 * 86400 // center.interval_s
+    origins = _weekly_origins(center.local_date(history["interval_start"].max()), n_origins)
+    t0 = time.perf_counter()
+    table = rolling_errors(
+        history,
+        center,
+        origins,
+        {
+            "auto": _auto(center, None, None),
+            "seasonal_naive": _single(center, lambda: SeasonalNaive(season_length=week)),
+            "avg_4w": _single(
+                center,
+                lambda: WeightedSameWeekdayAverage(
+                    season_length=week, weights=(1, 1, 1, 1), alias="avg_4w"
+                ),
+            ),
+        },
+    )
+    part = {r["runner"]: r for r in table.iter_rows(named=True)}
+    _emit(
+        "bank",
+        origins=len(origins),
+        auto_models=part["auto"]["models"],
+        auto_interval_wape=round(part["auto"]["interval_wape"], 4),
+        naive_interval_wape=round(part["seasonal_naive"]["interval_wape"], 4),
+        avg_4w_interval_wape=round(part["avg_4w"]["interval_wape"], 4),
+        reduction_vs_naive=round(
+            1 - part["auto"]["interval_wape"] / part["seasonal_naive"]["interval_wape"], 4
+        ),
+        reduction_vs_avg_4w=round(
+            1 - part["auto"]["interval_wape"] / part["avg_4w"]["interval_wape"], 4
+        ),
+        wall_s=round(time.perf_counter() - t0, 1),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=Path, default=ROOT / "data" / "sample")
+    parser.add_argument(
+        "--bank",
+        type=Path,
+        default=ROOT.parent / "shared" / "realdata" / "us_bank_2003_calls_5min.csv",
+    )
+    parser.add_argument("--origins", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--only", choices=("sample", "speed", "bank"), action="append")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    np.random.seed(0)
+    only = set(args.only or ("sample", "speed", "bank"))
+    if "bank" in only:
+        bench_bank(args.bank, args.origins)
+    if "speed" in only:
+        bench_speed(args.sample, args.repeats)
+    if "sample" in only:
+        bench_sample(args.sample, args.origins)
+
+
+if __name__ == "__main__":
+    main()

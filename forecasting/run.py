@@ -1,0 +1,239 @@
+"""Entry points the CLI calls: `forecast` (planner and manager views) and `backtest`.
+
+Model names for `model=`: auto (backtest the candidates and pick per queue), or one of
+seasonal_naive, weighted_avg, ets, sarimax, prophet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from forecasting.core import Forecaster
+from forecasting.metrics import bias, mase, wape
+from forecasting.models import Model, SeasonalNaive, WeightedSameWeekdayAverage
+from wfm.center import Center
+from wfm.errors import ForecastError
+from wfm.grid import local_midnight_utc, with_local_columns
+
+__all__ = [
+    "MODEL_NAMES",
+    "ForecastResult",
+    "backtest",
+    "forecast",
+    "make_models",
+    "to_weekly",
+]
+
+MODEL_NAMES = ("seasonal_naive", "weighted_avg", "ets", "sarimax", "prophet")
+_DAILY = ("ets", "sarimax", "prophet")
+
+
+def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Model]:
+    """Instantiate models by name for the center's interval grid."""
+    week = 7 * 86400 // center.interval_s
+    models: list[Model] = []
+    for name in names:
+        if name == "seasonal_naive":
+            models.append(SeasonalNaive(season_length=week))
+        elif name == "weighted_avg":
+            models.append(WeightedSameWeekdayAverage(season_length=week))
+        elif name == "ets":
+            from forecasting.adapters.statsmodels import ETS
+
+            models.append(ETS())
+        elif name == "sarimax":
+            from forecasting.adapters.statsmodels import SARIMAXRegression
+
+            models.append(SARIMAXRegression())
+        elif name == "prophet":
+            from forecasting.adapters.prophet import ProphetDaily
+
+            models.append(ProphetDaily())
+        else:
+            raise ForecastError(
+                f"unknown model {name!r}; choose auto or one of {', '.join(MODEL_NAMES)}"
+            )
+    return models
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """The forecast table plus the backtest scores behind the automatic choice."""
+
+    forecast: pl.DataFrame
+    scores: pl.DataFrame
+
+
+def _candidates(model: str, granularity: str) -> tuple[str, ...]:
+    if model != "auto":
+        return (model,)
+    # Repeating last week's pattern cannot see a season coming: weekly plans use daily models.
+    return _DAILY if granularity == "week" else MODEL_NAMES
+
+
+def forecast(
+    history: pl.DataFrame,
+    center: Center,
+    *,
+    start: dt.date,
+    horizon_days: int,
+    drivers: pl.DataFrame | None = None,
+    events: pl.DataFrame | None = None,
+    model: str = "auto",
+    level: int = 80,
+    granularity: str = "interval",
+    n_folds: int = 4,
+    progress: Callable[[str], None] | None = None,
+) -> ForecastResult:
+    """Forecast volume, AHT and prediction intervals per queue.
+
+    Args:
+        history: the history table (tables.md); rows on or after `start` are ignored.
+        center: the center.
+        start: first local day to forecast.
+        horizon_days: number of local days to forecast.
+        drivers: the drivers table (date + driver columns, past and planned), or None.
+        events: the events table, or None.
+        model: "auto" or a model name (MODEL_NAMES).
+        level: prediction interval level in %.
+        granularity: "interval" (the forecast table) or "week" (one row per queue and
+            local week, interval_start = local Monday midnight).
+        n_folds: rolling origins for the automatic choice.
+        progress: called with each queue id when it is done.
+
+    Raises:
+        ForecastError: unknown model or granularity, no usable history, start inside a gap.
+    """
+    if granularity not in ("interval", "week"):
+        raise ForecastError(f"unknown granularity {granularity!r}; use interval or week")
+    if horizon_days < 1:
+        raise ForecastError(f"horizon must be at least one day, got {horizon_days}")
+    history = history.filter(pl.col("interval_start") < local_midnight_utc(start, center.tz))
+    if history.height == 0:
+        raise ForecastError(f"no history before the forecast start {start}")
+    weekly = granularity == "week"
+    forecaster = Forecaster(
+        make_models(_candidates(model, granularity), center),
+        center=center,
+        level=level,
+        n_folds=2 if weekly else n_folds,
+        backtest_days=min(horizon_days, 84) if weekly else 7,
+        fold_step_days=28 if weekly else 7,
+    )
+    forecaster.fit(
+        history,
+        end_date=start + dt.timedelta(days=horizon_days),
+        drivers=drivers,
+        events=events,
+        progress=progress,
+    )
+    table = forecaster.predict(start, horizon_days)
+    scores = pl.DataFrame(
+        forecaster.scores_, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "wape": pl.Float64}
+    )
+    return ForecastResult(forecast=to_weekly(table, center) if weekly else table, scores=scores)
+
+
+def to_weekly(table: pl.DataFrame, center: Center) -> pl.DataFrame:
+    """Sum a forecast table to local weeks (Monday to Sunday); AHT is volume-weighted.
+
+    `interval_start` becomes the UTC instant of the week's local Monday midnight.
+    """
+    local = with_local_columns(table, center.tz)
+    assert isinstance(local, pl.DataFrame)
+    local = local.with_columns(
+        (pl.col("local_date") - pl.duration(days=pl.col("weekday").cast(pl.Int64))).alias("week")
+    )
+    out = local.group_by("queue_id", "week").agg(
+        pl.col("volume").sum(),
+        pl.col("volume_lo").sum(),
+        pl.col("volume_hi").sum(),
+        ((pl.col("aht_s").fill_nan(None) * pl.col("volume")).sum() / pl.col("volume").sum()).alias(
+            "aht_s"
+        ),
+        pl.col("model").first(),
+    )
+    starts = {w: local_midnight_utc(w, center.tz) for w in out["week"].unique().to_list()}
+    return (
+        out.with_columns(
+            pl.col("week")
+            .replace_strict(starts, return_dtype=pl.Datetime("us", "UTC"))
+            .alias("interval_start")
+        )
+        .select("queue_id", "interval_start", "volume", "volume_lo", "volume_hi", "aht_s", "model")
+        .sort("queue_id", "interval_start")
+    )
+
+
+def backtest(
+    history: pl.DataFrame,
+    center: Center,
+    *,
+    horizon_days: int = 7,
+    n_folds: int = 4,
+    models: tuple[str, ...] = MODEL_NAMES,
+    drivers: pl.DataFrame | None = None,
+    events: pl.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> pl.DataFrame:
+    """Rolling-origin errors per queue and model, at interval and daily level.
+
+    The last `n_folds` weeks (origins 7 days apart) are each forecast `horizon_days` ahead
+    from the history before them. WAPE and bias are fractions of actual volume; MASE scales
+    the mean absolute error by the in-sample seasonal naive error of the training data (lag
+    one week of intervals, or 7 days for daily totals).
+
+    Returns:
+        queue_id, model, level ("interval" | "daily"), wape, mase, bias, n_folds.
+    """
+    forecaster = Forecaster(
+        make_models(models, center),
+        center=center,
+        n_folds=n_folds,
+        backtest_days=horizon_days,
+        fold_step_days=7,
+    )
+    week = 7 * forecaster.n_slots
+    rows = []
+    for queue in center.queues:
+        if history.filter(pl.col("queue_id") == queue.id).height == 0:
+            continue
+        series = forecaster.series_for_backtest(history, queue, drivers=drivers, events=events)
+        results = forecaster.backtest_series(forecaster.models, series)
+        first_origin = min(o for preds in results.values() for o, _ in preds) if results else 0
+        train = series.offered[:first_origin]
+        for alias, preds in results.items():
+            y = np.concatenate([series.offered[o : o + horizon_days] for o, _ in preds])
+            y_hat = np.concatenate([p.mean for _, p in preds])
+            closed_day = ~np.isfinite(y).all(axis=1)
+            for lvl, a, f, tr, m in (
+                ("interval", y, y_hat, train.ravel(), week),
+                (
+                    "daily",
+                    y.sum(axis=1),
+                    np.where(closed_day, np.nan, y_hat.sum(axis=1)),
+                    train.sum(axis=1),
+                    7,
+                ),
+            ):
+                rows.append(
+                    {
+                        "queue_id": queue.id,
+                        "model": alias,
+                        "level": lvl,
+                        "wape": wape(a, f),
+                        "mase": mase(a, f, tr, season_length=m),
+                        "bias": bias(a, f),
+                        "n_folds": len(preds),
+                    }
+                )
+        if progress is not None:
+            progress(queue.id)
+    if not rows:
+        raise ForecastError("no queue has enough history to backtest")
+    return pl.DataFrame(rows)

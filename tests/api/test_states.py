@@ -1,0 +1,118 @@
+"""POST/GET /v1/states: batch ingest, idempotent by event id, per-row errors, scoping."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.api.helpers import bearer
+
+
+def event(event_id: str, agent_id: str = "triage_a-001", **extra: object) -> dict[str, object]:
+    return {
+        "event_id": event_id,
+        "agent_id": agent_id,
+        "state": "Available",
+        "start": "2026-11-23T14:00:00Z",
+        "end": "2026-11-23T14:30:00+00:00",
+        **extra,
+    }
+
+
+def test_ingest_accepts_a_batch_and_stores_it(client: TestClient, loaded: dict[str, str]) -> None:
+    batch = {"events": [event("e1"), event("e2", "sched_a-002")]}
+    response = client.post("/v1/states", json=batch, headers=bearer(loaded["admin"]))
+    assert response.status_code == 200
+    assert response.json() == {"accepted": ["e1", "e2"], "duplicates": [], "errors": []}
+    stored = client.get(
+        "/v1/states",
+        params={"start": "2026-11-23T00:00:00Z", "end": "2026-11-24T00:00:00Z"},
+        headers=bearer(loaded["admin"]),
+    ).json()
+    assert stored["count"] == 2
+    assert stored["data"][1]["end"].startswith("2026-11-23T14:30:00")
+
+
+def test_resending_a_batch_stores_nothing_twice(client: TestClient, loaded: dict[str, str]) -> None:
+    admin = bearer(loaded["admin"])
+    batch = {"events": [event("e1"), event("e2"), event("e1")]}
+    first = client.post("/v1/states", json=batch, headers=admin).json()
+    assert first["accepted"] == ["e1", "e2"] and first["duplicates"] == ["e1"]
+    second = client.post("/v1/states", json=batch, headers=admin).json()
+    assert second["accepted"] == [] and sorted(second["duplicates"]) == ["e1", "e1", "e2"]
+    stored = client.get(
+        "/v1/states",
+        params={"start": "2026-11-23T00:00:00Z", "end": "2026-11-24T00:00:00Z"},
+        headers=admin,
+    ).json()
+    assert [s["event_id"] for s in stored["data"]] == ["e1", "e2"]
+
+
+def test_a_bad_row_is_reported_and_the_good_rows_are_kept(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    batch = {
+        "events": [
+            event("ok1"),
+            event("bad-end", end="2026-11-23T13:00:00Z"),
+            event("bad-extra", patient_name="x"),
+            event("bad-agent", "nobody"),
+            event("naive", start="2026-11-23T14:00:00"),
+            "not an object",
+            event("ok2"),
+        ]
+    }
+    response = client.post("/v1/states", json=batch, headers=bearer(loaded["admin"]))
+    assert response.status_code == 207
+    body = response.json()
+    assert body["accepted"] == ["ok1", "ok2"]
+    by_index = {e["index"]: e for e in body["errors"]}
+    assert sorted(by_index) == [1, 2, 3, 4, 5]
+    assert by_index[1]["message"] == "end must be after start"
+    assert by_index[2]["column"] == "patient_name"
+    assert by_index[3] == {
+        "index": 3,
+        "event_id": "bad-agent",
+        "column": "agent_id",
+        "message": "agent_id is not in the roster",
+    }
+    assert by_index[4]["column"] == "start"
+    assert by_index[5]["event_id"] is None
+
+
+def test_a_batch_with_an_unknown_top_level_field_is_refused(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    batch = {"events": [event("e1")], "source": "acd"}
+    response = client.post("/v1/states", json=batch, headers=bearer(loaded["admin"]))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "source"]
+
+
+def test_only_an_admin_key_may_ingest(client: TestClient, loaded: dict[str, str]) -> None:
+    response = client.post(
+        "/v1/states", json={"events": [event("e1")]}, headers=bearer(loaded["supervisor"])
+    )
+    assert response.status_code == 403
+
+
+def test_a_supervisor_reads_only_the_states_of_its_teams(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    batch = {"events": [event("e1"), event("e2", "sched_a-001")]}
+    client.post("/v1/states", json=batch, headers=bearer(loaded["admin"]))
+    window = {"start": "2026-11-23T00:00:00Z", "end": "2026-11-24T00:00:00Z"}
+    mine = client.get("/v1/states", params=window, headers=bearer(loaded["supervisor"])).json()
+    assert [s["agent_id"] for s in mine["data"]] == ["triage_a-001"]
+    other = client.get(
+        "/v1/states",
+        params={**window, "agent_id": "sched_a-001"},
+        headers=bearer(loaded["supervisor"]),
+    )
+    assert other.status_code == 403
+    assert "sched_a-001" not in other.text or "state" not in other.json()
+
+
+def test_reading_states_needs_aware_timestamps(client: TestClient, loaded: dict[str, str]) -> None:
+    params = {"start": "2026-11-23T00:00:00", "end": "2026-11-24T00:00:00Z"}
+    response = client.get("/v1/states", params=params, headers=bearer(loaded["admin"]))
+    assert response.status_code == 422

@@ -1,0 +1,92 @@
+"""Holiday and event features: observed holidays, the day after, event day shares, outages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from forecasting.calendar import day_features, event_share, holiday_names, outage_days
+
+UTC = dt.UTC
+
+
+def _events(rows):
+    return pl.DataFrame(
+        rows,
+        schema={
+            "name": pl.Utf8,
+            "kind": pl.Utf8,
+            "start": pl.Datetime("us", "UTC"),
+            "end": pl.Datetime("us", "UTC"),
+            "queue_id": pl.Utf8,
+        },
+        orient="row",
+    )
+
+
+def test_observed_holiday_is_flagged_and_the_day_after_too(center):
+    # 4 July 2026 is a Saturday: the US observes it on Friday 3 July.
+    dates = [dt.date(2026, 7, 1) + dt.timedelta(days=i) for i in range(7)]
+    feats = day_features(center, "sched_voice", dates, anchor=dates[0])
+    col = dict(zip(feats.names, feats.values.T, strict=True))
+    assert col["holiday"].tolist() == [0, 0, 1, 1, 0, 0, 0]
+    assert col["after_holiday"].tolist() == [0, 0, 0, 0, 1, 0, 0]
+    assert "Independence Day" in holiday_names(center, [dt.date(2026, 7, 3)])[dt.date(2026, 7, 3)]
+
+
+def test_event_share_is_the_covered_fraction_of_the_local_day(center):
+    # Noon to midnight local (EST, UTC-5) on 10 Feb 2026 is half the day.
+    ev = _events(
+        [
+            (
+                "clinic promo",
+                "campaign",
+                dt.datetime(2026, 2, 10, 17, tzinfo=UTC),
+                dt.datetime(2026, 2, 11, 5, tzinfo=UTC),
+                "sched_voice",
+            )
+        ]
+    )
+    dates = [dt.date(2026, 2, 9), dt.date(2026, 2, 10), dt.date(2026, 2, 11)]
+    np.testing.assert_allclose(
+        event_share(ev, center, "sched_voice", dates, "campaign"), [0, 0.5, 0]
+    )
+    # An event for one queue does not touch another.
+    assert event_share(ev, center, "billing_voice", dates, "campaign").sum() == 0
+
+
+def test_events_for_all_queues_become_regressor_columns(center):
+    ev = _events(
+        [
+            (
+                "flu",
+                "flu_season",
+                dt.datetime(2026, 1, 1, 5, tzinfo=UTC),
+                dt.datetime(2026, 1, 3, 5, tzinfo=UTC),
+                None,
+            )
+        ]
+    )
+    dates = [dt.date(2025, 12, 31) + dt.timedelta(days=i) for i in range(4)]
+    feats = day_features(center, "triage_voice", dates, anchor=dates[0], events=ev)
+    flu = feats.values[:, feats.names.index("event_flu_season")]
+    assert flu.tolist() == [0, 1, 1, 0]
+
+
+def test_outage_days_are_flagged_not_regressors(center):
+    ev = _events(
+        [
+            (
+                "ACD down",
+                "outage",
+                dt.datetime(2026, 2, 10, 15, tzinfo=UTC),
+                dt.datetime(2026, 2, 10, 16, tzinfo=UTC),
+                None,
+            )
+        ]
+    )
+    dates = [dt.date(2026, 2, 9), dt.date(2026, 2, 10)]
+    assert outage_days(ev, center, "sched_voice", dates).tolist() == [False, True]
+    assert "event_outage" not in day_features(center, "sched_voice", dates, anchor=dates[0]).names

@@ -1,0 +1,158 @@
+"""`wfm forecast` and `wfm backtest` through the CLI: files, tables and error messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import SAMPLE_CENTER_YAML
+from wfm.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def files(tmp_path: Path, short_history: pl.DataFrame) -> dict[str, Path]:
+    shutil.copy(SAMPLE_CENTER_YAML, tmp_path / "center.yaml")
+    short_history.write_csv(tmp_path / "history.csv")
+    return {"center": tmp_path / "center.yaml", "history": tmp_path / "history.csv"}
+
+
+def test_forecast_writes_the_table_and_the_plots(files, tmp_path):
+    out = tmp_path / "fc.csv"
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "--history",
+            str(files["history"]),
+            "--center",
+            str(files["center"]),
+            "--start",
+            "2026-03-16",
+            "--horizon",
+            "1w",
+            "--model",
+            "weighted_avg",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(out)
+    assert table.columns == [
+        "queue_id",
+        "interval_start",
+        "volume",
+        "volume_lo",
+        "volume_hi",
+        "aht_s",
+        "model",
+    ]
+    assert table.height == 2 * 7 * 96
+    assert (tmp_path / "fc.png").stat().st_size > 1000
+    assert "data:image/png;base64," in (tmp_path / "fc.html").read_text()
+
+
+def test_weekly_granularity_gives_one_row_per_queue_and_week(files, tmp_path):
+    out = tmp_path / "weekly.csv"
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "--history",
+            str(files["history"]),
+            "--center",
+            str(files["center"]),
+            "--start",
+            "2026-03-16",
+            "--horizon",
+            "3w",
+            "--granularity",
+            "week",
+            "--model",
+            "ets",
+            "--out",
+            str(out),
+            "--no-plot",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(out)
+    assert table.height == 2 * 3
+    assert (table["volume"] > 0).all()
+
+
+def test_unknown_model_is_a_one_line_error(files, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "--history",
+            str(files["history"]),
+            "--center",
+            str(files["center"]),
+            "--start",
+            "2026-03-16",
+            "--horizon",
+            "1w",
+            "--model",
+            "magic",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "Error: unknown model 'magic'; choose auto or one of" in result.output
+
+
+def test_bad_horizon_is_rejected(files, tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "--history",
+            str(files["history"]),
+            "--center",
+            str(files["center"]),
+            "--start",
+            "2026-03-16",
+            "--horizon",
+            "six weeks",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "expected e.g. 6w or 10d" in result.output
+
+
+def test_backtest_prints_errors_per_queue_model_and_level(files, tmp_path, center):
+    out = tmp_path / "bt.csv"
+    result = runner.invoke(
+        app,
+        [
+            "backtest",
+            "--history",
+            str(files["history"]),
+            "--center",
+            str(files["center"]),
+            "--horizon",
+            "1w",
+            "--folds",
+            "2",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(out)
+    assert set(table["level"]) == {"interval", "daily"}
+    assert set(table["queue_id"]) == {"sched_voice", "triage_voice"}
+    assert {"seasonal_naive", "weighted_avg", "ets", "sarimax", "prophet"} <= set(table["model"])
+    assert (table["n_folds"] == 2).all()
+    assert table["wape"].is_between(0, 1).all()

@@ -1,0 +1,29 @@
+"""Intraday profiles: by weekday from recent weeks, renormalised to open slots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from forecasting.profiles import intraday_shares, spread_daily
+
+MONDAY = dt.date(2026, 1, 5)
+
+
+def test_shares_follow_the_weekday_and_sum_to_one():
+    n_days, slots = 28, 4
+    offered = np.tile([1.0, 1.0, 1.0, 1.0], (n_days, 1))
+    offered[::7] = [4.0, 0.0, 0.0, 0.0]  # Mondays: all in the first slot
+    shares = intraday_shares(offered, MONDAY, [dt.date(2026, 2, 2), dt.date(2026, 2, 3)])
+    np.testing.assert_allclose(shares[0], [1, 0, 0, 0])
+    np.testing.assert_allclose(shares[1], [0.25] * slots)
+
+
+def test_spread_puts_the_daily_total_on_open_slots_only():
+    shares = np.array([[0.5, 0.25, 0.25, 0.0]])
+    open_cells = np.array([[False, True, True, True]])
+    out = spread_daily(np.array([100.0]), shares, open_cells)
+    np.testing.assert_allclose(out, [[0, 50, 50, 0]])
+    even = spread_daily(np.array([90.0]), np.zeros((1, 4)), open_cells)
+    np.testing.assert_allclose(even, [[0, 30, 30, 30]])

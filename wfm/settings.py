@@ -1,0 +1,61 @@
+"""Runtime settings of the wfm service, read from the environment (prefix ``WFM_``).
+
+Use :func:`get_settings` (cached) in entry points and pass the object on explicitly; tests
+build their own ``Settings(db_url=...)``. Nothing reads settings at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    """Service settings.
+
+    Attributes:
+        data_dir: folder for the embedded SQLite database and other local state.
+        db_url: SQLAlchemy URL; empty means ``sqlite:///<data_dir>/wfm.sqlite3``. PostgreSQL
+            works through the same setting, e.g. ``postgresql+psycopg://user@host/db``.
+        auto_migrate: apply pending schema migrations when the app starts.
+        history_path: history table (CSV / Parquet) that forecast runs read.
+        drivers_path: optional drivers table for forecast runs.
+        events_path: optional events table for forecast runs.
+        adherence_rules_path: optional YAML of adherence rules (state mapping, grace_s);
+            the engine's defaults otherwise.
+        realtime_cache_s: how long one real-time snapshot serves identical polls (seconds;
+            0 = compute every poll).
+        forecast_workers: background threads that run forecast jobs.
+        sqlite_busy_timeout_s: how long a SQLite writer waits for the lock.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WFM_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    db_url: str = ""
+    auto_migrate: bool = True
+    history_path: Path | None = None
+    drivers_path: Path | None = None
+    events_path: Path | None = None
+    adherence_rules_path: Path | None = None
+    realtime_cache_s: float = Field(default=1.0, ge=0, le=60)
+    forecast_workers: int = Field(default=1, ge=1, le=8)
+    sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
+
+    @property
+    def database_url(self) -> str:
+        """The effective database URL (the SQLite file under ``data_dir`` by default)."""
+        if self.db_url:
+            return self.db_url
+        return f"sqlite:///{(self.data_dir / 'wfm.sqlite3').as_posix()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, built once per process."""
+    return Settings()

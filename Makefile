@@ -17,10 +17,21 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/wfm data validate $(SAMPLE)
+	$(BIN)/wfm staff --input $(SAMPLE)/history.parquet --center $(SAMPLE)/center.yaml \
+	  --last-week --out $(OUT)/requirements_last_week.parquet
+	$(BIN)/wfm adherence --schedule $(SAMPLE)/schedule.parquet --states $(SAMPLE)/states.parquet \
+	  --roster $(SAMPLE)/roster.csv --center $(SAMPLE)/center.yaml --out $(OUT)/adherence
+	$(BIN)/wfm simulate --schedule $(SAMPLE)/schedule.parquet --arrivals $(SAMPLE)/history.parquet \
+	  --center $(SAMPLE)/center.yaml --roster $(SAMPLE)/roster.csv --replications 10 \
+	  --out $(OUT)/simulation
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python bench/run_all.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

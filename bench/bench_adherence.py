@@ -16,13 +16,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
 import polars as pl
+from common import git_sha, peak_rss_mb
 
 from wfm.adherence import AdherenceRules, RealtimeIndex, adherence, realtime_snapshot
 from wfm.adherence.synthetic import synthetic_day
@@ -30,20 +29,6 @@ from wfm.center import load_center
 
 CENTER = Path(__file__).resolve().parents[1] / "wfm" / "synthetic" / "sample_center.yaml"
 DAY = dt.date(2026, 11, 10)
-
-
-def _git_sha() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _naive_adherence(
@@ -99,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     data = synthetic_day(args.agents, day=DAY, tz=center.tz, seed=args.seed)
     n_events = data.states.height
     rules = AdherenceRules()
-    sha = _git_sha()
+    sha = git_sha()
 
     adherence(data.schedule, data.states, center, rules=rules)  # warm-up
     times = []
@@ -112,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
         "bench": "adherence_full_day", "n_agents": args.agents, "n_events": n_events,
         "n_pieces": result.timeline.height, "wall_s": round(wall, 4),
         "min_s": round(min(times), 4), "events_per_s": round(n_events / wall),
-        "n_exceptions": result.exceptions.height, "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "n_exceptions": result.exceptions.height, "peak_rss_mb": round(peak_rss_mb(), 1),
         "git_sha": sha,
     }))  # fmt: skip
 
@@ -135,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
         "one_shot_from_raw_s": round(one_shot_s, 4),
         "snapshot_ms_median": round(statistics.median(snap_ms), 3),
         "snapshot_ms_max": round(max(snap_ms), 3), "n_instants": len(instants),
-        "rows": snap.height, "peak_rss_mb": round(_peak_rss_mb(), 1), "git_sha": sha,
+        "rows": snap.height, "peak_rss_mb": round(peak_rss_mb(), 1), "git_sha": sha,
     }))  # fmt: skip
 
     # Baseline: pure-Python sweep on a subset, scaled; grace 0 so both compute the same.

@@ -42,6 +42,7 @@ from typing import Any
 import httpx
 import numpy as np
 import yaml
+from common import git_sha
 from sqlalchemy import func, select
 
 from api.db import StateEvent, open_database
@@ -52,14 +53,6 @@ from wfm.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_CENTER = ROOT / "wfm" / "synthetic" / "sample_center.yaml"
 STATES = ("Available", "On Call", "After Call Work", "Break", "Lunch", "Logged Out")
-
-
-def git_sha() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True)
-        return out.stdout.decode().strip()
-    except OSError:
-        return ""
 
 
 def free_port() -> int:

@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import platform
-import resource
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
 import numpy as np
+from common import emit, peak_rss_mb
 
 from wfm.center import load_center
 from wfm.loaders import load_roster
@@ -38,30 +35,6 @@ from wfm.simulation.synthetic import synthetic_week
 
 CENTER = Path(__file__).resolve().parents[1] / "wfm" / "synthetic" / "sample_center.yaml"
 WEEK = dt.date(2026, 11, 9)  # a Monday
-
-
-def _git_sha() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _machine() -> dict[str, object]:
-    import os
-
-    return {"machine": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version()}
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _emit(record: dict[str, object]) -> None:
-    print(json.dumps({**record, "git_sha": _git_sha(), **_machine()}), flush=True)
 
 
 def bench_week(replications: int) -> None:
@@ -76,7 +49,7 @@ def bench_week(replications: int) -> None:
     wall_s = time.perf_counter() - started
     s = result.summary
     offered = float(s["offered"].sum())
-    _emit(
+    emit(
         {
             "bench": "simulation_week",
             "n_agents": 120,
@@ -88,7 +61,7 @@ def bench_week(replications: int) -> None:
             "contacts_per_s": round(result.n_contacts / result.wall_s_per_replication),
             "abandon_rate_all": round(float(s["abandoned"].sum()) / offered, 4),
             "answered_all": round(float(s["answered"].sum()) / offered, 4),
-            "peak_rss_mb": round(_peak_rss_mb(), 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
         }
     )
 
@@ -141,7 +114,7 @@ def bench_engine_vs_simpy(repeats: int, n_contacts: int = 100_000, n_agents: int
     try:
         import simpy  # noqa: F401
     except ModuleNotFoundError:
-        _emit({"bench": "simulation_engine_vs_simpy", "skipped": "pip install '.[bench]'"})
+        emit({"bench": "simulation_engine_vs_simpy", "skipped": "pip install '.[bench]'"})
         return
     contacts = _mmn_contacts(n_contacts, n_agents, seed=3)
     horizon = float(contacts.arrival_s[-1]) + 10 * 3600
@@ -163,7 +136,7 @@ def bench_engine_vs_simpy(repeats: int, n_contacts: int = 100_000, n_agents: int
         simpy_answered = _simpy_run(contacts, n_agents)
         theirs.append(time.perf_counter() - t)
     heap_s, simpy_s = statistics.median(ours), statistics.median(theirs)
-    _emit(
+    emit(
         {
             "bench": "simulation_engine_vs_simpy",
             "n_contacts": n_contacts,

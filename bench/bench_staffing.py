@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import resource
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
 import mpmath as mp
 import numpy as np
 import polars as pl
+from common import emit
 
 from wfm.center import load_center
 from wfm.grid import grid, open_mask
@@ -41,24 +39,6 @@ MAX_OCCUPANCY = 0.85
 TARGET = StaffingTarget(
     service_level_frac=SL_TARGET, answer_within_s=ANSWER_WITHIN_S, max_occupancy_frac=MAX_OCCUPANCY
 )
-
-
-def _git_sha() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _emit(case: dict[str, object]) -> None:
-    print(json.dumps(case | {"peak_rss_mb": round(_peak_rss_mb(), 1), "git_sha": _git_sha()}))
 
 
 def week_inputs(seed: int) -> dict[str, np.ndarray]:
@@ -146,7 +126,7 @@ def bench_erlang_c(inputs: dict[str, np.ndarray], repeats: int) -> tuple[float, 
         ours = wfm_requirements(inputs)
         times.append(time.perf_counter() - start)
     wall = statistics.median(times)
-    _emit(
+    emit(
         {
             "bench": "staffing_erlang_c_week",
             "n": int(inputs["contacts"].size),
@@ -186,7 +166,7 @@ def bench_pyworkforce(
                     "reason": reason,
                 }
             )
-    _emit(
+    emit(
         {
             "bench": "staffing_pyworkforce_week",
             "n": int(inputs["contacts"].size),
@@ -242,7 +222,7 @@ def bench_requirements_frame(seed: int, repeats: int) -> None:
         start = time.perf_counter()
         req = requirements_from_frame(history, center)
         times.append(time.perf_counter() - start)
-    _emit(
+    emit(
         {
             "bench": "staffing_requirements_week",
             "n": req.height,

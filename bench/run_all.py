@@ -16,21 +16,18 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 # Keys shown in their own columns; every other key goes to "figures".
 _OWN = ("script", "bench", "wall_s", "machine", "cpus", "git_sha")
-
-
-def _machine() -> dict[str, object]:
-    return {"machine": platform.node(), "cpus": os.cpu_count()}
 
 
 def run_script(path: Path, *, timeout_s: float) -> list[dict[str, object]]:
@@ -59,7 +56,7 @@ def run_script(path: Path, *, timeout_s: float) -> list[dict[str, object]]:
             except json.JSONDecodeError:
                 continue
             if isinstance(record, dict):
-                rows.append({"script": path.name, **_machine(), **record})
+                rows.append({"script": path.name, **machine(), **record})
     if done.returncode != 0 or not rows:
         tail = " | ".join(done.stderr.strip().splitlines()[-3:])
         rows.append(
@@ -68,7 +65,7 @@ def run_script(path: Path, *, timeout_s: float) -> list[dict[str, object]]:
                 "bench": "-",
                 "error": f"exit code {done.returncode}: {tail}" if tail else "no JSON lines",
                 "script_wall_s": wall_s,
-                **_machine(),
+                **machine(),
             }
         )
     return rows
@@ -119,7 +116,7 @@ def main() -> None:
         print(f"running {script.name} ...", file=sys.stderr, flush=True)
         rows += run_script(script, timeout_s=args.timeout_s)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    meta = {"finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **_machine()}
+    meta = {"finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **machine()}
     (RESULTS / "results.json").write_text(json.dumps({"run": meta, "rows": rows}, indent=1) + "\n")
     (RESULTS / "results.md").write_text(
         f"# Bench results\n\nRun finished {meta['finished_at']} on {meta['machine']} "

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from wfm.center import WEEKDAYS, Center, parse_clock_min
-from wfm.errors import DataIssue
+from wfm.errors import DataError, DataIssue
 from wfm.grid import grid, open_mask, with_local_columns
 from wfm.tables import ROW, Column, IssueLog, TableSchema, read_table
 
@@ -30,6 +30,7 @@ __all__ = [
     "aggregate_to_grid",
     "format_availability",
     "format_skills",
+    "load_arrival_times",
     "load_drivers",
     "load_events",
     "load_forecast",
@@ -41,6 +42,7 @@ __all__ = [
     "load_table",
     "parse_availability",
     "parse_skills",
+    "table_columns",
 ]
 
 logger = logging.getLogger(__name__)
@@ -139,6 +141,14 @@ SCHEMAS: dict[str, TableSchema] = {
             Column("start", "datetime"),
             Column("end", "datetime", nullable=True),
             Column("event_id", "str", required=False, nullable=True),
+        ),
+    ),
+    "arrivals": TableSchema(
+        "arrivals",
+        (
+            Column("queue_id", "str"),
+            Column("ts", "datetime"),
+            Column("aht_s", "float", required=False, nullable=True, min_value=_NONNEG),
         ),
     ),
     "state_events": TableSchema(
@@ -438,13 +448,33 @@ def parse_availability(text: str | None) -> list[dict[str, int]]:
 
 
 def format_availability(windows: list[dict[str, int]]) -> str:
+    """Inverse of `parse_availability`; consecutive days with equal hours become "mon-fri"."""
+
     def clock(minutes: int) -> str:
-        minutes %= 24 * 60 if minutes > 24 * 60 else 24 * 60 + 1
+        # 24:00 closes a day; a window past midnight (end_min > 1440) is written as its clock time.
+        minutes = minutes - 24 * 60 if minutes > 24 * 60 else minutes
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
-    return ";".join(
-        f"{WEEKDAYS[w['weekday']]} {clock(w['start_min'])}-{clock(w['end_min'])}" for w in windows
-    )
+    parts: list[str] = []
+    ordered = sorted(windows, key=lambda w: (w["start_min"], w["end_min"], w["weekday"]))
+    i = 0
+    while i < len(ordered):
+        first = ordered[i]
+        j = i
+        while (
+            j + 1 < len(ordered)
+            and ordered[j + 1]["weekday"] == ordered[j]["weekday"] + 1
+            and (ordered[j + 1]["start_min"], ordered[j + 1]["end_min"])
+            == (first["start_min"], first["end_min"])
+        ):
+            j += 1
+        last = ordered[j]
+        days = WEEKDAYS[first["weekday"]]
+        if j > i:
+            days += f"-{WEEKDAYS[last['weekday']]}"
+        parts.append(f"{days} {clock(first['start_min'])}-{clock(first['end_min'])}")
+        i = j + 1
+    return ";".join(parts)
 
 
 def load_roster(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame:
@@ -533,7 +563,7 @@ def load_states(
     the last one stays open (end null). Duplicates and overlaps are kept as sent: resolving
     them (idempotently, by event_id) is the adherence engine's job.
     """
-    header = _header(path)
+    header = table_columns(path)
     if "ts" in header and "start" not in header:
         frame, log = read_table(path, SCHEMAS["state_events"], tz=center.tz)
         frame = (
@@ -554,15 +584,29 @@ def load_states(
     return _finish(frame, log, ["agent_id", "start"]).frame
 
 
-def _header(source: str | Path | pl.DataFrame) -> list[str]:
+def table_columns(source: str | Path | pl.DataFrame) -> list[str]:
+    """The column names of a table file (read from its header only), or of a frame.
+
+    Raises:
+        DataError: the file does not exist or is neither CSV nor Parquet.
+    """
     if isinstance(source, pl.DataFrame):
         return source.columns
     path = Path(source)
     if not path.exists():
-        return []
+        raise DataError(path, [DataIssue(None, None, "file not found")])
     if path.suffix.lower() == ".csv":
         return pl.read_csv(path, n_rows=0, infer_schema=False).columns
-    return list(pl.read_parquet_schema(path))
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return list(pl.read_parquet_schema(path))
+    raise DataError(path, [DataIssue(None, None, "expected a .csv or .parquet file")])
+
+
+def load_arrival_times(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame:
+    """Load actual arrivals: one row per contact (`queue_id`, `ts`, optional `aht_s`)."""
+    frame, log = read_table(path, SCHEMAS["arrivals"], tz=center.tz)
+    _check_queues(frame, center, log)
+    return _finish(frame, log, ["ts", "queue_id"]).frame
 
 
 _LOADERS = {

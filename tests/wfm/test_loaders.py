@@ -11,6 +11,7 @@ import pytest
 from wfm.errors import DataError
 from wfm.loaders import (
     aggregate_to_grid,
+    format_availability,
     load_drivers,
     load_events,
     load_forecast,
@@ -408,3 +409,13 @@ def test_states_intervals_must_end_after_start(tmp_path, center):
     )
     with pytest.raises(DataError, match="line 2, column end: must be after start"):
         load_states(path, center)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mon-fri 07:00-19:00;sat 08:00-13:00", "mon-fri 21:00-08:00", "fri-mon 10:00-14:00", ""],
+)
+def test_availability_round_trips_through_its_text_form(text):
+    windows = parse_availability(text)
+    again = parse_availability(format_availability(windows))
+    assert sorted(again, key=str) == sorted(windows, key=str)

@@ -30,12 +30,16 @@ from numpy.typing import NDArray
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
 from wfm.grid import local_midnight_utc
-from wfm.loaders import load_forecast, load_history, load_requirements
+from wfm.loaders import (
+    load_arrival_times,
+    load_forecast,
+    load_history,
+    load_requirements,
+    table_columns,
+)
 from wfm.simulation.handle_times import HandleTimeModel
-from wfm.tables import ROW, Column, TableSchema, read_table
 
 __all__ = [
-    "ARRIVALS_SCHEMA",
     "ArrivalPlan",
     "Contacts",
     "arrival_plan",
@@ -45,15 +49,6 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-ARRIVALS_SCHEMA = TableSchema(
-    "arrivals",
-    (
-        Column("queue_id", "str"),
-        Column("ts", "datetime"),
-        Column("aht_s", "float", required=False, nullable=True, min_value=0.0),
-    ),
-)
 
 
 @dataclass(frozen=True)
@@ -228,14 +223,6 @@ def arrivals_between(
     return frame.filter((pl.col(column) >= lo) & (pl.col(column) < hi))
 
 
-def _columns(path: Path) -> list[str]:
-    if not path.exists():
-        raise DataError(path, [DataIssue(None, None, "file not found")])
-    if path.suffix.lower() == ".csv":
-        return pl.read_csv(path, n_rows=0, infer_schema=False).columns
-    return list(pl.read_parquet_schema(path))
-
-
 def load_arrivals(path: str | Path, center: Center) -> pl.DataFrame:
     """Load the arrivals input of a simulation, whichever of the accepted tables it is.
 
@@ -246,13 +233,9 @@ def load_arrivals(path: str | Path, center: Center) -> pl.DataFrame:
         DataError: unknown kind of table, or the table's own validation issues.
     """
     path = Path(path)
-    columns = set(_columns(path))
+    columns = set(table_columns(path))
     if "ts" in columns:
-        frame, log = read_table(path, ARRIVALS_SCHEMA, tz=center.tz)
-        known = set(center.queue_ids)
-        log.add_rows(frame, ~pl.col("queue_id").is_in(known), "queue_id", "unknown queue")
-        log.raise_if_errors()
-        return frame.drop(ROW).sort("ts")
+        return load_arrival_times(path, center)
     if "volume_lo" in columns:
         return load_forecast(path, center)
     if "agents_net" in columns:

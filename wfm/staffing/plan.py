@@ -10,7 +10,7 @@ import polars as pl
 
 from wfm.center import load_center
 from wfm.errors import StaffingError
-from wfm.loaders import load_forecast, load_history
+from wfm.loaders import load_forecast, load_history, table_columns
 from wfm.staffing.erlang import ServiceLevelBasis
 from wfm.staffing.frame import (
     InputKind,
@@ -44,16 +44,6 @@ class RequirementsRun:
     summary: pl.DataFrame
     out_path: Path
     center_name: str
-
-
-def _columns(path: Path) -> list[str]:
-    if not path.exists():
-        raise StaffingError(f"{path}: file not found")
-    if path.suffix.lower() == ".csv":
-        return pl.read_csv(path, n_rows=0, infer_schema=False).columns
-    if path.suffix.lower() == ".parquet":
-        return list(pl.read_parquet_schema(path))
-    raise StaffingError(f"{path}: expected a .csv or .parquet file")
 
 
 def write_table(frame: pl.DataFrame, path: Path) -> None:
@@ -93,7 +83,7 @@ def staff_file(
     if only_last_week and (start is not None or end is not None):
         raise StaffingError("give either --last-week or --start/--end, not both")
     center = load_center(center_path)
-    kind = detect_input_kind(_columns(input_path))
+    kind = detect_input_kind(table_columns(input_path))
     frame = (load_forecast if kind == "forecast" else load_history)(input_path, center)
     if frame.is_empty():
         raise StaffingError(f"{input_path}: the table has no rows")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from wfm.center import WEEKDAYS, Center
-from wfm.loaders import format_skills
+from wfm.center import Center
+from wfm.loaders import format_availability, format_skills
 
 __all__ = ["TEAM_SKILLS", "AgentSpec", "build_roster", "roster_frame", "roster_to_disk"]
 
@@ -194,21 +194,6 @@ def build_roster(
     return agents
 
 
-def _availability_text(windows: tuple[tuple[int, int, int], ...]) -> str:
-    """Encode windows as 'mon-fri 07:00-15:00', merging consecutive days with equal hours."""
-    parts: list[str] = []
-    i = 0
-    while i < len(windows):
-        day, lo, hi = windows[i]
-        j = i
-        while j + 1 < len(windows) and windows[j + 1] == (windows[j][0] + 1, lo, hi):
-            j += 1
-        days = WEEKDAYS[day] if j == i else f"{WEEKDAYS[day]}-{WEEKDAYS[windows[j][0]]}"
-        parts.append(f"{days} {lo // 60:02d}:{lo % 60:02d}-{hi // 60:02d}:{hi % 60:02d}")
-        i = j + 1
-    return ";".join(parts)
-
-
 def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
     """The roster table (tables.md) in memory: skills and availability as lists of structs."""
     return pl.DataFrame(
@@ -268,7 +253,13 @@ def roster_to_disk(agents: list[AgentSpec]) -> pl.DataFrame:
                 for a in agents
             ],
             "contract": [a.contract for a in agents],
-            "availability": [_availability_text(a.availability) or None for a in agents],
+            "availability": [
+                format_availability(
+                    [{"weekday": d, "start_min": lo, "end_min": hi} for d, lo, hi in a.availability]
+                )
+                or None
+                for a in agents
+            ],
             "preferred_start": [a.preferred_start for a in agents],
             "preferred_days_off": [";".join(a.preferred_days_off) or None for a in agents],
         },

@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/wfm data validate $(SAMPLE)
+	$(BIN)/wfm forecast --history $(SAMPLE)/history.parquet --center $(SAMPLE)/center.yaml \
+		--drivers $(SAMPLE)/drivers.csv --events $(SAMPLE)/events.csv --horizon 1w \
+		--out $(OUT)/forecast.csv
 
 test: $(STAMP)
 	$(BIN)/ruff check .

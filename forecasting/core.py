@@ -384,15 +384,11 @@ class Forecaster:
         if len(self.models) == 1:
             return copy.deepcopy(self.models[0])
         if series.n_days < min_days:
-            log.warning(
-                "queue %s: %d days of history are too few to backtest %d folds (need %d); using %s",
-                qid,
-                series.n_days,
-                self.n_folds,
-                min_days,
-                self.models[0],
+            return self._fallback(
+                series,
+                f"{series.n_days} days of history are too few to backtest {self.n_folds} "
+                f"folds (need {min_days})",
             )
-            return copy.deepcopy(self.models[0])
         results = self.backtest_series(self.models, series)
         scores = {alias: self._score(series, preds) for alias, preds in results.items()}
         for alias, score in scores.items():
@@ -558,8 +554,8 @@ class Forecaster:
         """Rolling-origin predictions of every model for every queue.
 
         Returns:
-            long frame queue_id, model, origin (local date), interval_start, y, y_hat,
-            plus `y_train_*` are not included: metrics use `forecasting.backtest`.
+            long frame queue_id, model, origin (local date of the fold's first day),
+            interval_start, y (actual offered, NaN on missing days), y_hat.
         """
         rows = []
         for queue in self.center.queues:

@@ -1,7 +1,8 @@
 """Entry points the CLI calls: `forecast` (planner and manager views) and `backtest`.
 
 Model names for `model=`: auto (backtest the candidates and pick per queue), or one of
-seasonal_naive, weighted_avg, weighted_avg_daily, ets, sarimax, prophet.
+seasonal_naive, weighted_avg, weighted_avg_daily, ets, sarimax, prophet (with the calendar,
+event and driver regressors), prophet_plain (Prophet's defaults plus its country holidays).
 """
 
 from __future__ import annotations
@@ -34,8 +35,16 @@ __all__ = [
     "to_weekly",
 ]
 
-MODEL_NAMES = ("seasonal_naive", "weighted_avg", "weighted_avg_daily", "ets", "sarimax", "prophet")
-_DAILY = ("ets", "sarimax", "prophet")
+MODEL_NAMES = (
+    "seasonal_naive",
+    "weighted_avg",
+    "weighted_avg_daily",
+    "ets",
+    "sarimax",
+    "prophet",
+    "prophet_plain",
+)
+_DAILY = ("ets", "sarimax", "prophet", "prophet_plain")
 
 
 def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Model]:
@@ -61,6 +70,14 @@ def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Mode
             from forecasting.adapters.prophet import ProphetDaily
 
             models.append(ProphetDaily())
+        elif name == "prophet_plain":
+            from forecasting.adapters.prophet import ProphetDaily
+
+            models.append(
+                ProphetDaily(
+                    use_exog=False, country_holidays=center.holidays.country, alias="prophet_plain"
+                )
+            )
         else:
             raise ForecastError(
                 f"unknown model {name!r}; choose auto or one of {', '.join(MODEL_NAMES)}"
@@ -145,7 +162,7 @@ def forecast(
     )
     table = forecaster.predict(start, horizon_days)
     scores = pl.DataFrame(
-        forecaster.scores_, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "wape": pl.Float64}
+        forecaster.scores_, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "score": pl.Float64}
     )
     if weekly:
         if fte_hours <= 0:

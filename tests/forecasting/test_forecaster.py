@@ -70,8 +70,8 @@ def test_automatic_choice_picks_the_model_with_lower_backtest_error(center, shor
     assert set(fc.predict(START, 7)["model"]) == {"near"}
     scores = pl.DataFrame(fc.scores_)
     assert scores.height == 4
-    near = scores.filter(pl.col("model") == "near")["wape"]
-    far = scores.filter(pl.col("model") == "far")["wape"]
+    near = scores.filter(pl.col("model") == "near")["score"]
+    far = scores.filter(pl.col("model") == "far")["score"]
     assert (near < far).all()
 
 

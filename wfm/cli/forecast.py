@@ -67,7 +67,7 @@ def forecast_cmd(
         typer.Option(
             "--model",
             help="auto, or a model: seasonal_naive, weighted_avg, weighted_avg_daily, ets, "
-            "sarimax, prophet.",
+            "sarimax, prophet, prophet_plain.",
         ),
     ] = "auto",
     granularity: Annotated[

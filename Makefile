@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/wfm data validate $(SAMPLE)
+	$(BIN)/wfm forecast --history $(SAMPLE)/history.parquet --center $(SAMPLE)/center.yaml \
+	  --drivers $(SAMPLE)/drivers.csv --events $(SAMPLE)/events.csv --horizon 1w \
+	  --out $(OUT)/forecast.csv
+	$(BIN)/wfm staff --input $(OUT)/forecast.csv --center $(SAMPLE)/center.yaml \
+	  --out $(OUT)/requirements.csv
 	$(BIN)/wfm staff --input $(SAMPLE)/history.parquet --center $(SAMPLE)/center.yaml \
 	  --last-week --out $(OUT)/requirements_last_week.parquet
 	$(BIN)/wfm adherence --schedule $(SAMPLE)/schedule.parquet --states $(SAMPLE)/states.parquet \

@@ -2,8 +2,9 @@
 
 Holidays come from the `holidays` package per the center's `holidays` block (country,
 subdivision, observed days). Events (tables.md: name, kind, start, end UTC, queue_id or
-null for all) become one column per kind giving the share of the local day they cover;
-outages are not a regressor but mark past days as outliers to leave out of model fitting.
+null for all) become one column per kind giving the share of the local day they cover,
+except flu seasons, which rise and fall (a sine over the season's days); outages are not a
+regressor but mark past days as outliers to leave out of model fitting.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 _REGRESSOR_KINDS = tuple(k for k in EVENT_KINDS if k != "outage")
+_EPIDEMIC_KINDS = ("flu_season",)
 _YEAR_D = 365.25
 
 
@@ -67,6 +69,8 @@ def event_share(
     if rows.height == 0:
         return out
     tz = center.tz
+    if kind in _EPIDEMIC_KINDS:
+        return _epidemic_curve(rows, center, dates)
     bounds = [local_midnight_utc(d, tz) for d in [*dates, dates[-1] + dt.timedelta(days=1)]]
     starts = rows["start"].to_list()
     ends = rows["end"].to_list()
@@ -77,6 +81,23 @@ def event_share(
             overlap = (min(e, hi) - max(s, lo)).total_seconds()
             covered += max(overlap, 0.0)
         out[i] = min(covered / (hi - lo).total_seconds(), 1.0)
+    return out
+
+
+def _epidemic_curve(rows: pl.DataFrame, center: Center, dates: list[dt.date]) -> np.ndarray:
+    """A season that rises and falls: sin(pi * phase) over each event's local days (0 outside).
+
+    Flu seasons build, peak and fade; a flat indicator would force one level on the whole
+    window and leave the rise and the fall to the other terms.
+    """
+    ordinal = np.array([d.toordinal() for d in dates], dtype=float)
+    out = np.zeros(len(dates))
+    for start, end in zip(rows["start"].to_list(), rows["end"].to_list(), strict=True):
+        first = center.local_date(start).toordinal()
+        stop = center.local_date(end - dt.timedelta(microseconds=1)).toordinal() + 1
+        phase = (ordinal - first + 0.5) / max(stop - first, 1)
+        inside = (ordinal >= first) & (ordinal < stop)
+        out = np.maximum(out, np.where(inside, np.sin(np.pi * np.clip(phase, 0, 1)), 0.0))
     return out
 
 

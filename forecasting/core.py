@@ -4,9 +4,9 @@ Long frames in (the history table of tables.md), long frames out (the forecast t
 Inside, each queue becomes a local day matrix (see `forecasting.profiles`): interval models
 see it flattened, daily models see daily totals with calendar / event / driver regressors and
 are spread back to intervals by intraday profiles. The automatic choice is a rolling-origin
-backtest: the model with the lowest pooled interval WAPE over the last `n_folds` origins
-wins. Estimated parameters are reused across origins where a model supports `update`, so a
-backtest costs about two fits per model, not one per origin.
+backtest: the model (or mean of the best few) with the lowest pooled interval + daily WAPE
+over the last `n_folds` origins wins. Estimated parameters are reused across origins where
+a model supports `update`, so a backtest costs about two fits per model, not one per origin.
 
 A queue whose history is too short for a model falls back to the simplest model the data
 supports, with a WARNING naming the queue; a queue that no model can fit raises ForecastError.
@@ -374,9 +374,14 @@ class Forecaster:
         return results
 
     def _score(self, series: QueueSeries, preds: list[tuple[int, _Prediction]]) -> float:
+        """Interval WAPE + daily WAPE, pooled over the folds.
+
+        Interval errors alone are dominated by Poisson noise that no model can remove; the
+        daily term lets the better level win among models that spread the same profile.
+        """
         actual = np.concatenate([series.offered[o : o + self.backtest_days] for o, _ in preds])
         fc = np.concatenate([p.mean for _, p in preds])
-        return wape(actual, fc)
+        return wape(actual, fc) + wape(actual.sum(axis=1), fc.sum(axis=1))
 
     def _choose(self, series: QueueSeries) -> Model | Combination:
         qid = series.queue.id
@@ -384,19 +389,15 @@ class Forecaster:
         if len(self.models) == 1:
             return copy.deepcopy(self.models[0])
         if series.n_days < min_days:
-            log.warning(
-                "queue %s: %d days of history are too few to backtest %d folds (need %d); using %s",
-                qid,
-                series.n_days,
-                self.n_folds,
-                min_days,
-                self.models[0],
+            return self._fallback(
+                series,
+                f"{series.n_days} days of history are too few to backtest {self.n_folds} "
+                f"folds (need {min_days})",
             )
-            return copy.deepcopy(self.models[0])
         results = self.backtest_series(self.models, series)
         scores = {alias: self._score(series, preds) for alias, preds in results.items()}
         for alias, score in scores.items():
-            self.scores_.append({"queue_id": qid, "model": alias, "wape": score})
+            self.scores_.append({"queue_id": qid, "model": alias, "score": score})
         finite = {a: s for a, s in scores.items() if np.isfinite(s)}
         if not finite:
             return copy.deepcopy(self.models[0])
@@ -412,7 +413,7 @@ class Forecaster:
             finite[repr(combo)] = self._score(series, preds)
             candidates[repr(combo)] = combo
             self.scores_.append(
-                {"queue_id": qid, "model": repr(combo), "wape": finite[repr(combo)]}
+                {"queue_id": qid, "model": repr(combo), "score": finite[repr(combo)]}
             )
         best = min(finite, key=finite.__getitem__)
         log.info("queue %s: chose %s (backtest WAPE %.3f)", qid, best, finite[best])
@@ -558,8 +559,8 @@ class Forecaster:
         """Rolling-origin predictions of every model for every queue.
 
         Returns:
-            long frame queue_id, model, origin (local date), interval_start, y, y_hat,
-            plus `y_train_*` are not included: metrics use `forecasting.backtest`.
+            long frame queue_id, model, origin (local date of the fold's first day),
+            interval_start, y (actual offered, NaN on missing days), y_hat.
         """
         rows = []
         for queue in self.center.queues:

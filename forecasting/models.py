@@ -25,6 +25,7 @@ from wfm.errors import ForecastError
 
 __all__ = [
     "DailyModel",
+    "DailyWeightedAverage",
     "Model",
     "SeasonalNaive",
     "WeightedSameWeekdayAverage",
@@ -218,3 +219,22 @@ class WeightedSameWeekdayAverage(Model):
         n_ahead = np.arange(h) // self.season_length + 1
         scale = state["scale"] * np.sqrt(mean + 1.0) * np.sqrt(n_ahead)
         return add_intervals({"mean": mean}, scale, level)
+
+
+class DailyWeightedAverage(WeightedSameWeekdayAverage):
+    """The same-weekday weighted average on daily totals (spread by the intraday profile).
+
+    Same numbers per day as the interval version, but the shape within the day comes from
+    the pooled profile of several weeks, which is far less noisy than four single slots.
+
+    Args:
+        weights: weight of one, two, ... weeks back.
+        alias: name in the output.
+    """
+
+    granularity: ClassVar[str] = "daily"
+
+    def __init__(
+        self, *, weights: Sequence[float] = (0.4, 0.3, 0.2, 0.1), alias: str = "weighted_avg_daily"
+    ) -> None:
+        super().__init__(season_length=7, weights=weights, alias=alias)

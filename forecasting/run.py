@@ -1,7 +1,8 @@
 """Entry points the CLI calls: `forecast` (planner and manager views) and `backtest`.
 
 Model names for `model=`: auto (backtest the candidates and pick per queue), or one of
-seasonal_naive, weighted_avg, ets, sarimax, prophet.
+seasonal_naive, weighted_avg, weighted_avg_daily, ets, sarimax, prophet (with the calendar,
+event and driver regressors), prophet_plain (Prophet's defaults plus its country holidays).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ import polars as pl
 
 from forecasting.core import Forecaster
 from forecasting.metrics import bias, mase, wape
-from forecasting.models import Model, SeasonalNaive, WeightedSameWeekdayAverage
+from forecasting.models import (
+    DailyWeightedAverage,
+    Model,
+    SeasonalNaive,
+    WeightedSameWeekdayAverage,
+)
 from wfm.center import Center
 from wfm.errors import ForecastError
 from wfm.grid import local_midnight_utc, with_local_columns
@@ -29,8 +35,16 @@ __all__ = [
     "to_weekly",
 ]
 
-MODEL_NAMES = ("seasonal_naive", "weighted_avg", "ets", "sarimax", "prophet")
-_DAILY = ("ets", "sarimax", "prophet")
+MODEL_NAMES = (
+    "seasonal_naive",
+    "weighted_avg",
+    "weighted_avg_daily",
+    "ets",
+    "sarimax",
+    "prophet",
+    "prophet_plain",
+)
+_DAILY = ("ets", "sarimax", "prophet", "prophet_plain")
 
 
 def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Model]:
@@ -42,6 +56,8 @@ def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Mode
             models.append(SeasonalNaive(season_length=week))
         elif name == "weighted_avg":
             models.append(WeightedSameWeekdayAverage(season_length=week))
+        elif name == "weighted_avg_daily":
+            models.append(DailyWeightedAverage())
         elif name == "ets":
             from forecasting.adapters.statsmodels import ETS
 
@@ -54,6 +70,14 @@ def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Mode
             from forecasting.adapters.prophet import ProphetDaily
 
             models.append(ProphetDaily())
+        elif name == "prophet_plain":
+            from forecasting.adapters.prophet import ProphetDaily
+
+            models.append(
+                ProphetDaily(
+                    use_exog=False, country_holidays=center.holidays.country, alias="prophet_plain"
+                )
+            )
         else:
             raise ForecastError(
                 f"unknown model {name!r}; choose auto or one of {', '.join(MODEL_NAMES)}"
@@ -88,6 +112,7 @@ def forecast(
     level: int = 80,
     granularity: str = "interval",
     n_folds: int = 4,
+    fte_hours: float = 40.0,
     progress: Callable[[str], None] | None = None,
 ) -> ForecastResult:
     """Forecast volume, AHT and prediction intervals per queue.
@@ -102,12 +127,15 @@ def forecast(
         model: "auto" or a model name (MODEL_NAMES).
         level: prediction interval level in %.
         granularity: "interval" (the forecast table) or "week" (one row per queue and
-            local week, interval_start = local Monday midnight).
+            local week, interval_start = local Monday midnight, plus the staffing engine's
+            gross agent hours and FTE needed: the seasonal capacity plan).
         n_folds: rolling origins for the automatic choice.
+        fte_hours: paid hours of one full-time equivalent per week (week view only).
         progress: called with each queue id when it is done.
 
     Raises:
         ForecastError: unknown model or granularity, no usable history, start inside a gap.
+        StaffingError: the staffing engine rejects the forecast (week view only).
     """
     if granularity not in ("interval", "week"):
         raise ForecastError(f"unknown granularity {granularity!r}; use interval or week")
@@ -134,16 +162,32 @@ def forecast(
     )
     table = forecaster.predict(start, horizon_days)
     scores = pl.DataFrame(
-        forecaster.scores_, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "wape": pl.Float64}
+        forecaster.scores_, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "score": pl.Float64}
     )
-    return ForecastResult(forecast=to_weekly(table, center) if weekly else table, scores=scores)
+    if weekly:
+        if fte_hours <= 0:
+            raise ForecastError(f"fte_hours must be positive, got {fte_hours}")
+        table = to_weekly(table, center, fte_hours=fte_hours)
+    return ForecastResult(forecast=table, scores=scores)
 
 
-def to_weekly(table: pl.DataFrame, center: Center) -> pl.DataFrame:
+def to_weekly(
+    table: pl.DataFrame, center: Center, *, fte_hours: float | None = None
+) -> pl.DataFrame:
     """Sum a forecast table to local weeks (Monday to Sunday); AHT is volume-weighted.
 
-    `interval_start` becomes the UTC instant of the week's local Monday midnight.
+    `interval_start` becomes the UTC instant of the week's local Monday midnight. With
+    `fte_hours`, the staffing engine turns every interval into gross agents (targets,
+    patience, concurrency, shrinkage of the center) and the week gets `agent_h_gross` (agent
+    hours) and `fte_needed` = agent_h_gross / fte_hours.
     """
+    if fte_hours is not None:
+        from wfm.staffing.frame import requirements_from_frame
+
+        needed = requirements_from_frame(table, center).select(
+            "queue_id", "interval_start", "agents_gross"
+        )
+        table = table.join(needed, on=["queue_id", "interval_start"], how="left")
     local = with_local_columns(table, center.tz)
     assert isinstance(local, pl.DataFrame)
     local = local.with_columns(
@@ -157,7 +201,14 @@ def to_weekly(table: pl.DataFrame, center: Center) -> pl.DataFrame:
             "aht_s"
         ),
         pl.col("model").first(),
+        *(
+            [(pl.col("agents_gross").sum() * center.interval_s / 3600).alias("agent_h_gross")]
+            if fte_hours is not None
+            else []
+        ),
     )
+    if fte_hours is not None:
+        out = out.with_columns((pl.col("agent_h_gross") / fte_hours).alias("fte_needed"))
     starts = {w: local_midnight_utc(w, center.tz) for w in out["week"].unique().to_list()}
     return (
         out.with_columns(
@@ -165,7 +216,16 @@ def to_weekly(table: pl.DataFrame, center: Center) -> pl.DataFrame:
             .replace_strict(starts, return_dtype=pl.Datetime("us", "UTC"))
             .alias("interval_start")
         )
-        .select("queue_id", "interval_start", "volume", "volume_lo", "volume_hi", "aht_s", "model")
+        .select(
+            "queue_id",
+            "interval_start",
+            "volume",
+            "volume_lo",
+            "volume_hi",
+            "aht_s",
+            "model",
+            *(["agent_h_gross", "fte_needed"] if fte_hours is not None else []),
+        )
         .sort("queue_id", "interval_start")
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
+import pytest
 
 from forecasting.calendar import day_features, event_share, holiday_names, outage_days
 
@@ -72,7 +73,27 @@ def test_events_for_all_queues_become_regressor_columns(center):
     dates = [dt.date(2025, 12, 31) + dt.timedelta(days=i) for i in range(4)]
     feats = day_features(center, "triage_voice", dates, anchor=dates[0], events=ev)
     flu = feats.values[:, feats.names.index("event_flu_season")]
-    assert flu.tolist() == [0, 1, 1, 0]
+    # A flu season rises and falls: sin(pi * phase) at the middle of each of its two days.
+    np.testing.assert_allclose(flu, [0, np.sin(np.pi / 4), np.sin(3 * np.pi / 4), 0])
+
+
+def test_a_flu_season_peaks_in_its_middle(center):
+    ev = _events(
+        [
+            (
+                "flu",
+                "flu_season",
+                dt.datetime(2025, 12, 1, 5, tzinfo=UTC),
+                dt.datetime(2026, 3, 1, 5, tzinfo=UTC),
+                None,
+            )
+        ]
+    )
+    dates = [dt.date(2025, 11, 30) + dt.timedelta(days=i) for i in range(92)]
+    flu = event_share(ev, center, "triage_voice", dates, "flu_season")
+    assert flu[0] == 0 and flu[-1] == 0
+    assert 44 <= int(np.argmax(flu)) <= 46
+    assert flu.max() == pytest.approx(1, abs=1e-3)
 
 
 def test_outage_days_are_flagged_not_regressors(center):

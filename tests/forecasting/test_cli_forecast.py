@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -85,6 +86,33 @@ def test_weekly_granularity_gives_one_row_per_queue_and_week(files, tmp_path):
     table = pl.read_csv(out)
     assert table.height == 2 * 3
     assert (table["volume"] > 0).all()
+    # FTE through the staffing engine: gross agent hours over a 40-hour week.
+    assert (table["fte_needed"] > 0).all()
+    assert (table["fte_needed"] * 40 - table["agent_h_gross"]).abs().max() < 1e-9
+
+
+def test_start_defaults_to_the_day_after_the_history(files, tmp_path):
+    out = tmp_path / "fc.csv"
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            "--history",
+            str(files["history"]),
+            "--center",
+            str(files["center"]),
+            "--horizon",
+            "2d",
+            "--model",
+            "seasonal_naive",
+            "--out",
+            str(out),
+            "--no-plot",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    first = pl.read_csv(out, try_parse_dates=True)["interval_start"].min()
+    assert first == dt.datetime(2026, 3, 16, 4, tzinfo=dt.UTC)  # local midnight, EDT
 
 
 def test_unknown_model_is_a_one_line_error(files, tmp_path):

@@ -70,8 +70,8 @@ def test_automatic_choice_picks_the_model_with_lower_backtest_error(center, shor
     assert set(fc.predict(START, 7)["model"]) == {"near"}
     scores = pl.DataFrame(fc.scores_)
     assert scores.height == 4
-    near = scores.filter(pl.col("model") == "near")["wape"]
-    far = scores.filter(pl.col("model") == "far")["wape"]
+    near = scores.filter(pl.col("model") == "near")["score"]
+    far = scores.filter(pl.col("model") == "far")["score"]
     assert (near < far).all()
 
 
@@ -112,3 +112,15 @@ def test_short_history_falls_back_with_a_warning_naming_the_queue(center, short_
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("queue sched_voice" in m and "recent_slot_avg" in m for m in warned)
     assert any("needs at least 28 days" in m for m in warned)
+
+
+def test_too_little_history_to_backtest_uses_the_weekly_average(center, short_history, caplog):
+    three_weeks = short_history.filter(
+        pl.col("interval_start") < dt.datetime(2026, 1, 26, 5, tzinfo=dt.UTC)
+    )
+    models = [Constant(1.0, alias="a"), Constant(2.0, alias="b")]
+    fc = Forecaster(models, center=center)
+    with caplog.at_level(logging.WARNING, logger="forecasting.core"):
+        fc.fit(three_weeks, end_date=dt.date(2026, 2, 2))
+    assert set(fc.predict(dt.date(2026, 1, 26), 7)["model"]) == {"weighted_avg"}
+    assert any("too few to backtest" in r.getMessage() for r in caplog.records)

@@ -7,7 +7,7 @@ import pytest
 
 from forecasting.adapters.prophet import ProphetDaily
 from forecasting.adapters.statsmodels import ETS, SARIMAXRegression
-from forecasting.models import SeasonalNaive, WeightedSameWeekdayAverage
+from forecasting.models import DailyWeightedAverage, SeasonalNaive, WeightedSameWeekdayAverage
 from wfm.errors import ForecastError
 
 SLOTS = 24
@@ -32,11 +32,12 @@ MODELS = [
         None,
         9 * SLOTS,
     ),
+    (lambda: DailyWeightedAverage(), DAILY_Y, None, None, 14),
     (lambda: ETS(), DAILY_Y, None, None, 14),
     (lambda: SARIMAXRegression(), DAILY_Y, DAILY_X, FUTURE_X, 14),
     (lambda: ProphetDaily(uncertainty_samples=50), DAILY_Y, DAILY_X, FUTURE_X, 14),
 ]
-IDS = ["seasonal_naive", "weighted_avg", "ets", "sarimax", "prophet"]
+IDS = ["seasonal_naive", "weighted_avg", "weighted_avg_daily", "ets", "sarimax", "prophet"]
 
 
 @pytest.mark.parametrize(("make", "y", "X", "X_future", "h"), MODELS, ids=IDS)

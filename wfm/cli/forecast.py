@@ -19,6 +19,7 @@ from wfm.loaders import load_drivers, load_events, load_history
 
 __all__: list[str] = []
 
+ONE_DAY = dt.timedelta(days=1)
 console = Console()
 if not console.is_terminal:
     console = Console(width=140)
@@ -51,21 +52,31 @@ def _write(frame: pl.DataFrame, path: Path) -> None:
 def forecast_cmd(
     history: HistoryOpt,
     center: CenterOpt,
-    start: Annotated[
-        dt.datetime, typer.Option("--start", formats=["%Y-%m-%d"], help="First local day.")
-    ],
     out: Annotated[Path, typer.Option("--out", help="Output forecast table (.csv/.parquet).")],
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--start", formats=["%Y-%m-%d"], help="First local day [default: after the history]."
+        ),
+    ] = None,
     horizon: Annotated[str, typer.Option("--horizon", help="Length: 6w, 52w, 10d.")] = "6w",
     drivers: DriversOpt = None,
     events: EventsOpt = None,
     model: Annotated[
         str,
-        typer.Option("--model", help="auto, seasonal_naive, weighted_avg, ets, sarimax, prophet."),
+        typer.Option(
+            "--model",
+            help="auto, or a model: seasonal_naive, weighted_avg, weighted_avg_daily, ets, "
+            "sarimax, prophet, prophet_plain.",
+        ),
     ] = "auto",
     granularity: Annotated[
         str, typer.Option("--granularity", help="interval (planners) or week (managers).")
     ] = "interval",
     level: Annotated[int, typer.Option("--level", help="Prediction interval level in %.")] = 80,
+    fte_hours: Annotated[
+        float, typer.Option("--fte-hours", help="Paid hours of one FTE per week (week view).")
+    ] = 40.0,
     plot: Annotated[
         bool, typer.Option("--plot/--no-plot", help="Write OUT.png and OUT.html.")
     ] = True,
@@ -82,18 +93,20 @@ def forecast_cmd(
 
     cfg = load_center(center)
     hist = load_history(history, cfg)
+    first_day = start.date() if start else cfg.local_date(hist["interval_start"].max()) + ONE_DAY
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("forecasting queues", total=len(cfg.queues))
         result = forecast(
             hist,
             cfg,
-            start=start.date(),
+            start=first_day,
             horizon_days=_days(horizon),
             drivers=load_drivers(drivers, cfg) if drivers else None,
             events=load_events(events, cfg) if events else None,
             model=model,
             level=level,
             granularity=granularity,
+            fte_hours=fte_hours,
             progress=lambda _qid: bar.advance(task),
         )
     _write(result.forecast, out)
@@ -110,7 +123,7 @@ def forecast_cmd(
     console.print(summary)
     if plot:
         png = plot_forecast(hist, result.forecast, cfg, weekly=granularity == "week")
-        for path in write_plot(png, out, title=f"{cfg.name}: forecast from {start.date()}"):
+        for path in write_plot(png, out, title=f"{cfg.name}: forecast from {first_day}"):
             console.print(f"plot: {path}")
 
 

@@ -307,12 +307,17 @@ def _load_history(
         "offered",
         "handled + abandoned exceeds offered",
     )
-    log.add_rows(
-        frame,
-        pl.col("aht_s").is_null() & (pl.col("handled") > 0),
-        "aht_s",
-        "missing although contacts were handled",
-    )
+    unknown_aht = frame.filter(pl.col("aht_s").is_null() & (pl.col("handled") > 0))
+    if unknown_aht.height:
+        # Many exports carry counts only; later stages use the queue's configured aht_s.
+        first = log.row_label(unknown_aht[ROW][0])
+        log.add(
+            None,
+            "aht_s",
+            f"empty on {unknown_aht.height} row(s) with handled contacts (first at {first}); "
+            "the queue's configured aht_s stands in",
+            warning=True,
+        )
     if "service_level" in frame.columns:
         log.add_rows(frame, pl.col("service_level") > 1, "service_level", "must be <= 1")
     log.raise_if_errors()

@@ -69,7 +69,6 @@ def test_history_loads_typed_utc_frame(tmp_path, center):
             "line 2, column offered: not a whole number",
         ),
         ("triage_voice,2026-06-01T04:00:00Z,3,3,0,-1\n", "line 2, column aht_s: must be >= 0"),
-        ("triage_voice,2026-06-01T04:00:00Z,3,3,0,\n", "line 2, column aht_s: missing although"),
         ("triage_voice,yesterday,3,3,0,300\n", "line 2, column interval_start: not a timestamp"),
         ("triage_voice,2026-06-01T04:05:00Z,3,3,0,300\n", "not on the 15-minute grid"),
         ("triage_voice,2026-06-01T04:00:00Z,3,3,2,300\n", "handled + abandoned exceeds offered"),
@@ -90,6 +89,13 @@ def test_history_rejects_bad_cells_naming_line_and_column(tmp_path, center, body
         load_history(path, center)
     assert any(expected in line for line in error_lines(err)), str(err.value)
     assert all(line.startswith("history.csv") for line in error_lines(err))
+
+
+def test_history_without_handle_times_loads_with_one_warning(tmp_path, center, caplog):
+    body = triage_day_csv(dt.date(2026, 6, 1), 96).replace(",500.0\n", ",\n")
+    frame = load_history(write(tmp_path, "history.csv", body), center)
+    assert frame["aht_s"].null_count() == 96
+    assert "column aht_s: empty on 96 row(s) with handled contacts (first at line 2)" in caplog.text
 
 
 def test_history_refuses_unknown_and_missing_columns(tmp_path, center):

@@ -21,6 +21,7 @@ Example (abridged)::
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -111,7 +112,7 @@ def _parse_windows(spec: object) -> list[OpenWindow]:
         start, end = item.split("-", 1)
         windows.append(OpenWindow(start_min=parse_clock_min(start), end_min=parse_clock_min(end)))
     windows.sort(key=lambda w: w.start_min)
-    for before, after in zip(windows, windows[1:], strict=False):
+    for before, after in itertools.pairwise(windows):
         if after.start_min < before.end_min:
             raise ValueError("open windows overlap")
     return windows
@@ -395,9 +396,11 @@ def _field_path(loc: tuple[int | str, ...], raw: object) -> str:
     node = raw
     for key in loc:
         if isinstance(key, int):
-            item_id = node[key].get("id") if isinstance(node, list) and key < len(node) and isinstance(
-                node[key], dict
-            ) else None
+            item_id = (
+                node[key].get("id")
+                if isinstance(node, list) and key < len(node) and isinstance(node[key], dict)
+                else None
+            )
             parts[-1] = f"{parts[-1]}[{item_id or key}]" if parts else f"[{key}]"
         else:
             parts.append(str(key))

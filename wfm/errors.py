@@ -97,7 +97,9 @@ class InfeasibleError(ScheduleError):
 
     def __init__(self, message: str, reasons: list[str] | None = None) -> None:
         self.reasons = reasons or []
-        full = message if not self.reasons else message + "\n" + "\n".join(
-            f"  - {r}" for r in self.reasons
+        full = (
+            message
+            if not self.reasons
+            else message + "\n" + "\n".join(f"  - {r}" for r in self.reasons)
         )
         super().__init__(full)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -20,7 +19,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class _ErrorBoundary(TyperGroup):
     """Turns any WfmError from a command into `Error: <message>` and exit code 1."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WfmError as exc:
@@ -53,7 +52,7 @@ def _root(
 
 def _register() -> None:
     # Each command module adds its commands to `app` on import.
-    pass
+    from wfm.cli import data  # noqa: F401
 
 
 _register()
@@ -65,4 +64,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Under `python -m wfm.cli.main` this file runs as __main__, while command modules register
+    # on the `wfm.cli.main` module: run that one.
+    from wfm.cli.main import main as _main
+
+    _main()

@@ -1,0 +1,5 @@
+"""`python -m wfm` runs the CLI."""
+
+from wfm.cli.main import main
+
+main()

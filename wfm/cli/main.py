@@ -52,7 +52,10 @@ def _root(
 
 def _register() -> None:
     # Each command module adds its commands to `app` on import.
-    from wfm.cli import data  # noqa: F401
+    from wfm.cli import (
+        data,  # noqa: F401
+        schedule,  # noqa: F401
+    )
 
 
 _register()

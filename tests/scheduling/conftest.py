@@ -18,7 +18,7 @@ _SKILLS = pl.List(pl.Struct({"queue_id": pl.Utf8, "proficiency": pl.Float64}))
 _AVAIL = pl.List(pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16}))
 
 
-def tiny_center(**overrides) -> Center:
+def tiny_config(**overrides) -> dict:
     """Two queues (a 24/7 triage line, an office line), day and night templates on Mon-Tue."""
     config = {
         "name": "Tiny",
@@ -49,7 +49,11 @@ def tiny_center(**overrides) -> Center:
         "labor_rules": {"min_rest_h": 11, "max_consecutive_days": 6},
     }
     config.update(overrides)
-    return Center.model_validate(config)
+    return config
+
+
+def tiny_center(**overrides) -> Center:
+    return Center.model_validate(tiny_config(**overrides))
 
 
 def roster(rows: list[dict]) -> pl.DataFrame:

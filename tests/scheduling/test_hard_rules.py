@@ -4,6 +4,7 @@ keeps the rule (checked by the independent checker and by a direct count)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import polars as pl
 import pytest
@@ -46,13 +47,13 @@ def _paid_h(p, schedule, agent):
 
 
 def test_an_agent_never_works_two_shifts_on_one_day(small):
-    p, _, shifts = _solve(small, [{"agent_id": "a", "skills": ["office", "triage"]}])
+    _p, _, shifts = _solve(small, [{"agent_id": "a", "skills": ["office", "triage"]}])
     days = [s.astimezone(small.tz).date() for _, s, _ in shifts]
     assert len(days) == len(set(days)) >= 1
 
 
 def test_every_shift_takes_its_break_inside_the_window(small):
-    p, schedule, shifts = _solve(small, [{"agent_id": "a", "skills": ["office"]},
+    _p, schedule, shifts = _solve(small, [{"agent_id": "a", "skills": ["office"]},
                                          {"agent_id": "b", "skills": ["office"]}])
     breaks = schedule.filter(pl.col("activity") == "break")
     assert breaks.height == len(shifts) >= 2
@@ -96,7 +97,7 @@ def test_rest_between_shifts_is_at_least_the_minimum(small):
     _, _, shifts = _solve(small, [{"agent_id": "a", "skills": ["triage"]}], need)
     ordered = sorted(shifts, key=lambda s: s[1])
     assert len(ordered) >= 1
-    for (_, _, end), (_, start, _) in zip(ordered, ordered[1:], strict=False):
+    for (_, _, end), (_, start, _) in itertools.pairwise(ordered):
         assert start - end >= dt.timedelta(hours=11)
 
 

@@ -13,6 +13,7 @@ Usage: python bench/bench_schedule.py [--time-limit 120] [--workers 2] [--sizes 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import resource
@@ -49,7 +50,9 @@ def run_case(n_agents: int, params: SolveParams, *, bench: str) -> dict:
     greedy = greedy_schedule(problem)
     greedy_s = time.perf_counter() - started
     base = summarize(problem, greedy, allocate(problem, greedy))
-    result = solve(problem, params=params, hint=greedy)
+    # Same requirements, at most the baseline's paid hours.
+    capped = dataclasses.replace(params, max_total_paid_h=base.paid_h)
+    result = solve(problem, params=capped, hint=greedy)
     ours = summarize(problem, result.solution, allocate(problem, result.solution))
     return {
         "bench": bench,

@@ -22,6 +22,7 @@ __all__ = [
     "Variables",
     "add_breaks_in_windows",
     "add_coverage_flow",
+    "add_labor_budget",
     "add_max_consecutive_days",
     "add_max_days_per_week",
     "add_min_rest",
@@ -175,6 +176,16 @@ def add_min_rest(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem
                     clash = [var for o, var in today if o.end_slot + rest > o_next.start_slot]
                     if clash:
                         model.add_at_most_one([var_next, *clash])
+
+
+def add_labor_budget(
+    model: cp_model.CpModel, v: Variables, problem: ScheduleProblem, max_total_paid_min: int
+) -> None:
+    """Paid minutes of all agents together stay within the budget."""
+    model.add(
+        sum(problem.options[k].paid_min * var for (_, k), var in v.shift.items())
+        <= max_total_paid_min
+    )
 
 
 def add_coverage_flow(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem) -> None:

@@ -16,6 +16,7 @@ Hard rules
   rules' consecutive working days (`add_max_consecutive_days`).
 - At least the minimum rest between the end of one shift and the start of the next
   (`add_min_rest`).
+- Optionally, a labor budget: total paid minutes at most a cap (`add_labor_budget`).
 - An agent serves only queues it is skilled for, and one queue per slot: its time is split
   between queues, never counted twice (`add_coverage_flow`).
 
@@ -160,7 +161,11 @@ def _symmetry_breaking(model: cp_model.CpModel, v: c.Variables, problem: Schedul
 
 
 def build_model(
-    problem: ScheduleProblem, *, relax: frozenset[str] = frozenset(), symmetry: bool = True
+    problem: ScheduleProblem,
+    *,
+    relax: frozenset[str] = frozenset(),
+    symmetry: bool = True,
+    max_total_paid_min: int | None = None,
 ) -> BuiltModel:
     """Build the model: variables -> hard rules -> soft rules -> symmetry -> objective.
 
@@ -168,6 +173,7 @@ def build_model(
         problem: the integer problem.
         relax: hard-rule families of HARD_RULES to leave out (used to explain infeasibility).
         symmetry: add symmetry breaking between identical agents.
+        max_total_paid_min: a labor budget: paid minutes of all agents together at most this.
 
     Returns:
         The BuiltModel, its objective set to the weighted sum of every term.
@@ -192,6 +198,8 @@ def build_model(
     if "min_rest" not in relax:
         c.add_min_rest(model, v, problem)
     c.add_coverage_flow(model, v, problem)
+    if max_total_paid_min is not None:
+        c.add_labor_budget(model, v, problem, max_total_paid_min)
     # Soft rules
     shortfall = c.shortfall_penalties(v)
     penalties = [

@@ -63,6 +63,7 @@ class SolveParams:
         first_pass_frac: share of the time for pass 1 (shortfall alone).
         lp_bound: also solve pass 1's LP relaxation to optimality (GLOP) for a stronger
             shortfall bound; its time is on top of max_time_s.
+        max_total_paid_h: a labor budget, paid hours of all agents together (None = none).
     """
 
     max_time_s: float = 60.0
@@ -70,6 +71,7 @@ class SolveParams:
     seed: int = 0
     first_pass_frac: float = 0.6
     lp_bound: bool = False
+    max_total_paid_h: float | None = None
 
 
 @dataclass(frozen=True)
@@ -308,9 +310,14 @@ def solve(
     """
     started = time.perf_counter()
     reasons = precheck(problem)
+    floor_h = sum(a.min_paid_min for a in problem.agents) / 60
+    if params.max_total_paid_h is not None and params.max_total_paid_h < floor_h:
+        reasons.append(f"labor budget {params.max_total_paid_h:g} h is below the "
+                       f"{floor_h:g} h the contracts' weekly minimums add up to")
     if reasons:
         raise InfeasibleError("the hard rules contradict each other", reasons)
-    built = build_model(problem)
+    budget_min = None if params.max_total_paid_h is None else round(params.max_total_paid_h * 60)
+    built = build_model(problem, max_total_paid_min=budget_min)
     log.info("model built in %.1f s: %d shift options, %d flows",
              time.perf_counter() - started, len(built.v.shift), len(built.v.flow))
     if hint is not None:

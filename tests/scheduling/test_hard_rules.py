@@ -144,3 +144,14 @@ def test_the_checker_flags_a_schedule_that_breaks_the_rule(rule, mutate):
                                       "availability": tuesday}])
     broken = mutate(schedule.filter(pl.col("agent_id") == "a"))
     assert rule in {v.rule for v in check_schedule(p, broken)}
+
+
+def test_a_labor_budget_caps_the_paid_hours_of_everyone_together(small):
+    import dataclasses
+
+    rows = [{"agent_id": "a", "skills": ["office"]}, {"agent_id": "b", "skills": ["office"]}]
+    p = problem(small, rows, BUSY)
+    result = solve(p, params=dataclasses.replace(PARAMS, max_total_paid_h=8))
+    schedule = schedule_frame(p, allocate(p, result.solution))
+    assert check_schedule(p, schedule) == []
+    assert _paid_h(p, schedule, "a") + _paid_h(p, schedule, "b") <= 8

@@ -45,3 +45,14 @@ def test_rest_rule_against_contract_minimum_is_found_by_solving_the_agent_alone(
     text = str(err.value)
     assert "agent n3" in text
     assert "minimum rest between shifts" in text
+
+
+def test_a_labor_budget_below_the_contract_minimums_is_explained():
+    import dataclasses
+
+    center = tiny_center(contracts=[{"id": "flex", "weekly_hours_min": 8, "weekly_hours_max": 8,
+                                     "shift_templates": ["day4"], "max_days_per_week": 2}])
+    p = problem(center, [{"agent_id": "a", "skills": ["office"]},
+                         {"agent_id": "b", "skills": ["office"]}], {})
+    with pytest.raises(InfeasibleError, match="labor budget 10 h is below the 16 h"):
+        solve(p, params=dataclasses.replace(PARAMS, max_total_paid_h=10))

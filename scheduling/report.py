@@ -10,6 +10,8 @@ import polars as pl
 from scheduling.constraints import SHORTFALL_TIER_COSTS
 from scheduling.problem import ScheduleProblem
 from scheduling.solution import BREAK, IDLE, LUNCH, OFF, Solution
+from wfm.center import Center
+from wfm.staffing.requirements import evaluate_agents
 
 __all__ = [
     "ScheduleSummary",
@@ -18,6 +20,7 @@ __all__ = [
     "shortfall_causes",
     "summarize",
     "tiered_shortfall_cost",
+    "with_service_levels",
 ]
 
 _UTC = pl.Datetime("us", "UTC")
@@ -68,7 +71,7 @@ def coverage_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:
 
     Columns: queue_id, interval_start (UTC), agents_gross, required (ceil of agents_gross),
     scheduled (agents serving the queue), shortfall (required - scheduled, >= 0), and
-    service_level / asa_s (null: filled by the staffing engine's Erlang functions).
+    service_level / asa_s (null here; `with_service_levels` fills them).
     """
     counts = _coverage_counts(problem, state)
     n = problem.n_week_slots
@@ -91,6 +94,51 @@ def coverage_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:
         pl.lit(None, dtype=pl.Float64).alias("service_level"),
         pl.lit(None, dtype=pl.Float64).alias("asa_s"),
     )
+
+
+def with_service_levels(
+    coverage: pl.DataFrame, requirements: pl.DataFrame, center: Center
+) -> pl.DataFrame:
+    """Fill service_level and asa_s: what the scheduled agents achieve on each real-time
+    queue x interval, by the staffing engine's Erlang C / A (`evaluate_agents`).
+
+    Agents counted are the scheduled heads less the queue's shrinkage (absence, training and
+    meetings the schedule cannot see), rounded down; breaks are already out of `scheduled`.
+    Chat concurrency and caller patience come from the queue config. Deferred queues
+    (email, SMS replies), intervals without volume or AHT, and service levels of queues with
+    no answer-time target stay null.
+    """
+    volumes = requirements.select("queue_id", "interval_start", "volume", "aht_s")
+    frame = coverage.drop("service_level", "asa_s").join(
+        volumes, on=["queue_id", "interval_start"], how="left"
+    )
+    parts = []
+    for queue_id, part in frame.group_by("queue_id", maintain_order=True):
+        queue = center.queue(str(queue_id[0]))
+        sl = np.full(part.height, np.nan)
+        asa = np.full(part.height, np.nan)
+        known = (part["volume"].is_not_null() & part["aht_s"].is_not_null()
+                 & (part["aht_s"] > 0)).to_numpy()
+        if not queue.is_deferred and known.any():
+            n_net = np.floor(part["scheduled"].to_numpy()[known]
+                             * (1 - center.shrinkage_for(queue.id)) + 1e-9).astype(np.int64)
+            figures = evaluate_agents(
+                part["volume"].to_numpy()[known],
+                aht_s=part["aht_s"].to_numpy()[known],
+                interval_s=center.interval_s,
+                n_agents=n_net,
+                answer_within_s=queue.target.answer_within_s or 0.0,
+                patience_s=queue.patience_s,
+                concurrency=queue.concurrency,
+            )
+            if queue.target.answer_within_s is not None:
+                sl[known] = figures.service_level
+            asa[known] = figures.asa_s
+        parts.append(part.with_columns(
+            pl.Series("service_level", sl).fill_nan(None),
+            pl.Series("asa_s", asa).fill_nan(None),
+        ))
+    return pl.concat(parts).drop("volume", "aht_s")
 
 
 def schedule_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from scheduling.report import (
     schedule_frame,
     shortfall_causes,
     summarize,
+    with_service_levels,
 )
 from scheduling.solution import allocate
 from scheduling.solve import ScheduleResult, SolveParams, solve
@@ -83,7 +84,7 @@ def schedule_week(
             "internal error: the schedule breaks hard rules: "
             + "; ".join(f"{v.agent_id} {v.rule}: {v.message}" for v in violations[:5])
         )
-    coverage = coverage_frame(problem, state)
+    coverage = with_service_levels(coverage_frame(problem, state), requirements, center)
     return WeekSchedule(
         problem=problem,
         result=result,

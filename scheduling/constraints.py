@@ -96,13 +96,21 @@ def _agent_shifts(v: Variables, a: int, problem: ScheduleProblem, day: int):
     return [(problem.options[k], v.shift[a, k]) for k in problem.agents[a].options[day]]
 
 
+def _at_most(model: cp_model.CpModel, variables: list, count: int) -> None:
+    """At most `count` of the variables (one agent: an at-most-one clique)."""
+    if count == 1:
+        model.add_at_most_one(variables)
+    else:
+        model.add(sum(variables) <= count)
+
+
 def add_one_shift_per_day(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem) -> None:
     """Each agent works at most one shift per day (the day the shift starts on)."""
     for a in range(len(problem.agents)):
         for day in range(7):
             shifts = [var for _, var in _agent_shifts(v, a, problem, day)]
             if len(shifts) > 1:
-                model.add_at_most_one(shifts)
+                _at_most(model, shifts, problem.agents[a].count)
 
 
 def add_breaks_in_windows(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem) -> None:
@@ -136,9 +144,9 @@ def add_weekly_hours(
         ]
         paid = sum(c * var for c, var in terms)
         if minimum:
-            model.add(paid >= agent.min_paid_min)
+            model.add(paid >= agent.min_paid_min * agent.count)
         if maximum:
-            model.add(paid <= agent.max_paid_min)
+            model.add(paid <= agent.max_paid_min * agent.count)
 
 
 def add_max_days_per_week(
@@ -146,7 +154,7 @@ def add_max_days_per_week(
 ) -> None:
     """An agent works at most the contract's days per week."""
     for a, agent in enumerate(problem.agents):
-        model.add(sum(v.work[a, d] for d in range(7)) <= agent.max_days)
+        model.add(sum(v.work[a, d] for d in range(7)) <= agent.max_days * agent.count)
 
 
 def add_max_consecutive_days(
@@ -156,9 +164,9 @@ def add_max_consecutive_days(
     n = problem.max_consecutive_days
     if n >= 7:
         return
-    for a in range(len(problem.agents)):
+    for a, agent in enumerate(problem.agents):
         for first in range(7 - n):
-            model.add(sum(v.work[a, d] for d in range(first, first + n + 1)) <= n)
+            model.add(sum(v.work[a, d] for d in range(first, first + n + 1)) <= n * agent.count)
 
 
 def add_min_rest(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem) -> None:
@@ -175,7 +183,7 @@ def add_min_rest(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem
                 for o_next, var_next in _agent_shifts(v, a, problem, later_day):
                     clash = [var for o, var in today if o.end_slot + rest > o_next.start_slot]
                     if clash:
-                        model.add_at_most_one([var_next, *clash])
+                        _at_most(model, [var_next, *clash], problem.agents[a].count)
 
 
 def add_labor_budget(

@@ -82,7 +82,8 @@ def add_variables(model: cp_model.CpModel, problem: ScheduleProblem) -> c.Variab
         for day in range(7):
             shift_vars = []
             for k in agent.options[day]:
-                var = model.new_bool_var(f"shift[a={a},d={day},k={k}]")
+                var = (model.new_bool_var(f"shift[a={a},d={day},k={k}]") if agent.count == 1
+                       else model.new_int_var(0, agent.count, f"shift[a={a},d={day},k={k}]"))
                 v.shift[a, k] = var
                 shift_vars.append(var)
             v.work[a, day] = sum(shift_vars) if shift_vars else 0
@@ -95,7 +96,7 @@ def add_variables(model: cp_model.CpModel, problem: ScheduleProblem) -> c.Variab
             {k for a in members for d in range(7) for k in problem.agents[a].options[d]}
         )
         for k in options:
-            n_can = sum(1 for a in members if (a, k) in v.shift)
+            n_can = sum(problem.agents[a].count for a in members if (a, k) in v.shift)
             v.starts[g, k] = model.new_int_var(0, n_can, f"starts[g={g},k={k}]")
             for rule_no, rule in enumerate(problem.breaks[problem.options[k].template_id]):
                 v.brk[g, k, rule_no] = [
@@ -130,7 +131,7 @@ def add_variables(model: cp_model.CpModel, problem: ScheduleProblem) -> c.Variab
     for (g, t), (_, coeffs) in on_terms.items():
         if not any(x > 0 for x in coeffs):
             continue
-        size = len(v.groups[g][1])
+        size = sum(problem.agents[a].count for a in v.groups[g][1])
         for q in v.groups[g][0]:
             req = int(problem.required[q, t])
             if req > 0:
@@ -166,6 +167,7 @@ def build_model(
     relax: frozenset[str] = frozenset(),
     symmetry: bool = True,
     max_total_paid_min: int | None = None,
+    shortfall_only: bool = False,
 ) -> BuiltModel:
     """Build the model: variables -> hard rules -> soft rules -> symmetry -> objective.
 
@@ -174,6 +176,8 @@ def build_model(
         relax: hard-rule families of HARD_RULES to leave out (used to explain infeasibility).
         symmetry: add symmetry breaking between identical agents.
         max_total_paid_min: a labor budget: paid minutes of all agents together at most this.
+        shortfall_only: leave out the soft rules and symmetry breaking (the model then only
+            minimises shortfall; used on the aggregated relaxation for a lower bound).
 
     Returns:
         The BuiltModel, its objective set to the weighted sum of every term.
@@ -202,7 +206,7 @@ def build_model(
         c.add_labor_budget(model, v, problem, max_total_paid_min)
     # Soft rules
     shortfall = c.shortfall_penalties(v)
-    penalties = [
+    penalties = [] if shortfall_only else [
         *c.surplus_penalties(v, problem),
         *c.paid_hours_penalties(v, problem),
         *c.preference_penalties(v, problem),
@@ -210,7 +214,7 @@ def build_model(
         *c.fairness_penalties(model, v, problem),
     ]
     # Redundant constraints / symmetry breaking
-    if symmetry:
+    if symmetry and not shortfall_only:
         _symmetry_breaking(model, v, problem)
     # Objective
     const = sum(

@@ -14,6 +14,7 @@ shrinkage too).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -32,6 +33,7 @@ __all__ = [
     "BreakSpec",
     "ScheduleProblem",
     "ShiftOption",
+    "aggregate_agents",
     "from_frames",
 ]
 
@@ -90,6 +92,8 @@ class AgentSpec:
             week's Monday 00:00 local; empty tuple = always available.
         preferred_start_min: preferred local start minute, or None.
         preferred_days_off: weekdays (0 = Monday) the agent prefers off.
+        count: identical agents this spec stands for: 1, except in the aggregated
+            relaxation that `aggregate_agents` builds for a lower bound.
     """
 
     agent_id: str
@@ -103,6 +107,7 @@ class AgentSpec:
     availability: tuple[tuple[int, int], ...]
     preferred_start_min: int | None
     preferred_days_off: tuple[int, ...]
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -416,3 +421,21 @@ def from_frames(
         min_rest_slot=math.ceil(center.labor_rules.min_rest_h * 60 / slot_min),
         max_consecutive_days=center.labor_rules.max_consecutive_days,
     )
+
+
+def aggregate_agents(problem: ScheduleProblem) -> ScheduleProblem:
+    """The problem with agents of identical skills, contract and options merged into one
+    spec with a count (preferences dropped): a relaxation of the same shortfall, much
+    smaller, used only to bound it from below."""
+    merged: dict[tuple, list[AgentSpec]] = {}
+    for agent in problem.agents:
+        key = (agent.skill_queues, agent.contract_id, agent.options)
+        merged.setdefault(key, []).append(agent)
+    agents = tuple(
+        dataclasses.replace(
+            same[0], agent_id=f"type-{i}", preferred_start_min=None, preferred_days_off=(),
+            count=sum(a.count for a in same),
+        )
+        for i, same in enumerate(merged.values())
+    )
+    return dataclasses.replace(problem, agents=agents)

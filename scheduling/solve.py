@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduling.bound import lp_relaxation_bound
+from scheduling.bound import shortfall_lp_bound
 from scheduling.model import HARD_RULES, BuiltModel, build_model, twin_groups
 from scheduling.problem import ScheduleProblem
 from scheduling.solution import BreakPlacement, Solution, allocate
@@ -69,7 +69,7 @@ class SolveParams:
     max_time_s: float = 60.0
     n_workers: int = 2
     seed: int = 0
-    first_pass_frac: float = 0.6
+    first_pass_frac: float = 0.7
     lp_bound: bool = False
     max_total_paid_h: float | None = None
 
@@ -327,7 +327,7 @@ def solve(
     lp = None
     if params.lp_bound:
         lp_started = time.perf_counter()
-        lp = lp_relaxation_bound(built.model)
+        lp = shortfall_lp_bound(problem, max_total_paid_min=budget_min)
         started += time.perf_counter() - lp_started
     remaining = params.max_time_s - (time.perf_counter() - started)
     solver = _solver(params, remaining * params.first_pass_frac)

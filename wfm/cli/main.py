@@ -54,11 +54,15 @@ def _register() -> None:
     # Each command module adds its commands to `app` on import.
     from wfm.cli import (
         data,  # noqa: F401
+        data_generate,  # noqa: F401
         schedule,  # noqa: F401
     )
 
 
-_register()
+if __name__ != "__main__":
+    # As __main__ the commands register on the importable module below instead; importing
+    # them here too would re-enter this file half-initialised.
+    _register()
 
 
 def main() -> None:

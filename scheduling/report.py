@@ -117,7 +117,7 @@ def with_service_levels(
         queue = center.queue(str(queue_id[0]))
         sl = np.full(part.height, np.nan)
         asa = np.full(part.height, np.nan)
-        known = (part["volume"].is_not_null() & part["aht_s"].is_not_null()
+        known = (part["volume"].is_not_null() & (part["volume"] > 0) & part["aht_s"].is_not_null()
                  & (part["aht_s"] > 0)).to_numpy()
         if not queue.is_deferred and known.any():
             n_net = np.floor(part["scheduled"].to_numpy()[known]

@@ -27,6 +27,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduling.bound import shortfall_lp_bound
+from scheduling.lns import improve
 from scheduling.model import HARD_RULES, BuiltModel, build_model, twin_groups
 from scheduling.problem import ScheduleProblem
 from scheduling.solution import BreakPlacement, Solution, allocate
@@ -64,6 +65,8 @@ class SolveParams:
         lp_bound: also solve pass 1's LP relaxation to optimality (GLOP) for a stronger
             shortfall bound; its time is on top of max_time_s.
         max_total_paid_h: a labor budget, paid hours of all agents together (None = none).
+        lns: spend most of pass 1 in agent-neighbourhood search (scheduling.lns) after a
+            first CP-SAT solve, instead of in one long CP-SAT solve.
     """
 
     max_time_s: float = 60.0
@@ -72,6 +75,7 @@ class SolveParams:
     first_pass_frac: float = 0.7
     lp_bound: bool = False
     max_total_paid_h: float | None = None
+    lns: bool = True
 
 
 @dataclass(frozen=True)
@@ -253,10 +257,11 @@ def _solver(params: SolveParams, time_s: float) -> cp_model.CpSolver:
     return solver
 
 
-def _extract(built: BuiltModel, solver: cp_model.CpSolver, problem: ScheduleProblem) -> Solution:
+def _extract(built: BuiltModel, values: list[int], problem: ScheduleProblem) -> Solution:
+    """The schedule in a full assignment of the model's variables (proto order)."""
     shifts: dict[int, list[int]] = {a: [] for a in range(len(problem.agents))}
     for (a, k), var in built.v.shift.items():
-        if solver.boolean_value(var):
+        if values[var.index]:
             shifts[a].append(k)
     workers: dict[tuple[int, int], list[int]] = defaultdict(list)
     group_of = {a: g for g, (_, members) in enumerate(built.v.groups) for a in members}
@@ -268,13 +273,13 @@ def _extract(built: BuiltModel, solver: cp_model.CpSolver, problem: ScheduleProb
         o = problem.options[k]
         rule = problem.breaks[o.template_id][rule_no]
         # Hand the group's placements out to the agents working this shift, in order.
-        offsets = [off for off, var in placements for _ in range(solver.value(var))]
+        offsets = [off for off, var in placements for _ in range(values[var.index])]
         for a, off in zip(workers[g, k], offsets, strict=True):
             breaks[a, k].append(
                 BreakPlacement(rule_no, rule.kind, o.start_slot + off, rule.duration_slot,
                                rule.paid)
             )
-    flow = {key: int(solver.value(var)) for key, var in built.v.flow.items()}
+    flow = {key: int(values[var.index]) for key, var in built.v.flow.items()}
     return Solution(
         shifts={a: tuple(sorted(ks, key=lambda k: problem.options[k].start_slot))
                 for a, ks in shifts.items()},
@@ -283,12 +288,11 @@ def _extract(built: BuiltModel, solver: cp_model.CpSolver, problem: ScheduleProb
     )
 
 
-def _hint_all(built: BuiltModel, solver: cp_model.CpSolver) -> None:
-    """Hint every variable of the model with the solver's last solution."""
+def _hint_all(built: BuiltModel, values: list[int]) -> None:
+    """Hint every variable of the model with a full assignment."""
     built.model.clear_hints()
-    for index in range(len(built.model.proto.variables)):
-        var = built.model.get_int_var_from_proto_index(index)
-        built.model.add_hint(var, solver.value(var))
+    for index, value in enumerate(values):
+        built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
 
 
 def solve(
@@ -330,8 +334,17 @@ def solve(
         lp = shortfall_lp_bound(problem, max_total_paid_min=budget_min)
         started += time.perf_counter() - lp_started
     remaining = params.max_time_s - (time.perf_counter() - started)
+    # With a warm start and LNS, pass 1 starts from the warm start itself (all hinted
+    # variables fixed, the rest completed) and spends its time in the neighbourhood search.
+    from_hint = params.lns and hint is not None
     solver = _solver(params, remaining * params.first_pass_frac)
+    solver.parameters.fix_variables_to_their_hinted_value = from_hint
     status = solver.solve(built.model)
+    if from_hint and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        log.warning("the warm start does not complete to a model solution; solving from scratch")
+        from_hint = False
+        solver.parameters.fix_variables_to_their_hinted_value = False
+        status = solver.solve(built.model)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(
             "the hard rules contradict each other",
@@ -351,18 +364,26 @@ def solve(
             f"(solver status {solver.status_name(status)}); raise the time limit"
         )
     short_cost = solver.objective_value
-    short_bound = max(solver.best_objective_bound, lp if lp is not None else -math.inf)
+    # A solve with the hint fixed proves nothing; the shortfall nobody can reach still
+    # bounds it.
+    cp_bound = built.short_const_cost if from_hint else solver.best_objective_bound
+    short_bound = max(cp_bound, lp if lp is not None else -math.inf)
     log.info("pass 1 (shortfall): %s %.0f, bound %.0f", solver.status_name(status),
              short_cost, short_bound)
-    first = _extract(built, solver, problem)
-    _hint_all(built, solver)
+    values = list(solver.response_proto.solution)
+    if params.lns and (from_hint or status != cp_model.OPTIMAL):
+        lns_s = params.max_time_s * params.first_pass_frac - (time.perf_counter() - started)
+        values, short_cost = improve(built, problem, values, short_cost, time_s=lns_s,
+                                     n_workers=params.n_workers, seed=params.seed)
+    first = _extract(built, values, problem)
+    _hint_all(built, values)
     built.model.add(short_expr <= round(short_cost) - built.short_const_cost)
     built.model.minimize(short_expr + built.expr(built.penalties) + built.short_const_cost)
     remaining = params.max_time_s - (time.perf_counter() - started)
     solver2 = _solver(params, remaining)
     status2 = solver2.solve(built.model)
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solution = _extract(built, solver2, problem)
+        solution = _extract(built, list(solver2.response_proto.solution), problem)
         objective, bound, name = (solver2.objective_value, solver2.best_objective_bound,
                                   solver2.status_name(status2))
     else:

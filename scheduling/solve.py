@@ -389,7 +389,8 @@ def solve(
     else:
         # Pass 2 found nothing better in the time left: keep pass 1's schedule.
         solution = first
-        objective, bound, name = short_cost, short_bound, solver.status_name(status)
+        name = "FEASIBLE" if from_hint else solver.status_name(status)
+        objective, bound = short_cost, short_bound
     wall_s = time.perf_counter() - started
     log.info("pass 2 (all terms): %s %.0f, bound %.0f, %.1f s", name, objective, bound, wall_s)
     return ScheduleResult(

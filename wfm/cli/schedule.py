@@ -16,6 +16,8 @@ from wfm.center import load_center
 from wfm.cli.main import app
 from wfm.loaders import load_requirements, load_roster
 
+__all__ = ["render_schedule"]
+
 console = Console(highlight=False)
 
 
@@ -26,15 +28,17 @@ def _week(text: str) -> dt.date:
         raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
-def _render(week: WeekSchedule, files: list[Path]) -> None:
+def render_schedule(week: WeekSchedule, files: list[Path]) -> None:
     r, s = week.result, week.summary
     table = Table(title=f"Schedule for the week of {week.problem.week_start}", show_header=False)
     for label, value in (
         ("status", r.status),
         ("objective / best bound (gap)", f"{r.objective:,.0f} / {r.best_bound:,.0f} ({r.gap:.1%})"),
-        ("shortfall cost / proven bound",
-         f"{s.shortfall_cost:,.0f} / {r.shortfall_bound:,.0f} "
-         f"({(s.shortfall_cost - r.shortfall_bound) / max(1, s.shortfall_cost):.1%})"),
+        (
+            "shortfall cost / proven bound",
+            f"{s.shortfall_cost:,.0f} / {r.shortfall_bound:,.0f} "
+            f"({(s.shortfall_cost - r.shortfall_bound) / max(1, s.shortfall_cost):.1%})",
+        ),
         ("solve time", f"{r.wall_s:.1f} s"),
         ("agents / shifts", f"{len(week.problem.agents)} / {s.n_shifts}"),
         ("paid hours", f"{s.paid_h:,.1f} h"),
@@ -78,4 +82,4 @@ def schedule_cmd(
         week_start=_week(week),
         params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
     )
-    _render(result, write_outputs(result, out))
+    render_schedule(result, write_outputs(result, out))

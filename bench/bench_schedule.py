@@ -44,8 +44,9 @@ WEEK = dt.date(2026, 11, 30)
 
 def _sha() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -65,16 +66,18 @@ def sample_inputs(sample: Path) -> tuple[Center, pl.DataFrame, pl.DataFrame, dt.
         volume = rows["offered"].cast(pl.Float64).to_numpy()
         aht = rows["aht_s"].fill_null(queue.aht_s or 300.0).to_numpy()
         net = required_agents(center, queue, volume, aht)
-        frames.append(rows.select("queue_id", "interval_start").with_columns(
-            pl.Series("volume", volume), pl.Series("aht_s", aht),
-            pl.Series("agents_net", np.ceil(net).astype(np.int64)),
-            pl.Series("agents_gross", net / (1 - center.shrinkage_for(queue.id))),
-        ))
+        frames.append(
+            rows.select("queue_id", "interval_start").with_columns(
+                pl.Series("volume", volume),
+                pl.Series("aht_s", aht),
+                pl.Series("agents_net", np.ceil(net).astype(np.int64)),
+                pl.Series("agents_gross", net / (1 - center.shrinkage_for(queue.id))),
+            )
+        )
     return center, roster, pl.concat(frames), week
 
 
-def run_case(n_agents: int, params: SolveParams, *, bench: str, sample: Path | None = None
-             ) -> dict:
+def run_case(n_agents: int, params: SolveParams, *, bench: str, sample: Path | None = None) -> dict:
     if sample is not None:
         center, roster, requirements, week = sample_inputs(sample)
     else:
@@ -101,8 +104,10 @@ def run_case(n_agents: int, params: SolveParams, *, bench: str, sample: Path | N
         "shortfall_cost": ours.shortfall_cost,
         "shortfall_bound": result.shortfall_bound,
         "lp_bound": result.lp_bound,
-        "shortfall_gap": round(max(0.0, ours.shortfall_cost - result.shortfall_bound)
-                               / max(1.0, ours.shortfall_cost), 4),
+        "shortfall_gap": round(
+            max(0.0, ours.shortfall_cost - result.shortfall_bound) / max(1.0, ours.shortfall_cost),
+            4,
+        ),
         "shortfall_h": ours.shortfall_h,
         "paid_h": ours.paid_h,
         "required_h": ours.required_h,
@@ -124,11 +129,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,120,300,600")
     parser.add_argument("--sample", type=Path, default=CENTER.parents[2] / "data" / "sample")
     args = parser.parse_args()
-    params = SolveParams(max_time_s=args.time_limit, n_workers=args.workers, seed=args.seed,
-                         lp_bound=True)
+    params = SolveParams(
+        max_time_s=args.time_limit, n_workers=args.workers, seed=args.seed, lp_bound=True
+    )
     # Warm-up: a small case, so imports and first-call costs stay out of the figures.
-    run_case(10, SolveParams(max_time_s=20, n_workers=args.workers, seed=args.seed),
-             bench="warmup")
+    run_case(10, SolveParams(max_time_s=20, n_workers=args.workers, seed=args.seed), bench="warmup")
     if (args.sample / "history.parquet").exists():
         print(json.dumps(run_case(0, params, bench="sample_week", sample=args.sample)), flush=True)
     for n in (int(x) for x in args.sizes.split(",") if x):

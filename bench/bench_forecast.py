@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import logging
 import resource
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from common import git_sha
 
 from forecasting import Forecaster, forecast, wape
 from forecasting.adapters.prophet import ProphetDaily
@@ -43,25 +43,12 @@ from wfm.loaders import load_drivers, load_events, load_history
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _git_sha() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _emit(case: str, **fields: object) -> dict[str, object]:
-    row = {"bench": "forecast", "case": case, "git_sha": _git_sha(), **fields}
+    row = {"bench": "forecast", "case": case, "git_sha": git_sha(), **fields}
     print(json.dumps(row, default=str), flush=True)
     return row
 

@@ -92,7 +92,9 @@ def _site_queues(center: Center, site: int) -> list[str]:
 def network_roster(center: Center, *, agents_per_site: int, seed: int) -> list[AgentSpec]:
     """Agents per site (team), each skilled in 1-3 of its own site's queues only.
 
-    Every queue of a site gets at least one agent while the site has agents to spare; a fifth
+    Agent i of a site serves queue i (cycling) and, while i + 1 is a queue, queue i + 1 too:
+    that chain makes each site one connected pool whenever agents_per_site >= queues_per_site
+    - 1. Every queue gets an agent while the site has agents to spare; a fifth
     of each site works part time (contract pt24), the rest ft40. Ids are A00001, A00002, ...
     """
     rng = np.random.default_rng([seed, 0x4E37])
@@ -101,11 +103,14 @@ def network_roster(center: Center, *, agents_per_site: int, seed: int) -> list[A
         queue_ids = _site_queues(center, site)
         n_part = round(_PART_TIME_FRAC * agents_per_site)
         for i in range(agents_per_site):
-            first = queue_ids[i % len(queue_ids)]
-            others = [q for q in queue_ids if q != first]
-            n_extra = min(int(rng.integers(0, _MAX_SKILLS)), len(others))
-            extra = rng.choice(others, size=n_extra, replace=False).tolist() if n_extra else []
-            skills = tuple((q, round(float(rng.uniform(0.75, 1.0)), 2)) for q in [first, *extra])
+            chosen = [queue_ids[i % len(queue_ids)]]
+            if i < len(queue_ids) - 1:
+                chosen.append(queue_ids[i + 1])  # a chain through all queues: one pool per site
+            others = [q for q in queue_ids if q not in chosen]
+            n_extra = min(int(rng.integers(0, _MAX_SKILLS - len(chosen) + 1)), len(others))
+            if n_extra:
+                chosen += rng.choice(others, size=n_extra, replace=False).tolist()
+            skills = tuple((q, round(float(rng.uniform(0.75, 1.0)), 2)) for q in chosen)
             agent_id = f"A{len(agents) + 1:05d}"
             agents.append(
                 AgentSpec(

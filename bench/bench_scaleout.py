@@ -4,10 +4,11 @@ The data is a generated network (wfm.synthetic.network: two years of 30-minute h
 to the first `--queues` queues. Every case forecasts the same queues one week ahead with the
 automatic model choice (backtest of every candidate, Prophet included), the nightly job of a
 planning team. A warm-up (one queue per worker, untimed) loads the libraries in each process
-first; the cluster's start-up time is reported apart. Results are checked to be identical to
-the in-process run. The summary gives queues per minute, the speed-up over one Dask worker and
-over the in-process run, and the workers a 1,000-queue nightly run needs to finish in 30
-minutes at the measured per-worker rate and 2-worker efficiency.
+first; the cluster's start-up time is reported apart, and so is the machine's 1-minute load
+average (other jobs on a shared machine take cores from the workers). Results are checked to be
+identical to the in-process run. The summary gives queues per minute, the speed-up over one
+Dask worker and over the in-process run, and the workers a 1,000-queue nightly run needs to
+finish in 30 minutes at the measured per-worker rate and 2-worker efficiency.
 
 Run from the project root (a few minutes on 2 cores):
     python bench/bench_scaleout.py --queues 40 --workers 1 2 4
@@ -19,6 +20,7 @@ import argparse
 import datetime as dt
 import logging
 import math
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -95,6 +97,7 @@ def main() -> None:
             "wall_s": round(wall_s, 2),
             "queues_per_min": round(rates["in-process"], 2),
             "peak_rss_mb": round(peak_rss_mb(), 1),
+            "load_avg_1min": round(os.getloadavg()[0], 2),
         }
     )
 
@@ -116,6 +119,7 @@ def main() -> None:
                 "queues_per_min": round(rates[case], 2),
                 "speedup_vs_in_process": round(rates[case] / rates["in-process"], 2),
                 "identical_to_in_process": table.equals(baseline),
+                "load_avg_1min": round(os.getloadavg()[0], 2),
             }
         )
 

@@ -26,7 +26,9 @@ demo: $(STAMP)
 	  --last-week --out $(OUT)/requirements_last_week.parquet
 	$(BIN)/wfm adherence --schedule $(SAMPLE)/schedule.parquet --states $(SAMPLE)/states.parquet \
 	  --roster $(SAMPLE)/roster.csv --center $(SAMPLE)/center.yaml --out $(OUT)/adherence
-	$(BIN)/wfm simulate --schedule $(SAMPLE)/schedule.parquet --arrivals $(SAMPLE)/history.parquet \
+	$(BIN)/wfm schedule --requirements $(OUT)/requirements.csv --roster $(SAMPLE)/roster.csv \
+	  --center $(SAMPLE)/center.yaml --week 2026-11-16 --time-limit 60 --out $(OUT)/schedule
+	$(BIN)/wfm simulate --schedule $(OUT)/schedule/schedule.parquet --arrivals $(OUT)/forecast.csv \
 	  --center $(SAMPLE)/center.yaml --roster $(SAMPLE)/roster.csv --replications 10 \
 	  --out $(OUT)/simulation
 

@@ -90,6 +90,14 @@ def _center_table(center: Center, report: ValidationReport) -> Table:
     return table
 
 
+def _span(column: pl.Series, center: Center | None) -> str:
+    """First .. last value, timestamps in the center's local time (people read local time)."""
+    if isinstance(column.dtype, pl.Datetime) and center is not None:
+        local = column.dt.convert_time_zone(center.timezone)
+        return f"{local.min():%Y-%m-%d %H:%M} .. {local.max():%Y-%m-%d %H:%M} local"
+    return f"{column.min()} .. {column.max()}"
+
+
 def _files_table(report: ValidationReport) -> Table:
     table = Table(title=f"Tables in {report.directory}")
     for name in ("file", "rows", "span", "status"):
@@ -99,7 +107,7 @@ def _files_table(report: ValidationReport) -> Table:
         if t.frame is not None and t.frame.height:
             for col in ("interval_start", "start", "date"):
                 if col in t.frame.columns:
-                    span = f"{t.frame[col].min()} .. {t.frame[col].max()}"
+                    span = _span(t.frame[col], report.center)
                     break
         if t.errors:
             status = f"[red]{len(t.errors)} error(s)[/]"

@@ -57,6 +57,8 @@ def _register() -> None:
         data,  # noqa: F401
         data_generate,  # noqa: F401
         forecast,  # noqa: F401
+        plan,  # noqa: F401
+        schedule,  # noqa: F401
         serve,  # noqa: F401
         simulate,  # noqa: F401
         staffing,  # noqa: F401

@@ -1,0 +1,441 @@
+"""The scheduling problem in integer slots: the only place datetimes become slot indices.
+
+A slot is one interval of the center's grid (`center.interval_min`). Slot 0 is local midnight
+of the Monday that starts the week; the horizon covers the 7 local days of the week plus the
+spill-over of night shifts started on Sunday past the last midnight. Slots follow the real
+(UTC) clock, so a daylight-saving day has 92 or 100 quarter-hour slots and a shift's length
+in slots is its elapsed time.
+
+Coverage target: each queue x slot asks for ceil(agents_gross) agents. Breaks and lunches are
+placed explicitly by the model, while shrinkage in agents_gross covers absence, training and
+meetings, so gross is the head count that must be on the schedule (DESIGN.md: breaks are not
+shrinkage too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import math
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import polars as pl
+
+from wfm.center import WEEKDAYS, Center, ShiftTemplate
+from wfm.errors import DataError, DataIssue, ScheduleError
+from wfm.grid import grid
+
+__all__ = [
+    "AgentSpec",
+    "BreakSpec",
+    "ScheduleProblem",
+    "ShiftOption",
+    "aggregate_agents",
+    "from_frames",
+]
+
+MINUTES_PER_DAY = 1440
+# A shift counts as night work when it runs past local midnight.
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class BreakSpec:
+    """One break or lunch of a template, in slots after shift start."""
+
+    kind: str
+    duration_slot: int
+    earliest_offset_slot: int
+    latest_offset_slot: int
+    paid: bool
+
+
+@dataclass(frozen=True)
+class ShiftOption:
+    """One possible shift: a template started at one slot of one day.
+
+    Attributes:
+        option_id: index into ScheduleProblem.options.
+        day: day of the week 0..6 (Monday = 0) the shift starts on (and belongs to).
+        template_id: the center's shift template.
+        start_slot: first slot worked; end_slot: first slot after the shift.
+        start_local_min: local clock minute of the start (for preferences and stability).
+        paid_min: paid minutes (length minus unpaid breaks).
+        is_night: the shift runs past local midnight.
+    """
+
+    option_id: int
+    day: int
+    template_id: str
+    start_slot: int
+    end_slot: int
+    start_local_min: int
+    paid_min: int
+    is_night: bool
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    """An agent as the model sees it.
+
+    Attributes:
+        agent_id: roster id. team, contract_id: roster values.
+        skill_queues: indices into ScheduleProblem.queue_ids the agent may serve.
+        min_paid_min / max_paid_min: weekly paid minutes from the contract.
+        max_days: working days per week from the contract.
+        options: per day (0..6) the option ids the agent may work: the contract's templates,
+            the template's weekdays and the agent's availability already applied.
+        availability: merged availability as (start_min, end_min) in minutes after the
+            week's Monday 00:00 local; empty tuple = always available.
+        preferred_start_min: preferred local start minute, or None.
+        preferred_days_off: weekdays (0 = Monday) the agent prefers off.
+        count: identical agents this spec stands for: 1, except in the aggregated
+            relaxation that `aggregate_agents` builds for a lower bound.
+    """
+
+    agent_id: str
+    team: str
+    contract_id: str
+    skill_queues: tuple[int, ...]
+    min_paid_min: int
+    max_paid_min: int
+    max_days: int
+    options: tuple[tuple[int, ...], ...]
+    availability: tuple[tuple[int, int], ...]
+    preferred_start_min: int | None
+    preferred_days_off: tuple[int, ...]
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class ScheduleProblem:
+    """Everything the model needs, as integers. Build it with `from_frames`.
+
+    Attributes:
+        center: the center configuration.
+        week_start: the local Monday the week starts on.
+        slot_min: minutes per slot (the center's interval).
+        slot_starts_at: UTC start of every slot of the horizon (length n_slots).
+        n_week_slots: slots of the 7 local days; slots after it are night-shift spill-over.
+        day_start_slot: first slot of each local day 0..7 (7 = end of the week).
+        queue_ids: queue order used by `required`.
+        required: int array (n_queues, n_slots), agents to cover per queue x slot.
+        agents_gross: float array (n_queues, n_slots), the unrounded requirement.
+        agents: the agents, in roster order.
+        options: every shift option of the week.
+        breaks: per template id, its breaks and lunches.
+        min_rest_slot: minimum rest between two shifts, in slots.
+        max_consecutive_days: most working days in a row.
+    """
+
+    center: Center
+    week_start: dt.date
+    slot_min: int
+    slot_starts_at: tuple[dt.datetime, ...]
+    n_week_slots: int
+    day_start_slot: tuple[int, ...]
+    queue_ids: tuple[str, ...]
+    required: np.ndarray
+    agents_gross: np.ndarray
+    agents: tuple[AgentSpec, ...]
+    options: tuple[ShiftOption, ...]
+    breaks: dict[str, tuple[BreakSpec, ...]]
+    min_rest_slot: int
+    max_consecutive_days: int
+
+    @property
+    def n_slots(self) -> int:
+        return len(self.slot_starts_at)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.center.tz
+
+    def slot_at(self, slot: int) -> dt.datetime:
+        """UTC start of `slot`; slot == n_slots gives the end of the horizon."""
+        if slot == self.n_slots:
+            return self.slot_starts_at[-1] + dt.timedelta(minutes=self.slot_min)
+        return self.slot_starts_at[slot]
+
+    def template_days(self, template: ShiftTemplate) -> set[int]:
+        return {WEEKDAYS.index(d) for d in template.days}
+
+
+def _slot_of(local: dt.datetime, index: dict[dt.datetime, int]) -> int | None:
+    """Slot index of a local wall-clock time, None where the time does not exist (DST gap)."""
+    at = local.astimezone(dt.UTC)
+    if at.astimezone(local.tzinfo).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return index.get(at)
+
+
+def _break_specs(template: ShiftTemplate, slot_min: int) -> tuple[BreakSpec, ...]:
+    specs = []
+    for rule in template.breaks:
+        specs.append(
+            BreakSpec(
+                kind=rule.kind,
+                duration_slot=math.ceil(rule.duration_min / slot_min),
+                earliest_offset_slot=math.ceil(rule.earliest_after_start_min / slot_min),
+                latest_offset_slot=rule.latest_after_start_min // slot_min,
+                paid=rule.paid,
+            )
+        )
+    return tuple(specs)
+
+
+def _merge_availability(rows: list[dict] | None) -> tuple[tuple[int, int], ...]:
+    """Weekly windows (minutes after Monday 00:00), merged, with the Sunday->Monday wrap."""
+    if not rows:
+        return ()
+    spans = sorted(
+        (int(r["weekday"]) * MINUTES_PER_DAY + int(r["start_min"]),
+         int(r["weekday"]) * MINUTES_PER_DAY + int(r["end_min"]))
+        for r in rows
+    )
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    week = 7 * MINUTES_PER_DAY
+    # A Monday-morning window continues a Sunday-night one: append it shifted by a week.
+    if merged and merged[0][0] == 0:
+        first = merged[0]
+        if merged[-1][1] >= week:
+            merged[-1][1] = max(merged[-1][1], week + first[1])
+        else:
+            merged.append([week, week + first[1]])
+    return tuple((s, e) for s, e in merged)
+
+
+def _available(avail: tuple[tuple[int, int], ...], start_min: int, end_min: int) -> bool:
+    if not avail:
+        return True
+    return any(s <= start_min and end_min <= e for s, e in avail)
+
+
+def _build_options(
+    center: Center, week_start: dt.date, index: dict[dt.datetime, int], slot_min: int
+) -> tuple[list[ShiftOption], dict[str, tuple[BreakSpec, ...]]]:
+    tz = center.tz
+    options: list[ShiftOption] = []
+    breaks: dict[str, tuple[BreakSpec, ...]] = {}
+    for template in center.shift_templates:
+        if template.length_min % slot_min or template.start_step_min % slot_min:
+            raise ScheduleError(
+                f"shift template {template.id}: length and start step must be multiples of "
+                f"the {slot_min}-minute interval"
+            )
+        breaks[template.id] = _break_specs(template, slot_min)
+        spans = sorted(
+            (b.earliest_offset_slot, b.latest_offset_slot + b.duration_slot)
+            for b in breaks[template.id]
+        )
+        if any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans)):
+            raise ScheduleError(
+                f"shift template {template.id}: break/lunch windows overlap; give each its "
+                "own window (earliest start of one after the latest end of the previous)"
+            )
+        length_slot = template.length_min // slot_min
+        days = {WEEKDAYS.index(d) for d in template.days}
+        unpaid = sum(b.duration_min for b in template.breaks if not b.paid)
+        for day in range(7):
+            if day not in days:
+                continue
+            date = week_start + dt.timedelta(days=day)
+            for start_min in template.start_mins():
+                if start_min % slot_min:
+                    raise ScheduleError(
+                        f"shift template {template.id}: start {start_min // 60:02d}:"
+                        f"{start_min % 60:02d} is not on the {slot_min}-minute grid"
+                    )
+                local = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=start_min)
+                slot = _slot_of(local.replace(tzinfo=tz), index)
+                if slot is None:
+                    continue
+                options.append(
+                    ShiftOption(
+                        option_id=len(options),
+                        day=day,
+                        template_id=template.id,
+                        start_slot=slot,
+                        end_slot=slot + length_slot,
+                        start_local_min=start_min,
+                        paid_min=template.length_min - unpaid,
+                        is_night=start_min + template.length_min > MINUTES_PER_DAY,
+                    )
+                )
+    return options, breaks
+
+
+def _agents(
+    roster: pl.DataFrame, center: Center, options: list[ShiftOption], queue_ids: list[str]
+) -> list[AgentSpec]:
+    issues: list[DataIssue] = []
+    contracts = {c.id: c for c in center.contracts}
+    agents: list[AgentSpec] = []
+    columns = set(roster.columns)
+    for row_no, row in enumerate(roster.iter_rows(named=True), start=1):
+        contract = contracts.get(row["contract"])
+        if contract is None:
+            issues.append(DataIssue(row_no, "contract", f"unknown contract {row['contract']!r}"))
+            continue
+        skills = []
+        for skill in row["skills"] or []:
+            if skill["queue_id"] not in queue_ids:
+                issues.append(DataIssue(row_no, "skills", f"unknown queue {skill['queue_id']!r}"))
+            else:
+                skills.append(queue_ids.index(skill["queue_id"]))
+        avail = _merge_availability(row["availability"])
+        allowed = set(contract.shift_templates)
+        per_day: list[tuple[int, ...]] = []
+        for day in range(7):
+            per_day.append(
+                tuple(
+                    o.option_id
+                    for o in options
+                    if o.day == day
+                    and o.template_id in allowed
+                    and _available(
+                        avail,
+                        day * MINUTES_PER_DAY + o.start_local_min,
+                        day * MINUTES_PER_DAY + o.start_local_min
+                        + center.template(o.template_id).length_min,
+                    )
+                )
+            )
+        pref = row.get("preferred_start") if "preferred_start" in columns else None
+        pref_min = None
+        if pref:
+            hh, mm = str(pref).split(":")
+            pref_min = int(hh) * 60 + int(mm)
+        days_off = row.get("preferred_days_off") if "preferred_days_off" in columns else None
+        agents.append(
+            AgentSpec(
+                agent_id=str(row["agent_id"]),
+                team=str(row.get("team") or ""),
+                contract_id=contract.id,
+                skill_queues=tuple(sorted(set(skills))),
+                min_paid_min=round(contract.weekly_hours_min * 60),
+                max_paid_min=round(contract.weekly_hours_max * 60),
+                max_days=contract.max_days_per_week,
+                options=tuple(per_day),
+                availability=avail,
+                preferred_start_min=pref_min,
+                preferred_days_off=tuple(WEEKDAYS.index(d) for d in (days_off or [])),
+            )
+        )
+    if issues:
+        raise DataError("roster", issues)
+    return agents
+
+
+def _requirements(
+    requirements: pl.DataFrame,
+    queue_ids: list[str],
+    index: dict[dt.datetime, int],
+    n_week_slots: int,
+    n_slots: int,
+) -> np.ndarray:
+    gross = np.zeros((len(queue_ids), n_slots))
+    issues: list[DataIssue] = []
+    frame = requirements.select("queue_id", "interval_start", "agents_gross").with_row_index("row")
+    for row, queue_id, start, value in frame.iter_rows():
+        if queue_id not in queue_ids:
+            issues.append(DataIssue(row + 1, "queue_id", f"unknown queue {queue_id!r}"))
+            continue
+        slot = index.get(start)
+        if slot is None or slot >= n_week_slots:
+            # Another week's rows: a requirements file may span several weeks.
+            continue
+        if value is None or value < 0:
+            issues.append(DataIssue(row + 1, "agents_gross", "must be a number >= 0"))
+            continue
+        gross[queue_ids.index(queue_id), slot] = value
+    if issues:
+        raise DataError("requirements", issues[:20])
+    return gross
+
+
+def from_frames(
+    requirements: pl.DataFrame,
+    roster: pl.DataFrame,
+    center: Center,
+    *,
+    week_start: dt.date,
+) -> ScheduleProblem:
+    """Build the integer problem for the week starting on local Monday `week_start`.
+
+    Args:
+        requirements: the requirements table (tables.md); rows outside the week are ignored.
+        roster: the roster table (tables.md).
+        center: the center configuration (templates, contracts, labor rules).
+        week_start: a Monday, local date.
+
+    Returns:
+        The frozen ScheduleProblem.
+
+    Raises:
+        ScheduleError: week_start is not a Monday, or templates are off the interval grid.
+        DataError: a roster or requirements row names an unknown contract or queue.
+    """
+    if week_start.weekday() != 0:
+        raise ScheduleError(f"--week must be a Monday, got {week_start} ({week_start:%A})")
+    if not center.shift_templates or not center.contracts:
+        raise ScheduleError("the center config has no shift_templates or no contracts")
+    slot_min = center.interval_min
+    tz = center.tz
+    full = grid(week_start, week_start + dt.timedelta(days=8), tz, slot_min * 60).to_list()
+    index = {at: i for i, at in enumerate(full)}
+    day_starts = [
+        index[grid(week_start + dt.timedelta(days=d), week_start + dt.timedelta(days=d + 1), tz,
+                   slot_min * 60)[0]]
+        for d in range(7)
+    ]
+    n_week_slots = len(grid(week_start, week_start + dt.timedelta(days=7), tz, slot_min * 60))
+    day_starts.append(n_week_slots)
+    options, breaks = _build_options(center, week_start, index, slot_min)
+    n_slots = max([n_week_slots] + [o.end_slot for o in options])
+    queue_ids = center.queue_ids
+    gross = _requirements(requirements, queue_ids, index, n_week_slots, n_slots)
+    required = np.ceil(gross - _EPS).clip(min=0).astype(np.int64)
+    agents = _agents(roster, center, options, queue_ids)
+    return ScheduleProblem(
+        center=center,
+        week_start=week_start,
+        slot_min=slot_min,
+        slot_starts_at=tuple(full[:n_slots]),
+        n_week_slots=n_week_slots,
+        day_start_slot=tuple(day_starts),
+        queue_ids=tuple(queue_ids),
+        required=required,
+        agents_gross=gross,
+        agents=tuple(agents),
+        options=tuple(options),
+        breaks=breaks,
+        min_rest_slot=math.ceil(center.labor_rules.min_rest_h * 60 / slot_min),
+        max_consecutive_days=center.labor_rules.max_consecutive_days,
+    )
+
+
+def aggregate_agents(problem: ScheduleProblem) -> ScheduleProblem:
+    """The problem with agents of identical skills, contract and options merged into one
+    spec with a count (preferences dropped): a relaxation of the same shortfall, much
+    smaller, used only to bound it from below."""
+    merged: dict[tuple, list[AgentSpec]] = {}
+    for agent in problem.agents:
+        key = (agent.skill_queues, agent.contract_id, agent.options)
+        merged.setdefault(key, []).append(agent)
+    agents = tuple(
+        dataclasses.replace(
+            same[0], agent_id=f"type-{i}", preferred_start_min=None, preferred_days_off=(),
+            count=sum(a.count for a in same),
+        )
+        for i, same in enumerate(merged.values())
+    )
+    return dataclasses.replace(problem, agents=agents)

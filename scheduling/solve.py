@@ -1,0 +1,407 @@
+"""Solve the schedule model and explain when it cannot be solved.
+
+The objective is lexicographic, solved in two passes:
+1. minimise the tiered shortfall alone; its value and the solver's proven bound on it are
+   reported (`shortfall_cost`, `shortfall_bound`), so the shortfall is measured against a
+   proven lower bound of the same quantity;
+2. keep the shortfall at most the pass-1 value and minimise everything (shortfall, surplus,
+   paid hours, preferences, stability, fairness); `objective`, `best_bound` and `gap` are
+   this pass's.
+
+Before solving, `precheck` explains contradictions that make the model infeasible (a
+contract's minimum hours beyond what the agent's availability allows, no allowed template
+inside the availability). Should the solver still prove infeasibility, each agent is solved
+alone with one rule family left out at a time to name the agent and the rules in conflict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduling.bound import shortfall_lp_bound
+from scheduling.lns import improve
+from scheduling.model import HARD_RULES, BuiltModel, build_model, twin_groups
+from scheduling.problem import ScheduleProblem
+from scheduling.solution import BreakPlacement, Solution, allocate
+from wfm.center import WEEKDAYS
+from wfm.errors import InfeasibleError, ScheduleError
+
+__all__ = [
+    "ScheduleResult",
+    "SolveParams",
+    "explain_infeasible",
+    "precheck",
+    "solve",
+]
+
+log = logging.getLogger(__name__)
+
+_RULE_TEXT = {
+    "weekly_hours_min": "contract minimum weekly hours",
+    "weekly_hours_max": "contract maximum weekly hours",
+    "max_days": "contract maximum days per week",
+    "max_consecutive": "maximum consecutive working days",
+    "min_rest": "minimum rest between shifts",
+}
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """Solver settings.
+
+    Attributes:
+        max_time_s: wall-clock limit for both passes together, seconds.
+        n_workers: CP-SAT search workers.
+        seed: random seed.
+        first_pass_frac: share of the time for pass 1 (shortfall alone).
+        lp_bound: also solve pass 1's LP relaxation to optimality (GLOP) for a stronger
+            shortfall bound; its time is on top of max_time_s.
+        max_total_paid_h: a labor budget, paid hours of all agents together (None = none).
+        lns: spend most of pass 1 in agent-neighbourhood search (scheduling.lns) after a
+            first CP-SAT solve, instead of in one long CP-SAT solve.
+    """
+
+    max_time_s: float = 60.0
+    n_workers: int = 2
+    seed: int = 0
+    first_pass_frac: float = 0.7
+    lp_bound: bool = False
+    max_total_paid_h: float | None = None
+    lns: bool = True
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """What `solve` returns.
+
+    Attributes:
+        status: CP-SAT status name of the final pass (OPTIMAL or FEASIBLE).
+        objective / best_bound / gap: pass 2's objective, proven bound and relative gap.
+        shortfall_cost / shortfall_bound / shortfall_gap: pass 1's tiered shortfall cost,
+            its proven lower bound (the better of CP-SAT's bound and, when asked, the LP
+            relaxation's optimum) and their relative gap.
+        lp_bound: the LP relaxation's optimum of pass 1, or None when not asked.
+        wall_s: total solve time, seconds.
+        solution: the schedule in slots.
+    """
+
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    shortfall_cost: float
+    shortfall_bound: float
+    shortfall_gap: float
+    wall_s: float
+    solution: Solution
+    lp_bound: float | None = None
+
+
+def _rel_gap(value: float, bound: float) -> float:
+    return abs(value - bound) / max(1.0, abs(value))
+
+
+def _options_hours(problem: ScheduleProblem, a: int) -> set[int]:
+    """Weekly paid minutes reachable with at most max_days shifts (rest rules ignored)."""
+    agent = problem.agents[a]
+    reach: dict[int, set[int]] = {0: {0}}
+    for day in range(7):
+        paids = {problem.options[k].paid_min for k in agent.options[day]}
+        nxt = {n: set(s) for n, s in reach.items()}
+        for n, sums in reach.items():
+            if n + 1 > agent.max_days:
+                continue
+            for p in paids:
+                nxt.setdefault(n + 1, set()).update(x + p for x in sums)
+        reach = nxt
+    return set().union(*reach.values())
+
+
+def precheck(problem: ScheduleProblem) -> list[str]:
+    """Contradictions visible without solving: one sentence per agent and rule.
+
+    Returns:
+        Reasons; empty when nothing obvious contradicts.
+    """
+    reasons = []
+    for a, agent in enumerate(problem.agents):
+        contract = problem.center.contract(agent.contract_id)
+        if not any(agent.options):
+            if agent.min_paid_min > 0:
+                reasons.append(
+                    f"agent {agent.agent_id}: no shift template of contract {contract.id} "
+                    f"({', '.join(contract.shift_templates)}) fits inside the agent's "
+                    f"availability, but the contract asks for at least "
+                    f"{agent.min_paid_min / 60:g} h a week"
+                )
+            continue
+        sums = _options_hours(problem, a)
+        ok = [s for s in sums if agent.min_paid_min <= s <= agent.max_paid_min]
+        if not ok:
+            best = max(sums)
+            if best < agent.min_paid_min:
+                reasons.append(
+                    f"agent {agent.agent_id}: contract {contract.id} requires at least "
+                    f"{agent.min_paid_min / 60:g} h a week, but the agent's availability and "
+                    f"the contract's templates and {agent.max_days}-day limit allow at most "
+                    f"{best / 60:g} h"
+                )
+            else:
+                reasons.append(
+                    f"agent {agent.agent_id}: no combination of contract {contract.id}'s "
+                    f"shifts gives between {agent.min_paid_min / 60:g} and "
+                    f"{agent.max_paid_min / 60:g} paid hours a week"
+                )
+    return reasons
+
+
+def explain_infeasible(problem: ScheduleProblem, *, params: SolveParams) -> list[str]:
+    """Name the agents whose own rules contradict, and which rules, by solving each alone."""
+    reasons = []
+    empty = np.zeros_like(problem.required)
+    for agent in problem.agents:
+        alone = dataclasses.replace(problem, agents=(agent,), required=empty)
+        if _status(build_model(alone, symmetry=False), params) != cp_model.INFEASIBLE:
+            continue
+        culprits = [
+            rule for rule in HARD_RULES
+            if _status(build_model(alone, relax=frozenset({rule}), symmetry=False), params)
+            != cp_model.INFEASIBLE
+        ]
+        days = ", ".join(WEEKDAYS[d] for d in range(7) if agent.options[d]) or "none"
+        named = " + ".join(_RULE_TEXT[r] for r in culprits) or "several rules together"
+        reasons.append(
+            f"agent {agent.agent_id} (contract {agent.contract_id}, workable days: {days}): "
+            f"{named} cannot all hold"
+        )
+    return reasons
+
+
+def _status(built: BuiltModel, params: SolveParams) -> int:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = min(5.0, params.max_time_s)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = params.seed
+    return solver.solve(built.model)
+
+
+def _order_twins(problem: ScheduleProblem, hint: Solution) -> Solution:
+    """Reorder a hint's rosters between twin agents so it keeps the symmetry breaking."""
+    shifts = dict(hint.shifts)
+    breaks = dict(hint.breaks)
+    for members in twin_groups(problem):
+        rosters = sorted(
+            ((shifts.get(a, ()), {k: hint.breaks.get((a, k), ()) for k in shifts.get(a, ())})
+             for a in members),
+            key=lambda item: -sum(problem.options[k].paid_min for k in item[0]),
+        )
+        for a, (ks, bs) in zip(members, rosters, strict=True):
+            for old in shifts.get(a, ()):
+                breaks.pop((a, old), None)
+            shifts[a] = ks
+            breaks.update({(a, k): b for k, b in bs.items()})
+    return Solution(shifts=shifts, breaks=breaks)
+
+
+def _add_hint(built: BuiltModel, problem: ScheduleProblem, hint: Solution) -> None:
+    """Hint every shift, break count, flow and shortfall tier of a feasible schedule."""
+    hint = _order_twins(problem, hint)
+    worked = {(a, k) for a, ks in hint.shifts.items() for k in ks}
+    for key, var in built.v.shift.items():
+        built.model.add_hint(var, int(key in worked))
+    group_of = {a: g for g, (_, members) in enumerate(built.v.groups) for a in members}
+    starts: dict[tuple[int, int], int] = defaultdict(int)
+    for a, k in worked:
+        starts[group_of[a], k] += 1
+    for key, var in built.v.starts.items():
+        built.model.add_hint(var, starts.get(key, 0))
+    offsets: dict[tuple[int, int, int, int], int] = defaultdict(int)
+    for (a, k), placements in hint.breaks.items():
+        for b in placements:
+            offsets[group_of[a], k, b.rule_no, b.start_slot - problem.options[k].start_slot] += 1
+    for (g, k, rule_no), placements in built.v.brk.items():
+        for off, var in placements:
+            built.model.add_hint(var, offsets.get((g, k, rule_no, off), 0))
+    state = allocate(problem, hint)
+    served: dict[tuple[int, int, int], int] = defaultdict(int)
+    for a, t in zip(*np.nonzero(state >= 0), strict=True):
+        served[group_of[int(a)], int(state[a, t]), int(t)] += 1
+    covered: dict[tuple[int, int], int] = defaultdict(int)
+    for (g, q, t), var in built.v.flow.items():
+        n = served.get((g, q, t), 0)
+        built.model.add_hint(var, n)
+        covered[q, t] += n
+    for (q, t), tiers in built.v.short.items():
+        missing = int(problem.required[q, t]) - covered[q, t]
+        for var, cap in zip(tiers, (1, 1, missing), strict=False):
+            take = max(0, min(cap, missing))
+            built.model.add_hint(var, take)
+            missing -= take
+
+
+def _solver(params: SolveParams, time_s: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_s)
+    solver.parameters.num_workers = params.n_workers
+    solver.parameters.random_seed = params.seed
+    # Probing in presolve costs tens of seconds on a week of 100+ agents and buys little here.
+    solver.parameters.cp_model_probing_level = 0
+    return solver
+
+
+def _extract(built: BuiltModel, values: list[int], problem: ScheduleProblem) -> Solution:
+    """The schedule in a full assignment of the model's variables (proto order)."""
+    shifts: dict[int, list[int]] = {a: [] for a in range(len(problem.agents))}
+    for (a, k), var in built.v.shift.items():
+        if values[var.index]:
+            shifts[a].append(k)
+    workers: dict[tuple[int, int], list[int]] = defaultdict(list)
+    group_of = {a: g for g, (_, members) in enumerate(built.v.groups) for a in members}
+    for a, ks in shifts.items():
+        for k in ks:
+            workers[group_of[a], k].append(a)
+    breaks: dict[tuple[int, int], list[BreakPlacement]] = defaultdict(list)
+    for (g, k, rule_no), placements in built.v.brk.items():
+        o = problem.options[k]
+        rule = problem.breaks[o.template_id][rule_no]
+        # Hand the group's placements out to the agents working this shift, in order.
+        offsets = [off for off, var in placements for _ in range(values[var.index])]
+        for a, off in zip(workers[g, k], offsets, strict=True):
+            breaks[a, k].append(
+                BreakPlacement(rule_no, rule.kind, o.start_slot + off, rule.duration_slot,
+                               rule.paid)
+            )
+    flow = {key: int(values[var.index]) for key, var in built.v.flow.items()}
+    return Solution(
+        shifts={a: tuple(sorted(ks, key=lambda k: problem.options[k].start_slot))
+                for a, ks in shifts.items()},
+        breaks={key: tuple(sorted(bs, key=lambda b: b.start_slot)) for key, bs in breaks.items()},
+        flow={key: n for key, n in flow.items() if n},
+    )
+
+
+def _hint_all(built: BuiltModel, values: list[int]) -> None:
+    """Hint every variable of the model with a full assignment."""
+    built.model.clear_hints()
+    for index, value in enumerate(values):
+        built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+
+
+def solve(
+    problem: ScheduleProblem, *, params: SolveParams, hint: Solution | None = None
+) -> ScheduleResult:
+    """Build and solve the model in two passes (shortfall, then everything).
+
+    Args:
+        problem: the integer problem.
+        params: time limit, workers and seed.
+        hint: a feasible schedule to start from (e.g. the greedy baseline's).
+
+    Returns:
+        The best schedule found, with status, objective, bound and gap of each pass.
+
+    Raises:
+        InfeasibleError: hard rules contradict; the reasons name agents and rules.
+        ScheduleError: no schedule was found within the time limit.
+    """
+    started = time.perf_counter()
+    reasons = precheck(problem)
+    floor_h = sum(a.min_paid_min for a in problem.agents) / 60
+    if params.max_total_paid_h is not None and params.max_total_paid_h < floor_h:
+        reasons.append(f"labor budget {params.max_total_paid_h:g} h is below the "
+                       f"{floor_h:g} h the contracts' weekly minimums add up to")
+    if reasons:
+        raise InfeasibleError("the hard rules contradict each other", reasons)
+    budget_min = None if params.max_total_paid_h is None else round(params.max_total_paid_h * 60)
+    built = build_model(problem, max_total_paid_min=budget_min)
+    log.info("model built in %.1f s: %d shift options, %d flows",
+             time.perf_counter() - started, len(built.v.shift), len(built.v.flow))
+    if hint is not None:
+        _add_hint(built, problem, hint)
+    short_expr = built.expr(built.shortfall)
+    built.model.minimize(short_expr + built.short_const_cost)
+    lp = None
+    if params.lp_bound:
+        lp_started = time.perf_counter()
+        lp = shortfall_lp_bound(problem, max_total_paid_min=budget_min)
+        started += time.perf_counter() - lp_started
+    remaining = params.max_time_s - (time.perf_counter() - started)
+    # With a warm start and LNS, pass 1 starts from the warm start itself (all hinted
+    # variables fixed, the rest completed) and spends its time in the neighbourhood search.
+    from_hint = params.lns and hint is not None
+    solver = _solver(params, remaining * params.first_pass_frac)
+    solver.parameters.fix_variables_to_their_hinted_value = from_hint
+    status = solver.solve(built.model)
+    if from_hint and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        log.warning("the warm start does not complete to a model solution; solving from scratch")
+        from_hint = False
+        solver.parameters.fix_variables_to_their_hinted_value = False
+        status = solver.solve(built.model)
+    if status == cp_model.INFEASIBLE:
+        raise InfeasibleError(
+            "the hard rules contradict each other",
+            explain_infeasible(problem, params=params) or ["rules conflict across agents"],
+        )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and hint is not None:
+        log.warning("no solver schedule within %.0f s: returning the warm-start schedule",
+                    params.max_time_s)
+        return ScheduleResult(
+            status="WARM_START_ONLY", objective=math.nan, best_bound=solver.best_objective_bound,
+            gap=math.nan, shortfall_cost=math.nan, shortfall_bound=solver.best_objective_bound,
+            shortfall_gap=math.nan, wall_s=time.perf_counter() - started, solution=hint,
+        )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise ScheduleError(
+            f"no schedule found within {params.max_time_s:g} s "
+            f"(solver status {solver.status_name(status)}); raise the time limit"
+        )
+    short_cost = solver.objective_value
+    # A solve with the hint fixed proves nothing; the shortfall nobody can reach still
+    # bounds it.
+    cp_bound = built.short_const_cost if from_hint else solver.best_objective_bound
+    short_bound = max(cp_bound, lp if lp is not None else -math.inf)
+    log.info("pass 1 (shortfall): %s %.0f, bound %.0f", solver.status_name(status),
+             short_cost, short_bound)
+    values = list(solver.response_proto.solution)
+    if params.lns and (from_hint or status != cp_model.OPTIMAL):
+        lns_s = params.max_time_s * params.first_pass_frac - (time.perf_counter() - started)
+        values, short_cost = improve(built, problem, values, short_cost, time_s=lns_s,
+                                     n_workers=params.n_workers, seed=params.seed)
+    first = _extract(built, values, problem)
+    _hint_all(built, values)
+    built.model.add(short_expr <= round(short_cost) - built.short_const_cost)
+    built.model.minimize(short_expr + built.expr(built.penalties) + built.short_const_cost)
+    remaining = params.max_time_s - (time.perf_counter() - started)
+    solver2 = _solver(params, remaining)
+    status2 = solver2.solve(built.model)
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solution = _extract(built, list(solver2.response_proto.solution), problem)
+        objective, bound, name = (solver2.objective_value, solver2.best_objective_bound,
+                                  solver2.status_name(status2))
+    else:
+        # Pass 2 found nothing better in the time left: keep pass 1's schedule.
+        solution = first
+        name = "FEASIBLE" if from_hint else solver.status_name(status)
+        objective, bound = short_cost, short_bound
+    wall_s = time.perf_counter() - started
+    log.info("pass 2 (all terms): %s %.0f, bound %.0f, %.1f s", name, objective, bound, wall_s)
+    return ScheduleResult(
+        status=name,
+        objective=objective,
+        best_bound=bound,
+        gap=_rel_gap(objective, bound),
+        shortfall_cost=short_cost,
+        shortfall_bound=short_bound,
+        shortfall_gap=_rel_gap(short_cost, short_bound),
+        wall_s=wall_s,
+        solution=solution,
+        lp_bound=lp,
+    )

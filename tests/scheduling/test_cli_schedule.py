@@ -1,0 +1,73 @@
+"""`wfm schedule` through CliRunner: files written, contradictions explained."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from tests.scheduling.conftest import requirements, tiny_center, tiny_config
+from wfm.cli.main import app
+
+runner = CliRunner()
+ROSTER_CSV = """agent_id,name,team,supervisor,skills,contract,availability,preferred_start,preferred_days_off
+a1,Ann,t,Sam,office:1.0,flex,,09:00,
+a2,Bo,t,Sam,office:1.0;triage:0.8,flex,mon-tue 00:00-24:00,,tue
+"""
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    config = tiny_config(teams=[{"id": "t", "supervisor": "Sam"}])
+    center = tiny_center(**config)
+    (tmp_path / "center.yaml").write_text(yaml.safe_dump(config))
+    need = {("office", 0, 8 * 60, 18 * 60): 1.5, ("triage", 1, 8 * 60, 12 * 60): 1}
+    frame = requirements(center, need).with_columns(
+        pl.lit(None, dtype=pl.Float64).alias(c)
+        for c in ("service_level", "asa_s", "abandon_rate", "occupancy")
+    )
+    frame.write_parquet(tmp_path / "requirements.parquet")
+    (tmp_path / "roster.csv").write_text(ROSTER_CSV)
+    return tmp_path
+
+
+def _args(d, **extra):
+    args = ["schedule", "--requirements", str(d / "requirements.parquet"),
+            "--roster", str(d / "roster.csv"), "--center", str(d / "center.yaml"),
+            "--week", "2026-11-30", "--out", str(d / "out"), "--time-limit", "2",
+            "--workers", "1"]
+    for key, value in extra.items():
+        args[args.index(f"--{key}") + 1] = value
+    return args
+
+
+def test_schedule_writes_tables_workbook_and_chart(inputs):
+    result = runner.invoke(app, _args(inputs))
+    assert result.exit_code == 0, result.output
+    for name in ("schedule.csv", "schedule.parquet", "coverage.csv", "coverage.parquet",
+                 "agent_week.csv", "schedule.xlsx", "coverage.png", "shortfall.txt"):
+        assert (inputs / "out" / name).stat().st_size > 0, name
+    schedule = pl.read_parquet(inputs / "out" / "schedule.parquet")
+    assert set(schedule["agent_id"]) == {"a1", "a2"}
+    assert "shortfall" in result.output
+
+
+def test_schedule_explains_a_contract_the_availability_cannot_meet(inputs):
+    roster = ROSTER_CSV.replace("a1,Ann,t,Sam,office:1.0,flex,,09:00,",
+                                "a1,Ann,t,Sam,office:1.0,full,mon 08:00-12:00,09:00,")
+    (inputs / "roster.csv").write_text(roster)
+    config = yaml.safe_load((inputs / "center.yaml").read_text())
+    config["contracts"].append({"id": "full", "weekly_hours_min": 8, "weekly_hours_max": 8,
+                                "shift_templates": ["day4"], "max_days_per_week": 2})
+    (inputs / "center.yaml").write_text(yaml.safe_dump(config))
+    result = runner.invoke(app, _args(inputs))
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "agent a1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_schedule_refuses_a_week_that_does_not_start_on_monday(inputs):
+    result = runner.invoke(app, _args(inputs, week="2026-12-01"))
+    assert result.exit_code == 1
+    assert "must be a Monday" in result.output

@@ -1,0 +1,47 @@
+from scheduling.baseline import greedy_schedule
+from scheduling.check import check_schedule
+from scheduling.report import schedule_frame
+from scheduling.solution import allocate
+from scheduling.solve import solve
+from tests.scheduling.conftest import PARAMS, problem
+
+NEED = {("office", 0, 8 * 60, 18 * 60): 2, ("triage", 0, 0, 24 * 60): 1,
+        ("office", 1, 8 * 60, 12 * 60): 1}
+ROWS = [
+    {"agent_id": "a1", "skills": ["office"]},
+    {"agent_id": "a2", "skills": ["office", "triage"]},
+    {"agent_id": "a3", "skills": ["triage"]},
+]
+
+
+def test_solve_returns_a_schedule_that_keeps_every_hard_rule(small):
+    p = problem(small, ROWS, NEED)
+    result = solve(p, params=PARAMS)
+    schedule = schedule_frame(p, allocate(p, result.solution))
+    assert result.status in ("OPTIMAL", "FEASIBLE")
+    assert schedule.height > 0
+    assert check_schedule(p, schedule) == []
+
+
+def test_solve_reports_a_bound_no_better_than_its_objective(small):
+    result = solve(problem(small, ROWS, NEED), params=PARAMS)
+    assert result.best_bound <= result.objective + 1e-6
+    assert result.shortfall_bound <= result.shortfall_cost + 1e-6
+    assert 0 <= result.gap <= 1
+
+
+def test_greedy_baseline_keeps_every_hard_rule(small):
+    p = problem(small, ROWS, NEED)
+    schedule = schedule_frame(p, allocate(p, greedy_schedule(p)))
+    assert check_schedule(p, schedule) == []
+
+
+def test_solver_shortfall_is_no_worse_than_the_greedy_baseline(small):
+    from scheduling.report import summarize
+
+    p = problem(small, ROWS, NEED)
+    greedy = greedy_schedule(p)
+    solved = solve(p, params=PARAMS, hint=greedy).solution
+    ours = summarize(p, solved, allocate(p, solved))
+    theirs = summarize(p, greedy, allocate(p, greedy))
+    assert ours.shortfall_cost <= theirs.shortfall_cost

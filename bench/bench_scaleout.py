@@ -81,6 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
+    logging.getLogger("forecasting").setLevel(logging.ERROR)  # warm-up: "no history rows"
 
     center, history, start = _network(args.queues, args.days, args.seed)
     n_queues = history["queue_id"].n_unique()

@@ -161,6 +161,8 @@ def _queue_tasks(
 
 def forecast_queue(task: QueueTask) -> tuple[pl.DataFrame, list[dict[str, object]]]:
     """Choose, fit and predict one queue: its forecast rows and backtest scores."""
+    if task.start is None or task.end_date is None:
+        raise ForecastError(f"queue {task.queue_id}: a forecast task needs its start day")
     forecaster = copy.deepcopy(task.forecaster)
     forecaster.fit(
         task.history,

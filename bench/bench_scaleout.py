@@ -10,6 +10,10 @@ identical to the in-process run. The summary gives queues per minute, the speed-
 Dask worker and over the in-process run, and the workers a 1,000-queue nightly run needs to
 finish in 30 minutes at the measured per-worker rate and 2-worker efficiency.
 
+Speed-ups need idle cores: with the kernel's autogroup scheduling (most Linux desktops and
+VMs), CPU is shared fairly between sessions, so while another session keeps one core busy every
+worker of this run shares the other one, whatever the worker count (the load column shows it).
+
 Run from the project root (a few minutes on 2 cores):
     python bench/bench_scaleout.py --queues 40 --workers 1 2 4
 """

@@ -439,6 +439,15 @@ class Forecaster:
         return model
 
     # ---- public verbs ---------------------------------------------------------------------
+    def check_history(self, history: pl.DataFrame) -> None:
+        """Raise ForecastError if `history` lacks a column or has a queue the center lacks."""
+        missing = [c for c in _HISTORY_COLUMNS if c not in history.columns]
+        if missing:
+            raise ForecastError(f"history lacks column(s) {missing}")
+        unknown = sorted(set(history["queue_id"].unique().to_list()) - set(self.center.queue_ids))
+        if unknown:
+            raise ForecastError(f"history has queue(s) not in the center config: {unknown}")
+
     def fit(
         self,
         history: pl.DataFrame,
@@ -447,6 +456,7 @@ class Forecaster:
         drivers: pl.DataFrame | None = None,
         events: pl.DataFrame | None = None,
         progress: Callable[[str], None] | None = None,
+        queue_ids: Sequence[str] | None = None,
     ) -> Self:
         """Choose and fit a model per queue of the center found in `history`.
 
@@ -456,15 +466,13 @@ class Forecaster:
             drivers: the drivers table, or None.
             events: the events table, or None.
             progress: called with each queue id when it is done.
+            queue_ids: fit only these queues (None = every queue of the center).
         """
-        missing = [c for c in _HISTORY_COLUMNS if c not in history.columns]
-        if missing:
-            raise ForecastError(f"history lacks column(s) {missing}")
-        unknown = sorted(set(history["queue_id"].unique().to_list()) - set(self.center.queue_ids))
-        if unknown:
-            raise ForecastError(f"history has queue(s) not in the center config: {unknown}")
+        self.check_history(history)
         with single_thread_blas():
             for queue in self.center.queues:
+                if queue_ids is not None and queue.id not in queue_ids:
+                    continue
                 if history.filter(pl.col("queue_id") == queue.id).height == 0:
                     log.warning("queue %s: no history rows; not forecast", queue.id)
                     continue

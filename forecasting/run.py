@@ -7,7 +7,9 @@ event and driver regressors), prophet_plain (Prophet's defaults plus its country
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,13 +26,17 @@ from forecasting.models import (
 )
 from wfm.center import Center
 from wfm.errors import ForecastError
+from wfm.execution import Executor, InProcessExecutor
 from wfm.grid import local_midnight_utc, with_local_columns
 
 __all__ = [
     "MODEL_NAMES",
     "ForecastResult",
+    "QueueTask",
     "backtest",
+    "backtest_queue",
     "forecast",
+    "forecast_queue",
     "make_models",
     "to_weekly",
 ]
@@ -45,6 +51,8 @@ MODEL_NAMES = (
     "prophet_plain",
 )
 _DAILY = ("ets", "sarimax", "prophet", "prophet_plain")
+
+log = logging.getLogger(__name__)
 
 
 def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Model]:
@@ -93,6 +101,119 @@ class ForecastResult:
     scores: pl.DataFrame
 
 
+@dataclass(frozen=True)
+class QueueTask:
+    """One queue's work unit: plain data an executor can ship to another process.
+
+    Attributes:
+        forecaster: an unfitted Forecaster (models, center, backtest settings); the work
+            function fits a copy, so one prototype serves every queue.
+        queue_id: the queue to forecast.
+        history: this queue's history rows.
+        end_date: the last forecast day + 1 (local), or None (backtest_queue).
+        start: first local day to forecast, or None (backtest_queue).
+        horizon_days: days to forecast (forecast_queue) or per backtest fold (backtest_queue).
+        drivers: the drivers table, or None.
+        events: the events table, or None.
+    """
+
+    forecaster: Forecaster
+    queue_id: str
+    history: pl.DataFrame
+    end_date: dt.date | None
+    start: dt.date | None
+    horizon_days: int
+    drivers: pl.DataFrame | None
+    events: pl.DataFrame | None
+
+
+def _queue_tasks(
+    history: pl.DataFrame,
+    forecaster: Forecaster,
+    *,
+    start: dt.date | None,
+    horizon_days: int,
+    drivers: pl.DataFrame | None,
+    events: pl.DataFrame | None,
+) -> list[QueueTask]:
+    """One task per center queue with history rows, in the center's queue order."""
+    forecaster.check_history(history)
+    rows = history.partition_by("queue_id", as_dict=True)
+    tasks = []
+    for queue in forecaster.center.queues:
+        if (queue.id,) not in rows:
+            log.warning("queue %s: no history rows; not forecast", queue.id)
+            continue
+        tasks.append(
+            QueueTask(
+                forecaster=forecaster,
+                queue_id=queue.id,
+                history=rows[(queue.id,)],
+                end_date=None if start is None else start + dt.timedelta(days=horizon_days),
+                start=start,
+                horizon_days=horizon_days,
+                drivers=drivers,
+                events=events,
+            )
+        )
+    return tasks
+
+
+def forecast_queue(task: QueueTask) -> tuple[pl.DataFrame, list[dict[str, object]]]:
+    """Choose, fit and predict one queue: its forecast rows and backtest scores."""
+    if task.start is None or task.end_date is None:
+        raise ForecastError(f"queue {task.queue_id}: a forecast task needs its start day")
+    forecaster = copy.deepcopy(task.forecaster)
+    forecaster.fit(
+        task.history,
+        end_date=task.end_date,
+        drivers=task.drivers,
+        events=task.events,
+        queue_ids=[task.queue_id],
+    )
+    return forecaster.predict(task.start, task.horizon_days), forecaster.scores_
+
+
+def backtest_queue(task: QueueTask) -> list[dict[str, object]]:
+    """Rolling-origin errors of every model on one queue (rows of the backtest table)."""
+    forecaster = task.forecaster
+    queue = forecaster.center.queue(task.queue_id)
+    week = 7 * forecaster.n_slots
+    rows: list[dict[str, object]] = []
+    series = forecaster.series_for_backtest(
+        task.history, queue, drivers=task.drivers, events=task.events
+    )
+    results = forecaster.backtest_series(forecaster.models, series)
+    first_origin = min(o for preds in results.values() for o, _ in preds) if results else 0
+    train = series.offered[:first_origin]
+    for alias, preds in results.items():
+        y = np.concatenate([series.offered[o : o + task.horizon_days] for o, _ in preds])
+        y_hat = np.concatenate([p.mean for _, p in preds])
+        closed_day = ~np.isfinite(y).all(axis=1)
+        for lvl, a, f, tr, m in (
+            ("interval", y, y_hat, train.ravel(), week),
+            (
+                "daily",
+                y.sum(axis=1),
+                np.where(closed_day, np.nan, y_hat.sum(axis=1)),
+                train.sum(axis=1),
+                7,
+            ),
+        ):
+            rows.append(
+                {
+                    "queue_id": task.queue_id,
+                    "model": alias,
+                    "level": lvl,
+                    "wape": wape(a, f),
+                    "mase": mase(a, f, tr, season_length=m),
+                    "bias": bias(a, f),
+                    "n_folds": len(preds),
+                }
+            )
+    return rows
+
+
 def _candidates(model: str, granularity: str) -> tuple[str, ...]:
     if model != "auto":
         return (model,)
@@ -114,6 +235,7 @@ def forecast(
     n_folds: int = 4,
     fte_hours: float = 40.0,
     progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> ForecastResult:
     """Forecast volume, AHT and prediction intervals per queue.
 
@@ -132,6 +254,7 @@ def forecast(
         n_folds: rolling origins for the automatic choice.
         fte_hours: paid hours of one full-time equivalent per week (week view only).
         progress: called with each queue id when it is done.
+        executor: runs the queues (default in-process); the result does not depend on it.
 
     Raises:
         ForecastError: unknown model or granularity, no usable history, start inside a gap.
@@ -153,16 +276,20 @@ def forecast(
         backtest_days=min(horizon_days, 84) if weekly else 7,
         fold_step_days=28 if weekly else 7,
     )
-    forecaster.fit(
-        history,
-        end_date=start + dt.timedelta(days=horizon_days),
-        drivers=drivers,
-        events=events,
-        progress=progress,
+    tasks = _queue_tasks(
+        history, forecaster, start=start, horizon_days=horizon_days, drivers=drivers, events=events
     )
-    table = forecaster.predict(start, horizon_days)
+    frames, score_rows = [], []
+    for task, (frame, queue_scores) in zip(
+        tasks, (executor or InProcessExecutor()).imap(forecast_queue, tasks), strict=True
+    ):
+        frames.append(frame)
+        score_rows.extend(queue_scores)
+        if progress is not None:
+            progress(task.queue_id)
+    table = pl.concat(frames)
     scores = pl.DataFrame(
-        forecaster.scores_, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "score": pl.Float64}
+        score_rows, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "score": pl.Float64}
     )
     if weekly:
         if fte_hours <= 0:
@@ -240,13 +367,15 @@ def backtest(
     drivers: pl.DataFrame | None = None,
     events: pl.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> pl.DataFrame:
     """Rolling-origin errors per queue and model, at interval and daily level.
 
     The last `n_folds` weeks (origins 7 days apart) are each forecast `horizon_days` ahead
     from the history before them. WAPE and bias are fractions of actual volume; MASE scales
     the mean absolute error by the in-sample seasonal naive error of the training data (lag
-    one week of intervals, or 7 days for daily totals).
+    one week of intervals, or 7 days for daily totals). `executor` runs the queues (default
+    in-process); the table does not depend on it.
 
     Returns:
         queue_id, model, level ("interval" | "daily"), wape, mase, bias, n_folds.
@@ -258,42 +387,16 @@ def backtest(
         backtest_days=horizon_days,
         fold_step_days=7,
     )
-    week = 7 * forecaster.n_slots
+    tasks = _queue_tasks(
+        history, forecaster, start=None, horizon_days=horizon_days, drivers=drivers, events=events
+    )
     rows = []
-    for queue in center.queues:
-        if history.filter(pl.col("queue_id") == queue.id).height == 0:
-            continue
-        series = forecaster.series_for_backtest(history, queue, drivers=drivers, events=events)
-        results = forecaster.backtest_series(forecaster.models, series)
-        first_origin = min(o for preds in results.values() for o, _ in preds) if results else 0
-        train = series.offered[:first_origin]
-        for alias, preds in results.items():
-            y = np.concatenate([series.offered[o : o + horizon_days] for o, _ in preds])
-            y_hat = np.concatenate([p.mean for _, p in preds])
-            closed_day = ~np.isfinite(y).all(axis=1)
-            for lvl, a, f, tr, m in (
-                ("interval", y, y_hat, train.ravel(), week),
-                (
-                    "daily",
-                    y.sum(axis=1),
-                    np.where(closed_day, np.nan, y_hat.sum(axis=1)),
-                    train.sum(axis=1),
-                    7,
-                ),
-            ):
-                rows.append(
-                    {
-                        "queue_id": queue.id,
-                        "model": alias,
-                        "level": lvl,
-                        "wape": wape(a, f),
-                        "mase": mase(a, f, tr, season_length=m),
-                        "bias": bias(a, f),
-                        "n_folds": len(preds),
-                    }
-                )
+    for task, queue_rows in zip(
+        tasks, (executor or InProcessExecutor()).imap(backtest_queue, tasks), strict=True
+    ):
+        rows.extend(queue_rows)
         if progress is not None:
-            progress(queue.id)
+            progress(task.queue_id)
     if not rows:
         raise ForecastError("no queue has enough history to backtest")
     return pl.DataFrame(rows)

@@ -43,6 +43,8 @@ class ProphetDaily(DailyModel):
         country_holidays: a country code for Prophet's built-in holidays (used when
             `use_exog` is False, since the calendar regressors already carry holidays).
         uncertainty_samples: draws for the prediction interval (0 = none, faster).
+        seed: seed of those draws, so a forecast does not depend on which process (or in
+            which order) the queues ran.
         alias: name in the output.
     """
 
@@ -54,12 +56,14 @@ class ProphetDaily(DailyModel):
         use_exog: bool = True,
         country_holidays: str | None = None,
         uncertainty_samples: int = 300,
+        seed: int = 0,
         alias: str = "prophet",
     ) -> None:
         super().__init__(alias=alias)
         self.use_exog = use_exog
         self.country_holidays = country_holidays
         self.uncertainty_samples = uncertainty_samples
+        self.seed = seed
         self.first_date = dt.date(2000, 1, 3)
 
     def _frame(self, start: int, n: int, X: np.ndarray | None) -> pd.DataFrame:
@@ -105,7 +109,13 @@ class ProphetDaily(DailyModel):
         out: dict[str, np.ndarray] = {"mean": mean}
         if level and n_samples:
             # One set of simulated paths serves every level, so wider levels nest.
-            draws = np.asarray(model.predictive_samples(frame)["yhat"], dtype=float)
+            # Prophet draws from NumPy's global generator: seed it here, then restore it.
+            outer_state = np.random.get_state()
+            np.random.seed(self.seed)
+            try:
+                draws = np.asarray(model.predictive_samples(frame)["yhat"], dtype=float)
+            finally:
+                np.random.set_state(outer_state)
             for lv in level:
                 lo, hi = np.quantile(draws, [0.5 - lv / 200, 0.5 + lv / 200], axis=1)
                 out[f"lo-{lv}"] = np.clip(lo, 0.0, mean)

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from wfm.center import load_center
 from wfm.cli.main import app
+from wfm.execution import executor_from_option
 from wfm.loaders import load_drivers, load_events, load_history
 
 __all__: list[str] = []
@@ -30,6 +31,18 @@ DriversOpt = Annotated[
     Path | None, typer.Option("--drivers", help="Daily drivers, e.g. discharges (past + planned).")
 ]
 EventsOpt = Annotated[Path | None, typer.Option("--events", help="Events calendar.")]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="Run the queues on Dask: tcp://host:8786 (a running scheduler) or local:N "
+        "(start N local workers). Needs pip install 'wfm[dask]'.",
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Run the queues in N local processes (no Dask)."),
+]
 
 
 def _days(text: str) -> int:
@@ -80,13 +93,15 @@ def forecast_cmd(
     plot: Annotated[
         bool, typer.Option("--plot/--no-plot", help="Write OUT.png and OUT.html.")
     ] = True,
+    cluster: ClusterOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Forecast volume (with a prediction interval) and AHT per queue x interval.
 
     Example:
         wfm forecast --history data/sample/history.parquet --center data/sample/center.yaml
         --drivers data/sample/drivers.csv --events data/sample/events.csv
-        --start 2026-11-23 --horizon 6w --out out/forecast.csv
+        --start 2026-11-23 --horizon 6w --out out/forecast.csv --cluster local:2
     """
     from forecasting import forecast
     from forecasting.plots import plot_forecast, write_plot
@@ -94,7 +109,10 @@ def forecast_cmd(
     cfg = load_center(center)
     hist = load_history(history, cfg)
     first_day = start.date() if start else cfg.local_date(hist["interval_start"].max()) + ONE_DAY
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with (
+        executor_from_option(cluster, workers=workers) as executor,
+        Progress(console=Console(stderr=True), transient=True) as bar,
+    ):
         task = bar.add_task("forecasting queues", total=len(cfg.queues))
         result = forecast(
             hist,
@@ -108,6 +126,7 @@ def forecast_cmd(
             granularity=granularity,
             fte_hours=fte_hours,
             progress=lambda _qid: bar.advance(task),
+            executor=executor,
         )
     _write(result.forecast, out)
     summary = Table("queue", "model", "volume", "aht_s", title=f"Forecast written to {out}")
@@ -138,18 +157,23 @@ def backtest_cmd(
     drivers: DriversOpt = None,
     events: EventsOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the table (.csv).")] = None,
+    cluster: ClusterOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Rolling-origin backtest: WAPE, MASE and bias per queue and model, interval and daily.
 
     Example:
         wfm backtest --history data/sample/history.parquet --center data/sample/center.yaml
-        --horizon 1w --folds 4
+        --horizon 1w --folds 4 --workers 2
     """
     from forecasting import backtest
 
     cfg = load_center(center)
     hist = load_history(history, cfg)
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with (
+        executor_from_option(cluster, workers=workers) as executor,
+        Progress(console=Console(stderr=True), transient=True) as bar,
+    ):
         task = bar.add_task("backtesting queues", total=len(cfg.queues))
         table = backtest(
             hist,
@@ -159,6 +183,7 @@ def backtest_cmd(
             drivers=load_drivers(drivers, cfg) if drivers else None,
             events=load_events(events, cfg) if events else None,
             progress=lambda _qid: bar.advance(task),
+            executor=executor,
         )
     if out is not None:
         _write(table, out)

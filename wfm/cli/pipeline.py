@@ -18,6 +18,7 @@ from scheduling.run import WeekSchedule, schedule_week
 from scheduling.solve import SolveParams
 from wfm.center import Center, load_center
 from wfm.errors import DataError, DataIssue
+from wfm.execution import Executor
 from wfm.loaders import load_drivers, load_events, load_history, load_roster
 from wfm.staffing.frame import requirements_from_frame
 from wfm.validate import find_table
@@ -51,6 +52,7 @@ def plan_week(
     model: str = "auto",
     params: SolveParams,
     progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> WeekPlan:
     """Forecast the week from history, staff it, and schedule the roster against it.
 
@@ -62,6 +64,7 @@ def plan_week(
         model: forecasting model, or "auto" to choose per queue by backtest.
         params: solver time limit, workers and seed.
         progress: called with a short label as each stage (and forecast queue) finishes.
+        executor: runs the forecast's queues (default in-process); results do not depend on it.
 
     Raises:
         WfmError: any stage's error (bad tables, no history, contradictory rules, ...).
@@ -80,6 +83,7 @@ def plan_week(
         events=load_events(events_path, center) if events_path else None,
         model=model,
         progress=progress,
+        executor=executor,
     )
     requirements = requirements_from_frame(result.forecast, center)
     if progress is not None:

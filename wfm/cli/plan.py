@@ -12,9 +12,11 @@ from rich.progress import Progress
 
 from scheduling.export import write_outputs
 from scheduling.solve import SolveParams
+from wfm.cli.forecast import ClusterOpt
 from wfm.cli.main import app
 from wfm.cli.pipeline import plan_week
 from wfm.cli.schedule import render_schedule
+from wfm.execution import executor_from_option
 from wfm.staffing.plan import write_table
 
 console = Console(highlight=False)
@@ -39,6 +41,7 @@ def plan_cmd(
     ] = 60.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers.")] = 2,
     seed: Annotated[int, typer.Option("--seed", help="Solver random seed.")] = 0,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Plan a week: forecast it from history, staff it (Erlang), schedule the roster (CP-SAT).
 
@@ -47,11 +50,15 @@ def plan_cmd(
 
     Example:
         wfm plan --center data/sample/center.yaml --week 2026-11-16 --out out/plan
+        --cluster local:2
     """
     week_start = week.date()
     if week_start.weekday() != 0:
         raise typer.BadParameter(f"{week_start} is not a Monday", param_hint="--week")
-    with Progress(console=console, transient=True) as bar:
+    with (
+        executor_from_option(cluster) as executor,
+        Progress(console=console, transient=True) as bar,
+    ):
         task = bar.add_task("forecast", total=None)
         plan = plan_week(
             center,
@@ -60,6 +67,7 @@ def plan_cmd(
             model=model,
             params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
             progress=lambda label: bar.update(task, description=f"done: {label}"),
+            executor=executor,
         )
     out.mkdir(parents=True, exist_ok=True)
     write_table(plan.forecast, out / "forecast.csv")

@@ -1,0 +1,80 @@
+"""Scheduling pool by pool: the joined week keeps every hard rule of the whole center, and it
+does not depend on the executor."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from polars.testing import assert_frame_equal
+
+from scheduling.check import check_schedule
+from scheduling.pooled import schedule_pools
+from scheduling.problem import from_frames
+from tests.scheduling.conftest import PARAMS, WEEK, requirements, roster
+from wfm.execution import DaskExecutor, InProcessExecutor
+
+NEED = {("office", 0, 8 * 60, 18 * 60): 2, ("triage", 0, 0, 24 * 60): 1,
+        ("office", 1, 8 * 60, 12 * 60): 1}
+# Two pools: office agents and triage agents share no queue.
+ROWS = [
+    {"agent_id": "a1", "skills": ["office"]},
+    {"agent_id": "a2", "skills": ["office"]},
+    {"agent_id": "a3", "skills": ["triage"]},
+    {"agent_id": "a4", "skills": ["triage"]},
+]
+
+
+def _pooled(small, executor=None):
+    return schedule_pools(
+        requirements(small, NEED), roster(ROWS), small, week_start=WEEK, params=PARAMS,
+        executor=executor,
+    )
+
+
+def test_the_center_splits_into_its_independent_pools(small):
+    pooled = _pooled(small)
+    assert [(p.agent_ids, p.queue_ids) for p in pooled.pools] == [
+        (("a1", "a2"), ("office",)),
+        (("a3", "a4"), ("triage",)),
+    ]
+
+
+def test_the_joined_schedule_keeps_every_hard_rule_of_the_whole_center(small):
+    pooled = _pooled(small)
+    whole = from_frames(requirements(small, NEED), roster(ROWS), small, week_start=WEEK)
+    assert set(pooled.schedule["agent_id"]) <= {"a1", "a2", "a3", "a4"}
+    assert pooled.schedule.height > 0
+    assert check_schedule(whole, pooled.schedule) == []
+    assert sorted(set(pooled.coverage["queue_id"])) == ["office", "triage"]
+    assert pooled.summary.n_shifts == sum(w.summary.n_shifts for w in pooled.weeks)
+
+
+def test_pooled_schedule_is_identical_on_a_dask_cluster(small):
+    pytest.importorskip("distributed")
+    expected = _pooled(small, InProcessExecutor())
+    assert all(w.result.status == "OPTIMAL" for w in expected.weeks)
+    with DaskExecutor("local:2") as cluster:
+        got = _pooled(small, cluster)
+    assert_frame_equal(got.schedule, expected.schedule)
+    assert_frame_equal(got.coverage, expected.coverage)
+
+
+def test_a_pool_stopped_far_from_its_bound_is_named_with_a_split_suggestion(small, monkeypatch):
+    import scheduling.pooled as pooled_module
+
+    real = pooled_module.schedule_pool
+
+    def unproven(task):
+        week = real(task)
+        result = replace(week.result, status="FEASIBLE", shortfall_gap=0.4)
+        return replace(week, result=result)
+
+    monkeypatch.setattr(pooled_module, "schedule_pool", unproven)
+    pooled = _pooled(small)
+    assert pooled.warnings[0] == (
+        "pool_01 (2 agents, 1 queues) stopped at the time limit with a shortfall 40% above "
+        "its proven bound (status FEASIBLE): give it more time or split the team into "
+        "smaller skill groups"
+    )
+    assert len(pooled.warnings) == 2

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from api.schemas import RosterAgentIn, ScheduleRowIn
-from wfm.loaders import format_availability, format_skills
+from wfm.loaders import roster_text_frame
 
 __all__ = [
     "ROSTER_TEAMS_SCHEMA",
@@ -82,36 +82,7 @@ def roster_teams_frame(teams_of: dict[str, str]) -> pl.DataFrame:
 
 def roster_table(agents: list[RosterAgentIn]) -> pl.DataFrame:
     """The roster as its on-disk text table, for `wfm.loaders.load_roster` to check."""
-    return pl.DataFrame(
-        {
-            "agent_id": [a.agent_id for a in agents],
-            "name": [a.name for a in agents],
-            "team": [a.team for a in agents],
-            "supervisor": [a.supervisor for a in agents],
-            "skills": [format_skills([s.model_dump() for s in a.skills]) for a in agents],
-            "contract": [a.contract for a in agents],
-            "availability": [
-                format_availability([w.model_dump() for w in a.availability]) or None
-                for a in agents
-            ],
-            "preferred_start": [a.preferred_start for a in agents],
-            "preferred_days_off": [";".join(a.preferred_days_off) or None for a in agents],
-        },
-        schema={
-            name: pl.String
-            for name in (
-                "agent_id",
-                "name",
-                "team",
-                "supervisor",
-                "skills",
-                "contract",
-                "availability",
-                "preferred_start",
-                "preferred_days_off",
-            )
-        },
-    )
+    return roster_text_frame(a.model_dump() for a in agents)
 
 
 def frame_records(frame: pl.DataFrame) -> list[dict[str, Any]]:

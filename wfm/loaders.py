@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -42,6 +44,7 @@ __all__ = [
     "load_table",
     "parse_availability",
     "parse_skills",
+    "roster_text_frame",
     "table_columns",
 ]
 
@@ -480,6 +483,29 @@ def format_availability(windows: list[dict[str, int]]) -> str:
         parts.append(f"{days} {clock(first['start_min'])}-{clock(first['end_min'])}")
         i = j + 1
     return ";".join(parts)
+
+
+def roster_text_frame(agents: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
+    """Roster records as the on-disk text table that `load_roster` reads back.
+
+    Each record has the roster columns, with `skills` ({queue_id, proficiency}),
+    `availability` ({weekday, start_min, end_min}) and `preferred_days_off` as lists.
+    """
+    rows = [
+        {
+            "agent_id": a["agent_id"],
+            "name": a["name"],
+            "team": a["team"],
+            "supervisor": a["supervisor"],
+            "skills": format_skills(list(a["skills"])),
+            "contract": a["contract"],
+            "availability": format_availability(list(a["availability"])) or None,
+            "preferred_start": a.get("preferred_start"),
+            "preferred_days_off": ";".join(a.get("preferred_days_off") or ()) or None,
+        }
+        for a in agents
+    ]
+    return pl.DataFrame(rows, schema=dict.fromkeys(SCHEMAS["roster"].names, pl.String))
 
 
 def load_roster(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame:

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from wfm.center import Center
-from wfm.loaders import format_availability, format_skills
+from wfm.loaders import roster_text_frame
 
 __all__ = ["TEAM_SKILLS", "AgentSpec", "build_roster", "roster_frame", "roster_to_disk"]
 
@@ -227,41 +227,21 @@ def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
     )
 
 
-_DISK_COLUMNS = (
-    "agent_id",
-    "name",
-    "team",
-    "supervisor",
-    "skills",
-    "contract",
-    "availability",
-    "preferred_start",
-    "preferred_days_off",
-)
-
-
 def roster_to_disk(agents: list[AgentSpec]) -> pl.DataFrame:
     """The roster as written to roster.csv: lists encoded as tables.md's strings."""
-    return pl.DataFrame(
+    return roster_text_frame(
         {
-            "agent_id": [a.agent_id for a in agents],
-            "name": [a.name for a in agents],
-            "team": [a.team for a in agents],
-            "supervisor": [a.supervisor for a in agents],
-            "skills": [
-                format_skills([{"queue_id": q, "proficiency": p} for q, p in a.skills])
-                for a in agents
-            ],
-            "contract": [a.contract for a in agents],
+            "agent_id": a.agent_id,
+            "name": a.name,
+            "team": a.team,
+            "supervisor": a.supervisor,
+            "skills": [{"queue_id": q, "proficiency": p} for q, p in a.skills],
+            "contract": a.contract,
             "availability": [
-                format_availability(
-                    [{"weekday": d, "start_min": lo, "end_min": hi} for d, lo, hi in a.availability]
-                )
-                or None
-                for a in agents
+                {"weekday": d, "start_min": lo, "end_min": hi} for d, lo, hi in a.availability
             ],
-            "preferred_start": [a.preferred_start for a in agents],
-            "preferred_days_off": [";".join(a.preferred_days_off) or None for a in agents],
-        },
-        schema={name: pl.Utf8 for name in _DISK_COLUMNS},
+            "preferred_start": a.preferred_start,
+            "preferred_days_off": a.preferred_days_off,
+        }
+        for a in agents
     )

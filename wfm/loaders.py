@@ -37,6 +37,7 @@ __all__ = [
     "load_events",
     "load_forecast",
     "load_history",
+    "load_history_checked",
     "load_requirements",
     "load_roster",
     "load_schedule",
@@ -285,13 +286,14 @@ def load_history(
     Raises:
         DataError: with every problem found (up to 20).
     """
-    source = path if isinstance(path, pl.DataFrame) else Path(path)
-    return _load_history(source, center, source_interval_s=source_interval_s).frame
+    return load_history_checked(path, center, source_interval_s=source_interval_s).frame
 
 
-def _load_history(
-    path: Path | pl.DataFrame, center: Center, *, source_interval_s: int | None
+def load_history_checked(
+    path: str | Path | pl.DataFrame, center: Center, *, source_interval_s: int | None = None
 ) -> LoadResult:
+    """`load_history`, also returning the warnings (closed days, missing AHT) it logged."""
+    path = path if isinstance(path, pl.DataFrame) else Path(path)
     if source_interval_s is not None and center.interval_s % source_interval_s:
         log = IssueLog(path)
         log.add(

@@ -10,10 +10,10 @@ import polars as pl
 from wfm.center import Center, load_center
 from wfm.errors import ConfigError, DataError, DataIssue
 from wfm.loaders import (
-    _load_history,
     load_drivers,
     load_events,
     load_forecast,
+    load_history_checked,
     load_requirements,
     load_roster,
     load_schedule,
@@ -87,7 +87,7 @@ def validate_dir(directory: str | Path) -> ValidationReport:
         warnings: list[DataIssue] = []
         try:
             if kind == "history":
-                result = _load_history(path, center, source_interval_s=None)
+                result = load_history_checked(path, center)
                 frame, warnings = result.frame, result.warnings
             elif kind == "roster":
                 frame = load_roster(path, center)

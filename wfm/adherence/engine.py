@@ -60,6 +60,8 @@ AGENT_DAY_COLUMNS = (
     "conformance",
     "n_exceptions",
 )
+# The per-day figures after the keys (agent_id, date, team); team roll-ups carry the same.
+_MEASURES = AGENT_DAY_COLUMNS[3:]
 
 
 @dataclass(frozen=True)
@@ -377,16 +379,6 @@ def team_rollup(
             _ratio("in_adherence_s", "scheduled_s").alias("adherence"),
             _ratio("worked_s", "work_scheduled_s").alias("conformance"),
         )
-        .select(
-            *by,
-            "n_agents",
-            "scheduled_s",
-            "in_adherence_s",
-            "adherence",
-            "work_scheduled_s",
-            "worked_s",
-            "conformance",
-            "n_exceptions",
-        )
+        .select(*by, "n_agents", *_MEASURES)
         .sort(list(by), nulls_last=True)
     )

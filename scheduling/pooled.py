@@ -69,7 +69,8 @@ class PooledSchedule:
         coverage: required vs scheduled per queue x interval, every queue.
         summary: headline figures summed over the pools.
         causes: shortfall causes of every pool.
-        warnings: one line per pool that needs more time or splitting, or has no agents.
+        pool_warnings: per pool (same order), None or why it needs more time or splitting,
+            or that it has no agents.
         wall_s: elapsed time of the whole run (pools in parallel on a cluster), seconds.
     """
 
@@ -81,8 +82,13 @@ class PooledSchedule:
     coverage: pl.DataFrame
     summary: ScheduleSummary
     causes: list[str]
-    warnings: list[str]
+    pool_warnings: tuple[str | None, ...]
     wall_s: float
+
+    @property
+    def warnings(self) -> list[str]:
+        """The pools' warnings, one line each."""
+        return [w for w in self.pool_warnings if w is not None]
 
     @property
     def agents(self) -> list[AgentSpec]:
@@ -113,7 +119,6 @@ class PooledSchedule:
 
     def pool_status(self) -> pl.DataFrame:
         """One row per pool: size, solver status, objective, shortfall vs bound, time."""
-        warned = {w.split(" ", 1)[0]: w for w in self.warnings}
         rows = [
             {
                 "pool_id": pool.pool_id,
@@ -127,9 +132,9 @@ class PooledSchedule:
                 "shortfall_bound": week.result.shortfall_bound,
                 "shortfall_gap": week.result.shortfall_gap,
                 "solve_s": week.result.wall_s,
-                "warning": warned.get(pool.pool_id),
+                "warning": warning,
             }
-            for pool, week in zip(self.pools, self.weeks, strict=True)
+            for pool, week, warning in zip(self.pools, self.weeks, self.pool_warnings, strict=True)
         ]
         return pl.DataFrame(rows, schema_overrides={"warning": pl.String})
 
@@ -215,11 +220,10 @@ def schedule_pools(
         raise ScheduleError("the roster has no agents to schedule")
     tasks = [_task(p, requirements, roster, center, week_start, params) for p in pools]
     weeks = (executor or InProcessExecutor()).map(schedule_pool, tasks)
-    warnings = [
-        w for p, wk in zip(pools, weeks, strict=True) if (w := _warning(p, wk, split_gap_frac))
-    ]
+    warnings = tuple(_warning(p, wk, split_gap_frac) for p, wk in zip(pools, weeks, strict=True))
     for line in warnings:
-        log.warning(line)
+        if line is not None:
+            log.warning(line)
     summary = ScheduleSummary(
         **{f.name: sum(getattr(w.summary, f.name) for w in weeks) for f in fields(ScheduleSummary)}
     )
@@ -232,6 +236,6 @@ def schedule_pools(
         coverage=pl.concat([w.coverage for w in weeks]).sort("queue_id", "interval_start"),
         summary=summary,
         causes=[c for w in weeks for c in w.causes],
-        warnings=warnings,
+        pool_warnings=warnings,
         wall_s=time.perf_counter() - started,
     )

@@ -109,6 +109,11 @@ class PooledSchedule:
         return sum(w.result.best_bound for w in self.weeks)
 
     @property
+    def gap(self) -> float:
+        """Relative gap between the summed objective and the summed bound."""
+        return abs(self.objective - self.best_bound) / max(1.0, abs(self.objective))
+
+    @property
     def shortfall_bound(self) -> float:
         return sum(w.result.shortfall_bound for w in self.weeks)
 

@@ -108,7 +108,7 @@ def generate_network_cmd(
     its own queues, so every site is an independent agent pool for `wfm schedule`.
 
     The defaults are 50 sites, 1,000 queues, 5,000 agents and two years of 30-minute history
-    (about 35 million rows; roughly a minute per site).
+    (about 20 million rows; a few minutes per 100 queues).
 
     Example:
         wfm data generate-network --sites 4 --queues 40 --agents 200 --years 1 --out out/network

@@ -47,12 +47,11 @@ def _pools_table(week: PooledSchedule) -> Table:
 def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
     """Print the headline figures, the pools (when more than one), warnings and files."""
     s = week.summary
-    gap = abs(week.objective - week.best_bound) / max(1.0, abs(week.objective))
     table = Table(title=f"Schedule for the week of {week.week_start}", show_header=False)
     for label, value in (
         ("status", week.status),
         ("objective / best bound (gap)",
-         f"{week.objective:,.0f} / {week.best_bound:,.0f} ({gap:.1%})"),
+         f"{week.objective:,.0f} / {week.best_bound:,.0f} ({week.gap:.1%})"),
         (
             "shortfall cost / proven bound",
             f"{s.shortfall_cost:,.0f} / {week.shortfall_bound:,.0f} "
@@ -69,8 +68,12 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
     console.print(table)
     if len(week.pools) > 1:
         console.print(_pools_table(week))
-    for line in week.warnings:
+    if len(week.pools) > _MAX_POOL_ROWS:
+        console.print(f"  ... {len(week.pools) - _MAX_POOL_ROWS} more pools in pools.csv")
+    for line in week.warnings[:10]:
         console.print(f"[yellow]warning:[/] {line}")
+    if len(week.warnings) > 10:
+        console.print(f"  ... {len(week.warnings) - 10} more warnings in pools.csv")
     for line in week.causes[:10]:
         console.print(f"  short: {line}")
     if len(week.causes) > 10:

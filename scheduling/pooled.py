@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import polars as pl
@@ -203,6 +204,7 @@ def schedule_pools(
     params: SolveParams,
     executor: Executor | None = None,
     split_gap_frac: float = 0.05,
+    on_pool: Callable[[str], None] | None = None,
 ) -> PooledSchedule:
     """Split the center into independent pools, schedule each, and join the results.
 
@@ -214,6 +216,7 @@ def schedule_pools(
         params: solver settings, applied to each pool (max_time_s per pool).
         executor: runs the pools (default in-process).
         split_gap_frac: warn when an unproven pool's shortfall exceeds its bound by this.
+        on_pool: called with each pool's id as its schedule arrives (in pool order).
 
     Raises:
         ScheduleError: no agent in the roster.
@@ -224,7 +227,12 @@ def schedule_pools(
     if not any(p.agent_ids for p in pools):
         raise ScheduleError("the roster has no agents to schedule")
     tasks = [_task(p, requirements, roster, center, week_start, params) for p in pools]
-    weeks = (executor or InProcessExecutor()).map(schedule_pool, tasks)
+    results = (executor or InProcessExecutor()).imap(schedule_pool, tasks)
+    weeks: list[WeekSchedule] = []
+    for pool, week in zip(pools, results, strict=True):
+        weeks.append(week)
+        if on_pool is not None:
+            on_pool(pool.pool_id)
     warnings = tuple(_warning(p, wk, split_gap_frac) for p, wk in zip(pools, weeks, strict=True))
     for line in warnings:
         if line is not None:

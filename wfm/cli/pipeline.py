@@ -63,7 +63,8 @@ def plan_week(
             (default: the center file's folder).
         model: forecasting model, or "auto" to choose per queue by backtest.
         params: solver time limit (per agent pool), workers and seed.
-        progress: called with a short label as each stage (and forecast queue) finishes.
+        progress: called with a short label as each stage (forecast queue, schedule pool)
+            finishes.
         executor: runs the forecast's queues and the schedule's agent pools (default
             in-process); results do not depend on it.
 
@@ -90,6 +91,12 @@ def plan_week(
     if progress is not None:
         progress("staffing")
     week = schedule_pools(
-        requirements, roster, center, week_start=week_start, params=params, executor=executor
+        requirements,
+        roster,
+        center,
+        week_start=week_start,
+        params=params,
+        executor=executor,
+        on_pool=None if progress is None else lambda pool_id: progress(f"schedule {pool_id}"),
     )
     return WeekPlan(center, result.forecast, result.scores, requirements, week)

@@ -3,7 +3,9 @@
 CP-SAT under a wall-clock limit is reproducible only when the search ends on its own: with one
 search worker and a fixed seed, a pool solved to OPTIMAL gives the same schedule every run.
 The full-week comparison therefore uses a tiny generated network (two sites of three agents,
-two pools) whose pools reach OPTIMAL well inside the limit, and checks that premise first.
+two pools) whose pools reach OPTIMAL well inside the limit, and checks that premise first
+(in-process: a failure; on the cluster, where a loaded machine can starve a pool's final pass:
+a skip that says so).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 runner = CliRunner()
 SCHEDULE_TABLES = ("schedule.parquet", "coverage.parquet", "agent_week.parquet")
 WEEK = "2025-02-10"
-LIMIT_S = "20"
+LIMIT_S = "30"
 
 
 def _invoke(args: list[str]) -> None:
@@ -51,8 +53,8 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def in_process(network: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The network's week planned in-process; each pool must end OPTIMAL (checked here)."""
     out = tmp_path_factory.mktemp("in_process")
-    # Most of the limit goes to neighbourhood search; the rest leaves the final pass seconds
-    # for a proof it needs well under one (on an idle machine).
+    # Most of the limit goes to neighbourhood search; the rest (9 s) leaves the final pass
+    # room for a proof that takes about a second on an idle machine.
     _plan(network / "center.yaml", WEEK, out, "--time-limit", LIMIT_S)
     pools = _pools(out)
     assert pools["pool_id"].to_list() == ["pool_01", "pool_02"]
@@ -61,6 +63,10 @@ def in_process(network: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _same_schedule(got: Path, expected: Path) -> None:
+    if not (_pools(got)["status"] == "OPTIMAL").all():
+        # Not an executor difference: on a loaded machine a pool's final pass ran out of
+        # wall-clock time, and from there CP-SAT's schedule depends on timing.
+        pytest.skip("a pool stopped at its wall-clock limit on the cluster (machine loaded)")
     assert_frame_equal(_pools(got), _pools(expected))
     for name in SCHEDULE_TABLES:
         frame = pl.read_parquet(expected / name)

@@ -1,4 +1,5 @@
-"""Write a solved week to disk: CSV and Parquet tables, an XLSX workbook, a chart."""
+"""Write a solved center week (every pool joined) to disk: CSV and Parquet tables, an XLSX
+workbook, a chart, the shortfall causes and one status row per pool."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import polars as pl
 from openpyxl import Workbook
 
 from scheduling.plots import plot_coverage
-from scheduling.run import WeekSchedule
+from scheduling.pooled import PooledSchedule
 from wfm.center import WEEKDAYS
 
 __all__ = ["agent_week", "write_outputs"]
@@ -18,16 +19,15 @@ def _clock(local) -> str:
     return f"{local:%H:%M}"
 
 
-def agent_week(week: WeekSchedule) -> pl.DataFrame:
+def agent_week(week: PooledSchedule) -> pl.DataFrame:
     """Per-agent week view in local time: one row per agent, one column per weekday.
 
     A cell reads "07:00-15:30 L11:30" (shift, lunch start), empty on days off.
     """
-    problem = week.problem
-    tz = problem.tz
+    tz = week.center.tz
     rows = []
     by_agent = {aid: frame for (aid,), frame in week.schedule.group_by(["agent_id"])}
-    for agent in problem.agents:
+    for agent in week.agents:
         cells = dict.fromkeys(WEEKDAYS, "")
         frame = by_agent.get(agent.agent_id)
         paid_h = 0.0
@@ -45,7 +45,7 @@ def agent_week(week: WeekSchedule) -> pl.DataFrame:
                     text = f"{_clock(start)}-{_clock(end)}"
                     if lunch:
                         text += f" L{_clock(lunch[0]['start'].astimezone(tz))}"
-                    day = (start.date() - problem.week_start).days
+                    day = (start.date() - week.week_start).days
                     cells[WEEKDAYS[day]] = text
                     unpaid = sum((a["end"] - a["start"]).total_seconds() for a in lunch)
                     paid_h += ((shift[-1]["end"] - shift[0]["start"]).total_seconds()
@@ -72,15 +72,16 @@ def _sheet(book: Workbook, title: str, frame: pl.DataFrame) -> None:
         sheet.append(list(row))
 
 
-def write_outputs(week: WeekSchedule, out_dir: Path) -> list[Path]:
+def write_outputs(week: PooledSchedule, out_dir: Path) -> list[Path]:
     """Write schedule, coverage and the agent week view as CSV + Parquet, a workbook
-    (schedule.xlsx, local times), coverage.png and shortfall.txt (causes).
+    (schedule.xlsx, local times), coverage.png, shortfall.txt (causes, then the pools'
+    warnings) and pools.csv (one status row per pool).
 
     Returns:
         The files written.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    timezone = week.problem.center.timezone
+    timezone = week.center.timezone
     view = agent_week(week)
     paths = []
     for name, frame in (("schedule", week.schedule), ("coverage", week.coverage),
@@ -97,6 +98,9 @@ def write_outputs(week: WeekSchedule, out_dir: Path) -> list[Path]:
     paths.append(out_dir / "schedule.xlsx")
     paths.append(plot_coverage(week.coverage, out_dir / "coverage.png", timezone=timezone))
     causes = out_dir / "shortfall.txt"
-    causes.write_text("\n".join(week.causes) + ("\n" if week.causes else ""), encoding="utf-8")
+    lines = [*week.causes, *(f"warning: {w}" for w in week.warnings)]
+    causes.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     paths.append(causes)
+    week.pool_status().write_csv(out_dir / "pools.csv")
+    paths.append(out_dir / "pools.csv")
     return paths

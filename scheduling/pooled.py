@@ -5,19 +5,29 @@ queue, so the week's schedule of the center is the union of the pools' schedules
 pool is a separate, smaller model that an executor (wfm.execution) can solve on another core
 or machine. Each pool's schedule is checked against every hard rule by `schedule_week`.
 
+The joined `PooledSchedule` is the center's week: every agent's schedule rows, the coverage of
+every queue, the headline figures summed over the pools (the objective terms and the tiered
+shortfall are sums over queues and agents, so pool sums are the center's values and the sum of
+the pools' proven bounds is a proven bound of the center), and one status row per pool.
+
 A pool still too large for the time limit is named, not hidden: when its solve stops without
 proof (status not OPTIMAL) and its shortfall is more than `split_gap_frac` above the proven
 bound, the result carries a warning that suggests more time or splitting the pool (by team).
+Queues nobody is skilled for form pools without agents; when they need agents, a warning says
+that their whole requirement is shortfall.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import polars as pl
 
+from scheduling.problem import AgentSpec
 from scheduling.report import ScheduleSummary
 from scheduling.run import WeekSchedule, schedule_week
 from scheduling.solve import SolveParams
@@ -30,10 +40,14 @@ __all__ = ["PoolTask", "PooledSchedule", "schedule_pool", "schedule_pools"]
 
 log = logging.getLogger(__name__)
 
+# Statuses from best to worst: the center's status is its worst pool's.
+_STATUS_ORDER = ("OPTIMAL", "FEASIBLE", "WARM_START_ONLY")
+
 
 @dataclass(frozen=True)
 class PoolTask:
-    """One pool's work unit: plain data for an executor."""
+    """One pool's work unit: plain data for an executor, already cut to the pool (so a
+    cluster ships each worker its pool's rows, not the whole center's)."""
 
     pool: AgentPool
     requirements: pl.DataFrame
@@ -48,36 +62,124 @@ class PooledSchedule:
     """The center's week, joined from its pools.
 
     Attributes:
+        center: the whole center's configuration.
+        week_start: the local Monday.
         pools: the pools, in order.
         weeks: each pool's solved week (same order).
         schedule: the schedule table of every agent.
         coverage: required vs scheduled per queue x interval, every queue.
         summary: headline figures summed over the pools.
         causes: shortfall causes of every pool.
-        warnings: one line per pool that needs more time or splitting.
+        pool_warnings: per pool (same order), None or why it needs more time or splitting,
+            or that it has no agents.
+        wall_s: elapsed time of the whole run (pools in parallel on a cluster), seconds.
     """
 
+    center: Center
+    week_start: dt.date
     pools: tuple[AgentPool, ...]
     weeks: tuple[WeekSchedule, ...]
     schedule: pl.DataFrame
     coverage: pl.DataFrame
     summary: ScheduleSummary
     causes: list[str]
-    warnings: list[str]
+    pool_warnings: tuple[str | None, ...]
+    wall_s: float
+
+    @property
+    def warnings(self) -> list[str]:
+        """The pools' warnings, one line each."""
+        return [w for w in self.pool_warnings if w is not None]
+
+    @property
+    def agents(self) -> list[AgentSpec]:
+        """Every scheduled agent, by agent id."""
+        return sorted((a for w in self.weeks for a in w.problem.agents), key=lambda a: a.agent_id)
+
+    @property
+    def status(self) -> str:
+        """The worst pool status: OPTIMAL only when every pool is proven optimal."""
+        return max((w.result.status for w in self.weeks), key=_status_rank)
+
+    @property
+    def objective(self) -> float:
+        return sum(w.result.objective for w in self.weeks)
+
+    @property
+    def best_bound(self) -> float:
+        return sum(w.result.best_bound for w in self.weeks)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between the summed objective and the summed bound."""
+        return abs(self.objective - self.best_bound) / max(1.0, abs(self.objective))
+
+    @property
+    def shortfall_bound(self) -> float:
+        return sum(w.result.shortfall_bound for w in self.weeks)
+
+    @property
+    def solve_s(self) -> float:
+        """Solver time summed over the pools (the in-process wall time), seconds."""
+        return sum(w.result.wall_s for w in self.weeks)
+
+    def pool_status(self) -> pl.DataFrame:
+        """One row per pool: size, solver status, objective, shortfall vs bound, time."""
+        rows = [
+            {
+                "pool_id": pool.pool_id,
+                "n_agents": pool.n_agents,
+                "n_queues": len(pool.queue_ids),
+                "teams": ";".join(pool.teams),
+                "status": week.result.status,
+                "objective": week.result.objective,
+                "best_bound": week.result.best_bound,
+                "shortfall_cost": week.result.shortfall_cost,
+                "shortfall_bound": week.result.shortfall_bound,
+                "shortfall_gap": week.result.shortfall_gap,
+                "solve_s": week.result.wall_s,
+                "warning": warning,
+            }
+            for pool, week, warning in zip(self.pools, self.weeks, self.pool_warnings, strict=True)
+        ]
+        return pl.DataFrame(rows, schema_overrides={"warning": pl.String})
+
+
+def _status_rank(status: str) -> int:
+    return _STATUS_ORDER.index(status) if status in _STATUS_ORDER else len(_STATUS_ORDER)
 
 
 def schedule_pool(task: PoolTask) -> WeekSchedule:
-    """Solve one pool's week (the center reduced to the pool's queues)."""
-    center = task.center.model_copy(
-        update={"queues": tuple(task.center.queue(q) for q in task.pool.queue_ids)}
-    )
-    requirements, roster = pool_frames(task.pool, task.requirements, task.roster)
+    """Solve one pool's week (the task's center and frames are already the pool's)."""
     return schedule_week(
-        requirements, roster, center, week_start=task.week_start, params=task.params
+        task.requirements, task.roster, task.center, week_start=task.week_start,
+        params=task.params,
     )
+
+
+def _task(
+    pool: AgentPool,
+    requirements: pl.DataFrame,
+    roster: pl.DataFrame,
+    center: Center,
+    week_start: dt.date,
+    params: SolveParams,
+) -> PoolTask:
+    pool_center = center.model_copy(
+        update={"queues": tuple(center.queue(q) for q in pool.queue_ids)}
+    )
+    pool_requirements, pool_roster = pool_frames(pool, requirements, roster)
+    return PoolTask(pool, pool_requirements, pool_roster, pool_center, week_start, params)
 
 
 def _warning(pool: AgentPool, week: WeekSchedule, split_gap_frac: float) -> str | None:
+    if not pool.agent_ids:
+        if week.summary.required_h == 0:
+            return None
+        return (
+            f"{pool.pool_id} (no agents): nobody is skilled for {', '.join(pool.queue_ids)}, "
+            f"so its {week.summary.required_h:,.1f} required agent-hours are all shortfall"
+        )
     r = week.result
     if r.status == "OPTIMAL" or r.shortfall_gap <= split_gap_frac:
         return None
@@ -102,6 +204,7 @@ def schedule_pools(
     params: SolveParams,
     executor: Executor | None = None,
     split_gap_frac: float = 0.05,
+    on_pool: Callable[[str], None] | None = None,
 ) -> PooledSchedule:
     """Split the center into independent pools, schedule each, and join the results.
 
@@ -113,30 +216,39 @@ def schedule_pools(
         params: solver settings, applied to each pool (max_time_s per pool).
         executor: runs the pools (default in-process).
         split_gap_frac: warn when an unproven pool's shortfall exceeds its bound by this.
+        on_pool: called with each pool's id as its schedule arrives (in pool order).
 
     Raises:
         ScheduleError: no agent in the roster.
         InfeasibleError: a pool's hard rules contradict (the message names its agents).
     """
-    pools = [p for p in agent_pools(roster, center.queue_ids) if p.agent_ids]
-    if not pools:
+    started = time.perf_counter()
+    pools = agent_pools(roster, center.queue_ids)
+    if not any(p.agent_ids for p in pools):
         raise ScheduleError("the roster has no agents to schedule")
-    tasks = [PoolTask(p, requirements, roster, center, week_start, params) for p in pools]
-    weeks = (executor or InProcessExecutor()).map(schedule_pool, tasks)
-    warnings = [
-        w for p, wk in zip(pools, weeks, strict=True) if (w := _warning(p, wk, split_gap_frac))
-    ]
+    tasks = [_task(p, requirements, roster, center, week_start, params) for p in pools]
+    results = (executor or InProcessExecutor()).imap(schedule_pool, tasks)
+    weeks: list[WeekSchedule] = []
+    for pool, week in zip(pools, results, strict=True):
+        weeks.append(week)
+        if on_pool is not None:
+            on_pool(pool.pool_id)
+    warnings = tuple(_warning(p, wk, split_gap_frac) for p, wk in zip(pools, weeks, strict=True))
     for line in warnings:
-        log.warning(line)
+        if line is not None:
+            log.warning(line)
     summary = ScheduleSummary(
         **{f.name: sum(getattr(w.summary, f.name) for w in weeks) for f in fields(ScheduleSummary)}
     )
     return PooledSchedule(
+        center=center,
+        week_start=week_start,
         pools=tuple(pools),
         weeks=tuple(weeks),
         schedule=pl.concat([w.schedule for w in weeks]).sort("agent_id", "start"),
         coverage=pl.concat([w.coverage for w in weeks]).sort("queue_id", "interval_start"),
         summary=summary,
         causes=[c for w in weeks for c in w.causes],
-        warnings=warnings,
+        pool_warnings=warnings,
+        wall_s=time.perf_counter() - started,
     )

@@ -136,12 +136,18 @@ def _read_raw(source: Path | pl.DataFrame, log: IssueLog) -> pl.DataFrame:
         raise DataError(path, [DataIssue(None, None, "file not found")])
     suffix = path.suffix.lower()
     try:
-        if suffix == ".csv":
+        if path.is_dir():
+            # A Parquet dataset folder (e.g. history/site=s01/part.parquet): the partition
+            # keys are folder names, not table columns, so hive partitioning stays off.
+            frame = pl.read_parquet(path / "**" / "*.parquet", hive_partitioning=False)
+        elif suffix == ".csv":
             frame = pl.read_csv(path, infer_schema=False, null_values=[""])
         elif suffix in (".parquet", ".pq"):
             frame = pl.read_parquet(path)
         else:
-            raise DataError(path, [DataIssue(None, None, "expected a .csv or .parquet file")])
+            raise DataError(
+                path, [DataIssue(None, None, "expected a .csv or .parquet file, or a folder")]
+            )
     except (pl.exceptions.PolarsError, OSError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(path, [DataIssue(None, None, f"cannot be read: {first_line}")]) from None

@@ -60,11 +60,15 @@ class ValidationReport:
 
 
 def find_table(directory: Path, kind: str) -> Path | None:
-    """`<kind>.parquet` or `<kind>.csv` in `directory`, whichever exists (Parquet first)."""
+    """`<kind>.parquet`, `<kind>.csv` or a `<kind>/` folder of Parquet files in `directory`,
+    whichever exists first in that order."""
     for suffix in (".parquet", ".csv"):
         candidate = directory / f"{kind}{suffix}"
         if candidate.exists():
             return candidate
+    folder = directory / kind
+    if folder.is_dir() and any(folder.rglob("*.parquet")):
+        return folder
     return None
 
 

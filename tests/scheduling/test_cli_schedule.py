@@ -46,7 +46,7 @@ def test_schedule_writes_tables_workbook_and_chart(inputs):
     result = runner.invoke(app, _args(inputs))
     assert result.exit_code == 0, result.output
     for name in ("schedule.csv", "schedule.parquet", "coverage.csv", "coverage.parquet",
-                 "agent_week.csv", "schedule.xlsx", "coverage.png", "shortfall.txt"):
+                 "agent_week.csv", "schedule.xlsx", "coverage.png", "shortfall.txt", "pools.csv"):
         assert (inputs / "out" / name).stat().st_size > 0, name
     schedule = pl.read_parquet(inputs / "out" / "schedule.parquet")
     assert set(schedule["agent_id"]) == {"a1", "a2"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
@@ -78,3 +79,50 @@ def test_a_pool_stopped_far_from_its_bound_is_named_with_a_split_suggestion(smal
         "smaller skill groups"
     )
     assert len(pooled.warnings) == 2
+
+
+def test_the_joined_week_sums_the_pools_and_keeps_one_status_row_per_pool(small):
+    pooled = _pooled(small)
+    assert [a.agent_id for a in pooled.agents] == ["a1", "a2", "a3", "a4"]
+    assert pooled.status == "OPTIMAL"
+    assert pooled.objective == sum(w.result.objective for w in pooled.weeks)
+    assert pooled.shortfall_bound == sum(w.result.shortfall_bound for w in pooled.weeks)
+    status = pooled.pool_status()
+    assert status.select("pool_id", "n_agents", "n_queues", "status").rows() == [
+        ("pool_01", 2, 1, "OPTIMAL"),
+        ("pool_02", 2, 1, "OPTIMAL"),
+    ]
+    assert status["warning"].null_count() == 2
+
+
+def test_the_worst_pool_status_is_the_centers(small, monkeypatch):
+    import scheduling.pooled as pooled_module
+
+    real = pooled_module.schedule_pool
+
+    def second_unproven(task):
+        week = real(task)
+        if task.pool.pool_id == "pool_02":
+            return replace(week, result=replace(week.result, status="FEASIBLE"))
+        return week
+
+    monkeypatch.setattr(pooled_module, "schedule_pool", second_unproven)
+    assert _pooled(small).status == "FEASIBLE"
+
+
+def test_a_queue_nobody_is_skilled_for_is_all_shortfall_and_said(small):
+    office_only = [row for row in ROWS if row["skills"] == ["office"]]
+    pooled = schedule_pools(
+        requirements(small, NEED), roster(office_only), small, week_start=WEEK, params=PARAMS
+    )
+    assert [(p.pool_id, p.agent_ids, p.queue_ids) for p in pooled.pools] == [
+        ("pool_01", ("a1", "a2"), ("office",)),
+        ("pool_02", (), ("triage",)),
+    ]
+    triage = pooled.coverage.filter(pl.col("queue_id") == "triage")
+    assert triage["scheduled"].sum() == 0
+    assert triage["shortfall"].sum() == triage["required"].sum() == 48
+    assert pooled.warnings == [
+        "pool_02 (no agents): nobody is skilled for triage, so its 24.0 required agent-hours "
+        "are all shortfall"
+    ]

@@ -35,8 +35,9 @@ ClusterOpt = Annotated[
     str | None,
     typer.Option(
         "--cluster",
-        help="Run the queues on Dask: tcp://host:8786 (a running scheduler) or local:N "
-        "(start N local workers). Needs pip install 'wfm[dask]'.",
+        help="Run the work units (forecast queues, schedule pools) on Dask: tcp://host:8786 "
+        "(a running scheduler) or local:N (start N local workers). Needs pip install "
+        "'wfm[dask]'.",
     ),
 ]
 WorkersOpt = Annotated[

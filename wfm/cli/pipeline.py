@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from forecasting.run import forecast
-from scheduling.run import WeekSchedule, schedule_week
+from scheduling.pooled import PooledSchedule, schedule_pools
 from scheduling.solve import SolveParams
 from wfm.center import Center, load_center
 from wfm.errors import DataError, DataIssue
@@ -34,7 +34,7 @@ class WeekPlan:
     forecast: pl.DataFrame
     forecast_scores: pl.DataFrame
     requirements: pl.DataFrame
-    schedule: WeekSchedule
+    schedule: PooledSchedule
 
 
 def _required(data_dir: Path, kind: str) -> Path:
@@ -62,9 +62,11 @@ def plan_week(
         data_dir: folder with history, roster and optional drivers/events tables
             (default: the center file's folder).
         model: forecasting model, or "auto" to choose per queue by backtest.
-        params: solver time limit, workers and seed.
-        progress: called with a short label as each stage (and forecast queue) finishes.
-        executor: runs the forecast's queues (default in-process); results do not depend on it.
+        params: solver time limit (per agent pool), workers and seed.
+        progress: called with a short label as each stage (forecast queue, schedule pool)
+            finishes.
+        executor: runs the forecast's queues and the schedule's agent pools (default
+            in-process); results do not depend on it.
 
     Raises:
         WfmError: any stage's error (bad tables, no history, contradictory rules, ...).
@@ -88,5 +90,13 @@ def plan_week(
     requirements = requirements_from_frame(result.forecast, center)
     if progress is not None:
         progress("staffing")
-    week = schedule_week(requirements, roster, center, week_start=week_start, params=params)
+    week = schedule_pools(
+        requirements,
+        roster,
+        center,
+        week_start=week_start,
+        params=params,
+        executor=executor,
+        on_pool=None if progress is None else lambda pool_id: progress(f"schedule {pool_id}"),
+    )
     return WeekPlan(center, result.forecast, result.scores, requirements, week)

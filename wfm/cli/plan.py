@@ -37,7 +37,7 @@ def plan_cmd(
     ] = None,
     model: Annotated[str, typer.Option("--model", help="Forecast model or auto.")] = "auto",
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1, help="Solver limit, s.")
+        float, typer.Option("--time-limit", min=1, help="Solver limit per agent pool, s.")
     ] = 60.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers.")] = 2,
     seed: Annotated[int, typer.Option("--seed", help="Solver random seed.")] = 0,
@@ -46,7 +46,8 @@ def plan_cmd(
     """Plan a week: forecast it from history, staff it (Erlang), schedule the roster (CP-SAT).
 
     Writes forecast.csv, requirements.csv and the schedule outputs (schedule, coverage,
-    agent_week, schedule.xlsx, coverage.png, shortfall.txt) into --out.
+    agent_week, schedule.xlsx, coverage.png, shortfall.txt, pools.csv) into --out. With
+    --cluster, the forecast's queues and the schedule's agent pools run on Dask.
 
     Example:
         wfm plan --center data/sample/center.yaml --week 2026-11-16 --out out/plan

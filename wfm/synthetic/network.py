@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,6 +176,7 @@ def generate_network(
     interval_min: int = 30,
     start: dt.date = dt.date(2024, 11, 18),
     seed: int = 11,
+    on_site: Callable[[str], None] | None = None,
 ) -> NetworkSummary:
     """Write a synthetic network: center.yaml, roster.csv, history/site=sNN/part.parquet.
 
@@ -191,6 +192,7 @@ def generate_network(
         interval_min: 15 or 30.
         start: first local history day.
         seed: random seed; same arguments, same files.
+        on_site: called with each site's id once its history is written (progress).
     """
     out = Path(out_dir)
     raw = network_config(
@@ -208,6 +210,8 @@ def generate_network(
         history.write_parquet(part / "part.parquet")
         n_rows += history.height
         log.info("site %s: %d history rows", sid, history.height)
+        if on_site is not None:
+            on_site(sid)
     return NetworkSummary(
         out_dir=out,
         n_sites=n_sites,

@@ -154,7 +154,8 @@ def _schedule_record(pooled: PooledSchedule) -> dict[str, object]:
 def bench_scheduling(args: argparse.Namespace) -> None:
     """Schedule the pools in-process and on 1 / 2 / 4 Dask workers; print the table."""
     week = _pool_week(args.pools, args.pool_queues, args.pool_agents, args.seed)
-    params = SolveParams(max_time_s=args.time_limit, n_workers=1, seed=0)
+    # The time limit is the week's, shared by agents: equal pools get args.time_limit each.
+    params = SolveParams(max_time_s=args.time_limit * args.pools, n_workers=1, seed=0)
     common = {
         "bench": "scaleout_schedule",
         "n_pools": args.pools,

@@ -19,6 +19,7 @@ that their whole requirement is shortfall.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -39,6 +40,9 @@ from wfm.pools import AgentPool, agent_pools, pool_frames
 __all__ = ["PoolTask", "PooledSchedule", "schedule_pool", "schedule_pools"]
 
 log = logging.getLogger(__name__)
+
+# Least solver time of a pool, seconds (a small pool still needs its model built and solved).
+_MIN_POOL_S = 5.0
 
 # Statuses from best to worst: the center's status is its worst pool's.
 _STATUS_ORDER = ("OPTIMAL", "FEASIBLE", "WARM_START_ONLY")
@@ -164,12 +168,18 @@ def _task(
     center: Center,
     week_start: dt.date,
     params: SolveParams,
+    share: float,
 ) -> PoolTask:
     pool_center = center.model_copy(
         update={"queues": tuple(center.queue(q) for q in pool.queue_ids)}
     )
     pool_requirements, pool_roster = pool_frames(pool, requirements, roster)
-    return PoolTask(pool, pool_requirements, pool_roster, pool_center, week_start, params)
+    # A share of the run's time that does not depend on the executor, so a run on a
+    # cluster solves the same models for the same time as one in-process.
+    pool_params = dataclasses.replace(
+        params, max_time_s=max(min(_MIN_POOL_S, params.max_time_s), params.max_time_s * share)
+    )
+    return PoolTask(pool, pool_requirements, pool_roster, pool_center, week_start, pool_params)
 
 
 def _warning(pool: AgentPool, week: WeekSchedule, split_gap_frac: float) -> str | None:
@@ -213,7 +223,9 @@ def schedule_pools(
         roster: roster table (tables.md).
         center: center configuration.
         week_start: local Monday.
-        params: solver settings, applied to each pool (max_time_s per pool).
+        params: solver settings; max_time_s is the whole week's budget, shared among the
+            pools by their number of agents (at least _MIN_POOL_S each). In-process the
+            pools run one after another within it; on a cluster they run side by side.
         executor: runs the pools (default in-process).
         split_gap_frac: warn when an unproven pool's shortfall exceeds its bound by this.
         on_pool: called with each pool's id as its schedule arrives (in pool order).
@@ -226,7 +238,9 @@ def schedule_pools(
     pools = agent_pools(roster, center.queue_ids)
     if not any(p.agent_ids for p in pools):
         raise ScheduleError("the roster has no agents to schedule")
-    tasks = [_task(p, requirements, roster, center, week_start, params) for p in pools]
+    n_agents = sum(p.n_agents for p in pools)
+    tasks = [_task(p, requirements, roster, center, week_start, params, p.n_agents / n_agents)
+             for p in pools]
     results = (executor or InProcessExecutor()).imap(schedule_pool, tasks)
     weeks: list[WeekSchedule] = []
     for pool, week in zip(pools, results, strict=True):

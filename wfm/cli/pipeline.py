@@ -62,7 +62,7 @@ def plan_week(
         data_dir: folder with history, roster and optional drivers/events tables
             (default: the center file's folder).
         model: forecasting model, or "auto" to choose per queue by backtest.
-        params: solver time limit (per agent pool), workers and seed.
+        params: solver time limit (for the week, shared among the pools), workers and seed.
         progress: called with a short label as each stage (forecast queue, schedule pool)
             finishes.
         executor: runs the forecast's queues and the schedule's agent pools (default

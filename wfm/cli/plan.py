@@ -37,7 +37,7 @@ def plan_cmd(
     ] = None,
     model: Annotated[str, typer.Option("--model", help="Forecast model or auto.")] = "auto",
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1, help="Solver limit per agent pool, s.")
+        float, typer.Option("--time-limit", min=1, help="Solver seconds for the week (all pools).")
     ] = 60.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="CP-SAT workers.")] = 2,
     seed: Annotated[int, typer.Option("--seed", help="Solver random seed.")] = 0,

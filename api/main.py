@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api import migrate
 from api.audit import AuditMiddleware, AuditWriter
+from api.current import CurrentState
 from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
 from api.errors import ConflictError, NotFoundError, PermissionDenied
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.database = database
     app.state.adherence_rules = load_rules(settings.adherence_rules_path)
     app.state.snapshots = SnapshotCache(settings.realtime_cache_s)
+    app.state.current = CurrentState()
     _register_error_handlers(app)
     app.add_middleware(AuditMiddleware, writer=lambda: app.state.audit_writer)
 

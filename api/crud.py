@@ -152,13 +152,15 @@ def store_states(
             }
             for e in good.values()
         ]
+        table = StateEvent.__table__
+        # One statement for every batch, the rows as parameters: compiled once, then cached
+        # (a multi-row VALUES clause is a new statement per batch size, compiled each time).
         statement = (
-            _insert(session)(StateEvent)
-            .values(values)
+            _insert(session)(table)
             .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(StateEvent.event_id)
+            .returning(table.c.event_id)
         )
-        inserted = set(session.scalars(statement))
+        inserted = set(session.execute(statement, values).scalars())
     if audit is not None:
         session.execute(insert(AuditRecord), [audit])
     session.commit()  # also ends a read-only transaction: never sit on the write lock

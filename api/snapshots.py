@@ -1,18 +1,24 @@
-"""A short-lived, single-flight cache for real-time snapshots.
+"""A short-lived, single-flight cache for real-time snapshots, and the snapshot it holds.
 
-Many supervisors poll the same team every few seconds; one snapshot per team and
-`realtime_cache_s` serves them all, and concurrent misses for one key wait for the one
-computation instead of repeating it. A request that names its instant (`at=`) bypasses it.
+Many supervisors poll their teams every few seconds; one snapshot of the whole center per
+`realtime_cache_s` serves them all, and concurrent misses wait for the one computation
+instead of repeating it. Each caller's cut of it (its agents) is encoded to JSON once per
+snapshot. A request that names its instant (`at=`) bypasses both.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-__all__ = ["SnapshotCache"]
+import polars as pl
+
+from api.schemas import RealtimePublic, RealtimeRowPublic
+
+__all__ = ["CenterSnapshot", "SnapshotCache", "encode_realtime"]
 
 T = TypeVar("T")
 
@@ -42,3 +48,29 @@ class SnapshotCache(Generic[T]):
                 self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
                 self._entries[key] = (time.monotonic() + self.ttl_s, value)
             return value
+
+
+def encode_realtime(at: dt.datetime, frame: pl.DataFrame) -> bytes:
+    """The JSON body of `RealtimePublic` for a snapshot frame (REALTIME_COLUMNS)."""
+    data = [RealtimeRowPublic(**row) for row in frame.to_dicts()]
+    return RealtimePublic(at=at, data=data, count=len(data)).model_dump_json().encode()
+
+
+class CenterSnapshot:
+    """A real-time snapshot of every agent at `at`, and its encoded cuts by agent set."""
+
+    def __init__(self, at: dt.datetime, frame: pl.DataFrame) -> None:
+        self.at = at
+        self.frame = frame
+        self._bodies: dict[frozenset[str] | None, bytes] = {}
+
+    def body(self, agents: frozenset[str] | None) -> bytes:
+        """The JSON body for these agents (None: all), in the snapshot's worst-first order."""
+        body = self._bodies.get(agents)
+        if body is None:
+            frame = self.frame
+            if agents is not None:
+                frame = frame.filter(pl.col("agent_id").is_in(list(agents)))
+            # Threads racing here encode the same bytes; either may be kept.
+            body = self._bodies[agents] = encode_realtime(self.at, frame)
+        return body

@@ -367,6 +367,7 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
     settings = Settings(db_url=db_url)
     center = load_center(SAMPLE_CENTER)
     admin = add_user(settings, name="bench-admin", role="admin", teams=[]).token
+    feeder_key = add_user(settings, name="bench-phone-system", role="ingest", teams=[]).token
     manager = add_user(settings, name="bench-manager", role="manager", teams=[]).token
     supervisors = {
         team.id: add_user(settings, name=f"sup-{team.id}", role="supervisor", teams=[team.id]).token
@@ -402,7 +403,7 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
         idle = asyncio.run(phase(base_url, pollers, duration_s=args.idle_s, feeder=None))
         print(json.dumps({**common, "phase": "idle", **idle}), flush=True)
         feeder = {
-            "token": admin,
+            "token": feeder_key,
             "agents": agent_ids,
             "rate": args.rate,
             "batch": args.batch,

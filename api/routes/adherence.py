@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+import polars as pl
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from api import crud
 from api.db import utcnow
-from api.deps import AgentScope, CenterDep, RulesDep, ScopeDep, SessionDep
+from api.deps import AgentScope, CenterDep, DatabaseDep, RulesDep, ScopeDep, SessionDep
 from api.frames import roster_teams_frame
 from api.schemas import (
     AgentDayPublic,
@@ -22,12 +24,11 @@ from api.schemas import (
     ExceptionPublic,
     ExceptionsPublic,
     RealtimePublic,
-    RealtimeRowPublic,
     TeamDayPublic,
     TeamDaysPublic,
     Timestamp,
 )
-from api.snapshots import SnapshotCache
+from api.snapshots import CenterSnapshot, SnapshotCache, encode_realtime
 from wfm.adherence import AdherenceResult, AdherenceRules, adherence, realtime_snapshot
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
@@ -48,51 +49,55 @@ EndDate = Annotated[Day, Query(description="last local day (inclusive)")]
 def realtime(
     request: Request,
     scope: ScopeDep,
-    session: SessionDep,
+    database: DatabaseDep,
     center: CenterDep,
     rules: RulesDep,
     at: Annotated[Timestamp | None, Query(description="instant (default: now)")] = None,
 ) -> Response:
     """Each agent's scheduled activity, actual state and time out of adherence, worst first.
 
-    Without `at`, the snapshot may be up to `realtime_cache_s` old (shared by concurrent
-    pollers of the same agents); its instant is in `at`.
+    Without `at`, the snapshot may be up to `realtime_cache_s` old (one snapshot of the
+    whole center serves every poller); its instant is in `at`.
     """
-    if at is not None:
-        return _json(_snapshot(session, scope, center, rules, at))
     agents = None if scope.agent_ids is None else frozenset(scope.agent_ids)
-    cache: SnapshotCache[bytes] = request.app.state.snapshots
-    # The cache holds the encoded body: a poll served from it does no per-row work at all.
-    body = cache.get_or_compute(
-        agents,
-        lambda: _snapshot(session, scope, center, rules, utcnow()).model_dump_json().encode(),
-    )
+    if at is not None:
+        with database.read_session() as session:
+            frame = _snapshot(session, agents, scope.teams_of, center, rules, at)
+        return _json(encode_realtime(at, frame))
+    cache: SnapshotCache[CenterSnapshot] = request.app.state.snapshots
+
+    def whole_center() -> CenterSnapshot:
+        now = utcnow()
+        with database.read_session() as session:
+            return CenterSnapshot(now, _snapshot(session, None, scope.teams_of, center, rules, now))
+
+    # An agent's row does not depend on who asks: one snapshot of the center, computed once
+    # per period, is cut per caller (and each cut's body is encoded once).
+    return _json(cache.get_or_compute("center", whole_center).body(agents))
+
+
+def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-def _json(model: RealtimePublic) -> Response:
-    return Response(model.model_dump_json(), media_type="application/json")
-
-
 def _snapshot(
-    session: SessionDep,
-    scope: AgentScope,
+    session: Session,
+    agent_ids: frozenset[str] | None,
+    teams_of: dict[str, str],
     center: Center,
     rules: AdherenceRules,
     at: dt.datetime,
-) -> RealtimePublic:
+) -> pl.DataFrame:
     schedule, states = crud.adherence_inputs(
         session,
         start=at - REALTIME_LOOKBACK,
         end=at + dt.timedelta(seconds=1),
-        agent_ids=scope.agent_ids,
+        agent_ids=None if agent_ids is None else set(agent_ids),
         tz=center.tz,
     )
-    snapshot = realtime_snapshot(
-        schedule, states, center, at=at, rules=rules, roster=roster_teams_frame(scope.teams_of)
+    return realtime_snapshot(
+        schedule, states, center, at=at, rules=rules, roster=roster_teams_frame(teams_of)
     )
-    data = [RealtimeRowPublic(**row) for row in snapshot.to_dicts()]
-    return RealtimePublic(at=at, data=data, count=len(data))
 
 
 def _period(

@@ -32,6 +32,11 @@ class SnapshotCache(Generic[T]):
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
 
+    def peek(self, key: Hashable) -> T | None:
+        """The value for `key` if cached and fresh, without waiting for any lock."""
+        entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value for `key` if fresh, else `compute()` (once across threads)."""
         if self.ttl_s <= 0:
@@ -63,6 +68,10 @@ class CenterSnapshot:
         self.at = at
         self.frame = frame
         self._bodies: dict[frozenset[str] | None, bytes] = {}
+
+    def encoded(self, agents: frozenset[str] | None) -> bytes | None:
+        """The JSON body for these agents if already encoded."""
+        return self._bodies.get(agents)
 
     def body(self, agents: frozenset[str] | None) -> bytes:
         """The JSON body for these agents (None: all), in the snapshot's worst-first order."""

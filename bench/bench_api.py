@@ -130,7 +130,11 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "p99_ms": round(p99, 1)}
 
 
-async def poll(client: httpx.AsyncClient, path: str, params: dict, stop: float, out: dict) -> None:
+async def poll(
+    client: httpx.AsyncClient, path: str, params: dict, stop: float, out: dict, interval_s: float
+) -> None:
+    """Poll until `stop`, one request every `interval_s` (0: back to back)."""
+    await asyncio.sleep(random.random() * interval_s)  # spread the pollers' phases
     while time.monotonic() < stop:
         t0 = time.monotonic()
         try:
@@ -142,6 +146,7 @@ async def poll(client: httpx.AsyncClient, path: str, params: dict, stop: float, 
             out["latency_s"].append(time.monotonic() - t0)
         else:
             out["errors"] += 1
+        await asyncio.sleep(max(0.0, t0 + interval_s - time.monotonic()))
 
 
 async def feed(
@@ -226,6 +231,7 @@ async def phase(
     *,
     duration_s: float,
     feeder: dict | None,
+    interval_s: float = 0.0,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"latency_s": [], "errors": 0}
     limits = httpx.Limits(max_connections=len(pollers) + 8)
@@ -262,7 +268,7 @@ async def phase(
     ]
     await asyncio.gather(
         *(
-            poll(client, "/v1/adherence/realtime", params, stop, out)
+            poll(client, "/v1/adherence/realtime", params, stop, out, interval_s)
             for client, (_, params) in zip(clients, pollers, strict=True)
         )
     )
@@ -326,6 +332,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration-s", type=float, default=60.0)
     parser.add_argument("--idle-s", type=float, default=10.0)
     parser.add_argument("--scope", choices=("team", "center"), default="team")
+    parser.add_argument(
+        "--poll-interval-s",
+        type=float,
+        default=0.0,
+        help="each poller sends one request per interval (0: back to back, the saturation "
+        "case; a supervisor's dashboard refreshes every few seconds)",
+    )
     parser.add_argument(
         "--db",
         default="sqlite",
@@ -396,11 +409,15 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
             "n_agents": args.agents,
             "n_clients": args.clients,
             "scope": args.scope,
+            "poll_interval_s": args.poll_interval_s,
             "db": db_url.split(":", 1)[0],
             "git_sha": git_sha(),
         }
         asyncio.run(phase(base_url, pollers[:4], duration_s=2.0, feeder=None))  # warm-up
-        idle = asyncio.run(phase(base_url, pollers, duration_s=args.idle_s, feeder=None))
+        interval_s = args.poll_interval_s
+        idle = asyncio.run(
+            phase(base_url, pollers, duration_s=args.idle_s, feeder=None, interval_s=interval_s)
+        )
         print(json.dumps({**common, "phase": "idle", **idle}), flush=True)
         feeder = {
             "token": feeder_key,
@@ -412,7 +429,11 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
             "result_path": str(Path(tmp.name) / "feeder.json"),
             "acknowledged": set(),
         }
-        load = asyncio.run(phase(base_url, pollers, duration_s=args.duration_s, feeder=feeder))
+        load = asyncio.run(
+            phase(
+                base_url, pollers, duration_s=args.duration_s, feeder=feeder, interval_s=interval_s
+            )
+        )
         print(json.dumps({**common, "phase": "load", "target_rate": args.rate, **load}), flush=True)
     finally:
         process.terminate()

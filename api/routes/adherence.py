@@ -11,6 +11,7 @@ from typing import Annotated
 
 import polars as pl
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from api import crud
@@ -41,12 +42,13 @@ router = APIRouter()
 # A shift is at most 16 h long: a real-time view never needs older states or schedule rows.
 REALTIME_LOOKBACK = dt.timedelta(hours=16)
 MAX_RANGE_DAYS = 31
+REALTIME_KEY = "center"
 StartDate = Annotated[Day, Query(description="first local day")]
 EndDate = Annotated[Day, Query(description="last local day (inclusive)")]
 
 
 @router.get("/realtime", response_model=RealtimePublic)
-def realtime(
+async def realtime(
     request: Request,
     scope: ScopeDep,
     database: DatabaseDep,
@@ -61,10 +63,20 @@ def realtime(
     """
     agents = None if scope.agent_ids is None else frozenset(scope.agent_ids)
     if at is not None:
-        with database.read_session() as session:
-            frame = _snapshot(session, agents, scope.teams_of, center, rules, at)
-        return _json(encode_realtime(at, frame))
+
+        def at_instant() -> bytes:
+            with database.read_session() as session:
+                frame = _snapshot(session, agents, scope.teams_of, center, rules, at)
+            return encode_realtime(at, frame)
+
+        return _json(await run_in_threadpool(at_instant))
     cache: SnapshotCache[CenterSnapshot] = request.app.state.snapshots
+    # The common case, a fresh snapshot already cut for these agents, is answered here on
+    # the event loop; computing or cutting one (database, polars) goes to a worker thread.
+    fresh = cache.peek(REALTIME_KEY)
+    body = fresh.encoded(agents) if fresh is not None else None
+    if body is not None:
+        return _json(body)
 
     def whole_center() -> CenterSnapshot:
         now = utcnow()
@@ -73,7 +85,10 @@ def realtime(
 
     # An agent's row does not depend on who asks: one snapshot of the center, computed once
     # per period, is cut per caller (and each cut's body is encoded once).
-    return _json(cache.get_or_compute("center", whole_center).body(agents))
+    def cut() -> bytes:
+        return cache.get_or_compute(REALTIME_KEY, whole_center).body(agents)
+
+    return _json(await run_in_threadpool(cut))
 
 
 def _json(body: bytes) -> Response:

@@ -88,6 +88,15 @@ def start_server(db_url: str) -> tuple[subprocess.Popen[str], str]:
     raise RuntimeError("server did not start")
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in seconds (Linux /proc).
+
+    Server CPU per poll is the figure that survives a shared machine: latency depends on
+    what else runs, the work a request costs much less so."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def roster(n_agents: int, center: Any) -> list[dict[str, Any]]:
     teams = list(center.teams)
     return [
@@ -231,6 +240,7 @@ async def phase(
     *,
     duration_s: float,
     feeder: dict | None,
+    server_pid: int,
     interval_s: float = 0.0,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"latency_s": [], "errors": 0}
@@ -255,6 +265,7 @@ async def phase(
         process.start()
         ready.wait(timeout=120)
         go.set()
+    cpu_before_s = cpu_s(server_pid)
     start = time.monotonic()
     stop = start + duration_s
     clients = [
@@ -275,15 +286,22 @@ async def phase(
     polled_s = time.monotonic() - start
     for client in clients:
         await client.aclose()
+    n_polls = len(out["latency_s"])
     result = {
-        "polls": len(out["latency_s"]),
+        "polls": n_polls,
         "poll_errors": out["errors"],
-        "polls_per_s": round(len(out["latency_s"]) / polled_s, 1),
+        "polls_per_s": round(n_polls / polled_s, 1),
         **percentiles(out["latency_s"]),
         "wall_s": round(polled_s, 1),
     }
-    if process is not None and feeder is not None:
+    if process is None:
+        server_cpu_s = cpu_s(server_pid) - cpu_before_s
+        result["server_cpu_ms_per_poll"] = round(1000 * server_cpu_s / max(n_polls, 1), 2)
+    else:
         process.join(timeout=duration_s + 300)
+        elapsed_s = time.monotonic() - start
+        result["server_cpu_frac"] = round((cpu_s(server_pid) - cpu_before_s) / elapsed_s, 2)
+    if process is not None and feeder is not None:
         fed = json.loads(Path(feeder["result_path"]).read_text())
         feeder["acknowledged"] = set(fed["acknowledged"])
         fed_s = fed["drained_at"] - start
@@ -413,10 +431,18 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
             "db": db_url.split(":", 1)[0],
             "git_sha": git_sha(),
         }
-        asyncio.run(phase(base_url, pollers[:4], duration_s=2.0, feeder=None))  # warm-up
+        pid = process.pid
+        asyncio.run(phase(base_url, pollers[:4], duration_s=2.0, feeder=None, server_pid=pid))
         interval_s = args.poll_interval_s
         idle = asyncio.run(
-            phase(base_url, pollers, duration_s=args.idle_s, feeder=None, interval_s=interval_s)
+            phase(
+                base_url,
+                pollers,
+                duration_s=args.idle_s,
+                feeder=None,
+                server_pid=pid,
+                interval_s=interval_s,
+            )
         )
         print(json.dumps({**common, "phase": "idle", **idle}), flush=True)
         feeder = {
@@ -431,7 +457,12 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
         }
         load = asyncio.run(
             phase(
-                base_url, pollers, duration_s=args.duration_s, feeder=feeder, interval_s=interval_s
+                base_url,
+                pollers,
+                duration_s=args.duration_s,
+                feeder=feeder,
+                server_pid=pid,
+                interval_s=interval_s,
             )
         )
         print(json.dumps({**common, "phase": "load", "target_rate": args.rate, **load}), flush=True)

@@ -2,8 +2,10 @@
 
 Many supervisors poll their teams every few seconds; one snapshot of the whole center per
 `realtime_cache_s` serves them all, and concurrent misses wait for the one computation
-instead of repeating it. Each caller's cut of it (its agents) is encoded to JSON once per
-snapshot. A request that names its instant (`at=`) bypasses both.
+instead of repeating it. Once a snapshot has expired, the first poller recomputes it and the
+others are served the expired one meanwhile (if it expired less than `ttl_s` ago), so a
+recomputation does not stall every poller at once. Each caller's cut of a snapshot (its
+agents) is encoded to JSON once. A request that names its instant (`at=`) bypasses both.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ T = TypeVar("T")
 
 
 class SnapshotCache(Generic[T]):
-    """Results kept for `ttl_s` seconds per key; 0 disables caching."""
+    """Results kept for `ttl_s` seconds per key (served for up to `ttl_s` more while being
+    recomputed); 0 disables caching."""
 
-    def __init__(self, ttl_s: float) -> None:
+    def __init__(self, ttl_s: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_s = ttl_s
+        self._clock = clock
         self._entries: dict[Hashable, tuple[float, T]] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -35,7 +39,7 @@ class SnapshotCache(Generic[T]):
     def peek(self, key: Hashable) -> T | None:
         """The value for `key` if cached and fresh, without waiting for any lock."""
         entry = self._entries.get(key)
-        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+        return entry[1] if entry is not None and entry[0] > self._clock() else None
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value for `key` if fresh, else `compute()` (once across threads)."""
@@ -43,16 +47,24 @@ class SnapshotCache(Generic[T]):
             return compute()
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
-        with lock:
-            now = time.monotonic()
+        if not lock.acquire(blocking=False):
+            # Another thread is computing: an entry expired less than ttl_s ago will do.
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] + self.ttl_s > self._clock():
+                return entry[1]
+            lock.acquire()
+        try:
+            now = self._clock()
             entry = self._entries.get(key)
             if entry is not None and entry[0] > now:
                 return entry[1]
             value = compute()
             with self._guard:
-                self._entries = {k: e for k, e in self._entries.items() if e[0] > now}
-                self._entries[key] = (time.monotonic() + self.ttl_s, value)
+                self._entries = {k: e for k, e in self._entries.items() if e[0] + self.ttl_s > now}
+                self._entries[key] = (self._clock() + self.ttl_s, value)
             return value
+        finally:
+            lock.release()
 
 
 def encode_realtime(at: dt.datetime, frame: pl.DataFrame) -> bytes:

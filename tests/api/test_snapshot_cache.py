@@ -71,3 +71,26 @@ def test_a_center_snapshot_encodes_each_cut_once() -> None:
     assert [r["agent_id"] for r in decoded["data"]] == ["b", "c"]  # the snapshot's order
     assert decoded["count"] == 2 and decoded["at"].startswith("2026-11-23T15:00:00")
     assert json.loads(snapshot.body(None))["count"] == 3
+
+
+def test_an_expired_value_is_served_while_one_thread_recomputes() -> None:
+    now = [0.0]
+    cache: SnapshotCache[str] = SnapshotCache(ttl_s=1.0, clock=lambda: now[0])
+    cache.get_or_compute("t", lambda: "old")
+    now[0] = 1.5  # expired, by less than ttl_s
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(timeout=10)
+        return "new"
+
+    refresher = threading.Thread(target=lambda: cache.get_or_compute("t", slow))
+    refresher.start()
+    assert started.wait(timeout=10)
+    assert cache.get_or_compute("t", lambda: "unused") == "old"
+    release.set()
+    refresher.join(timeout=10)
+    assert cache.get_or_compute("t", lambda: "unused") == "new"
+    now[0] = 10.0  # long expired: a caller waits for a fresh value instead
+    assert cache.get_or_compute("t", lambda: "newer") == "newer"

@@ -37,6 +37,7 @@ from wfm.errors import DataError, DataIssue
 from wfm.loaders import load_roster, load_schedule
 
 __all__ = [
+    "STATE_LOOKBACK",
     "CheckedStates",
     "IngestOutcome",
     "RowError",
@@ -51,6 +52,7 @@ __all__ = [
     "list_forecast_runs",
     "list_states",
     "publish_schedule",
+    "raw_timestamp",
     "read_schedule",
     "replace_center",
     "replace_roster",
@@ -385,8 +387,8 @@ def adherence_inputs(
     query = select(
         StateEvent.agent_id,
         StateEvent.state,
-        _raw(StateEvent.start),
-        _raw(StateEvent.end),
+        raw_timestamp(StateEvent.start),
+        raw_timestamp(StateEvent.end),
         StateEvent.event_id,
     ).where(
         StateEvent.start < end,
@@ -398,7 +400,7 @@ def adherence_inputs(
     return schedule, states_frame(session.execute(query).all())
 
 
-def _raw(column: Any) -> Any:
+def raw_timestamp(column: Any) -> Any:
     """A timestamp column read without per-row Python conversion (polars parses it)."""
     return type_coerce(column, String)
 
@@ -423,8 +425,8 @@ def schedule_rows_between(
     query = select(
         ScheduleRow.agent_id,
         ScheduleRow.activity,
-        _raw(ScheduleRow.start),
-        _raw(ScheduleRow.end),
+        raw_timestamp(ScheduleRow.start),
+        raw_timestamp(ScheduleRow.end),
         ScheduleRow.queue_id,
     ).where(ScheduleRow.version_id.in_(latest), ScheduleRow.start < end, ScheduleRow.end > start)
     if agent_ids is not None:

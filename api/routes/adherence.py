@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from api import crud
 from api.db import utcnow
 from api.deps import AgentScope, CenterDep, DatabaseDep, RulesDep, ScopeDep, SessionDep
-from api.frames import roster_teams_frame
+from api.frames import roster_teams_frame, schedule_frame
+from api.recent_states import RecentStates
 from api.schemas import (
     AgentDayPublic,
     AgentDaysPublic,
@@ -80,8 +81,16 @@ async def realtime(
 
     def whole_center() -> CenterSnapshot:
         now = utcnow()
+        start, end = now - REALTIME_LOOKBACK, now + dt.timedelta(seconds=1)
+        recent: RecentStates = request.app.state.recent_states
         with database.read_session() as session:
-            return CenterSnapshot(now, _snapshot(session, None, scope.teams_of, center, rules, now))
+            recent.sync(session, now=now)
+            rows = crud.schedule_rows_between(
+                session, start=start, end=end, agent_ids=None, tz=center.tz
+            )
+        states = recent.between(start, end)
+        frame = _engine(schedule_frame(rows), states, scope.teams_of, center, rules, now)
+        return CenterSnapshot(now, frame)
 
     # An agent's row does not depend on who asks: one snapshot of the center, computed once
     # per period, is cut per caller (and each cut's body is encoded once).
@@ -110,6 +119,17 @@ def _snapshot(
         agent_ids=None if agent_ids is None else set(agent_ids),
         tz=center.tz,
     )
+    return _engine(schedule, states, teams_of, center, rules, at)
+
+
+def _engine(
+    schedule: pl.DataFrame,
+    states: pl.DataFrame,
+    teams_of: dict[str, str],
+    center: Center,
+    rules: AdherenceRules,
+    at: dt.datetime,
+) -> pl.DataFrame:
     return realtime_snapshot(
         schedule, states, center, at=at, rules=rules, roster=roster_teams_frame(teams_of)
     )

@@ -2,15 +2,17 @@
 
 Many supervisors poll their teams every few seconds; one snapshot of the whole center per
 `realtime_cache_s` serves them all, and concurrent misses wait for the one computation
-instead of repeating it. Once a snapshot has expired, the first poller recomputes it and the
-others are served the expired one meanwhile (if it expired less than `ttl_s` ago), so a
-recomputation does not stall every poller at once. Each caller's cut of a snapshot (its
-agents) is encoded to JSON once. A request that names its instant (`at=`) bypasses both.
+instead of repeating it. Once a snapshot has expired, a background thread recomputes it and
+pollers are served the expired one meanwhile (if it expired less than `ttl_s` ago), so no
+poller waits for a recomputation in steady state: a snapshot is at most about two periods
+old. Each caller's cut of a snapshot (its agents) is encoded to JSON once. A request that
+names its instant (`at=`) bypasses both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -24,14 +26,31 @@ __all__ = ["CenterSnapshot", "SnapshotCache", "encode_realtime"]
 
 T = TypeVar("T")
 
+logger = logging.getLogger(__name__)
+
+
+def _in_thread(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="snapshot-refresh", daemon=True).start()
+
 
 class SnapshotCache(Generic[T]):
-    """Results kept for `ttl_s` seconds per key (served for up to `ttl_s` more while being
-    recomputed); 0 disables caching."""
+    """Results kept for `ttl_s` seconds per key; 0 disables caching.
 
-    def __init__(self, ttl_s: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    An entry that expired less than `ttl_s` ago is still served while one background
+    refresh (started by `spawn`) replaces it; an older or missing one is computed by the
+    caller, once across threads.
+    """
+
+    def __init__(
+        self,
+        ttl_s: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        spawn: Callable[[Callable[[], None]], None] = _in_thread,
+    ) -> None:
         self.ttl_s = ttl_s
         self._clock = clock
+        self._spawn = spawn
         self._entries: dict[Hashable, tuple[float, T]] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -42,29 +61,40 @@ class SnapshotCache(Generic[T]):
         return entry[1] if entry is not None and entry[0] > self._clock() else None
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The cached value for `key` if fresh, else `compute()` (once across threads)."""
+        """The cached value for `key` if fresh or refreshing, else `compute()` (once)."""
         if self.ttl_s <= 0:
             return compute()
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
-        if not lock.acquire(blocking=False):
-            # Another thread is computing: an entry expired less than ttl_s ago will do.
+        entry = self._entries.get(key)
+        now = self._clock()
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        if entry is not None and entry[0] + self.ttl_s > now:
+            if lock.acquire(blocking=False):
+                self._spawn(lambda: self._refresh(key, compute, lock))
+            return entry[1]
+        with lock:
             entry = self._entries.get(key)
-            if entry is not None and entry[0] + self.ttl_s > self._clock():
+            if entry is not None and entry[0] > self._clock():
                 return entry[1]
-            lock.acquire()
+            return self._store(key, compute())
+
+    def _refresh(self, key: Hashable, compute: Callable[[], T], lock: threading.Lock) -> None:
         try:
-            now = self._clock()
-            entry = self._entries.get(key)
-            if entry is not None and entry[0] > now:
-                return entry[1]
-            value = compute()
-            with self._guard:
-                self._entries = {k: e for k, e in self._entries.items() if e[0] + self.ttl_s > now}
-                self._entries[key] = (self._clock() + self.ttl_s, value)
-            return value
+            self._store(key, compute())
+        except Exception:
+            # The stale entry ages out and the next caller computes (and sees the error).
+            logger.exception("refreshing a cached snapshot failed")
         finally:
             lock.release()
+
+    def _store(self, key: Hashable, value: T) -> T:
+        with self._guard:
+            now = self._clock()
+            self._entries = {k: e for k, e in self._entries.items() if e[0] + self.ttl_s > now}
+            self._entries[key] = (now + self.ttl_s, value)
+        return value
 
 
 def encode_realtime(at: dt.datetime, frame: pl.DataFrame) -> bytes:

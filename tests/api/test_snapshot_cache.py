@@ -73,24 +73,33 @@ def test_a_center_snapshot_encodes_each_cut_once() -> None:
     assert json.loads(snapshot.body(None))["count"] == 3
 
 
-def test_an_expired_value_is_served_while_one_thread_recomputes() -> None:
+def test_an_expired_value_is_served_while_a_background_refresh_replaces_it() -> None:
     now = [0.0]
-    cache: SnapshotCache[str] = SnapshotCache(ttl_s=1.0, clock=lambda: now[0])
+    spawned: list = []
+    cache: SnapshotCache[str] = SnapshotCache(ttl_s=1.0, clock=lambda: now[0], spawn=spawned.append)
     cache.get_or_compute("t", lambda: "old")
     now[0] = 1.5  # expired, by less than ttl_s
-    started, release = threading.Event(), threading.Event()
+    assert cache.get_or_compute("t", lambda: "new") == "old"
+    assert cache.get_or_compute("t", lambda: "unused") == "old"  # one refresh at a time
+    assert len(spawned) == 1
+    spawned[0]()
+    assert cache.peek("t") == "new"
+    now[0] = 10.0  # long expired: the caller computes and waits
+    assert cache.get_or_compute("t", lambda: "newer") == "newer" and len(spawned) == 1
 
-    def slow() -> str:
-        started.set()
-        release.wait(timeout=10)
-        return "new"
 
-    refresher = threading.Thread(target=lambda: cache.get_or_compute("t", slow))
-    refresher.start()
-    assert started.wait(timeout=10)
+def test_a_failed_background_refresh_lets_a_later_caller_compute() -> None:
+    now = [0.0]
+    spawned: list = []
+    cache: SnapshotCache[str] = SnapshotCache(ttl_s=1.0, clock=lambda: now[0], spawn=spawned.append)
+    cache.get_or_compute("t", lambda: "old")
+    now[0] = 1.5
+
+    def broken() -> str:
+        raise RuntimeError("database gone")
+
+    assert cache.get_or_compute("t", broken) == "old"
+    spawned[0]()  # logs the error and frees the key
     assert cache.get_or_compute("t", lambda: "unused") == "old"
-    release.set()
-    refresher.join(timeout=10)
-    assert cache.get_or_compute("t", lambda: "unused") == "new"
-    now[0] = 10.0  # long expired: a caller waits for a fresh value instead
-    assert cache.get_or_compute("t", lambda: "newer") == "newer"
+    spawned[1]()
+    assert cache.peek("t") == "unused"

@@ -59,8 +59,9 @@ async def realtime(
 ) -> Response:
     """Each agent's scheduled activity, actual state and time out of adherence, worst first.
 
-    Without `at`, the snapshot may be up to `realtime_cache_s` old (one snapshot of the
-    whole center serves every poller); its instant is in `at`.
+    Without `at`, one snapshot of the whole center serves every poller and is renewed every
+    `realtime_cache_s` in the background, so it may be up to about twice that old; its
+    instant is in `at`.
     """
     agents = None if scope.agent_ids is None else frozenset(scope.agent_ids)
     if at is not None:

@@ -4,8 +4,11 @@
 record cannot be written, the caller gets 503 instead of the data, so no audited read goes
 unrecorded. Records go through `AuditWriter`, which commits whatever has queued up in one
 transaction (group commit: one disk sync for many concurrent requests), and each request
-waits for its own record's commit. This module has no update or delete path; reads go
-through `read_audit`.
+waits for its own record's commit. A hot write path (state ingest) instead appends its
+record inside its own transaction (`request_audit_values`, then `mark_audited` once
+committed): the write and its record become durable together, with one disk sync and one
+write lock instead of two. This module has no update or delete path; reads go through
+`read_audit`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import Future
 from typing import Any
 
+from fastapi import Request
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -27,8 +31,11 @@ from api.db import AuditRecord, Database, utcnow
 __all__ = [
     "AuditMiddleware",
     "AuditWriter",
+    "audit_target",
     "audit_values",
+    "mark_audited",
     "read_audit",
+    "request_audit_values",
     "result_of",
     "write_audit",
 ]
@@ -69,6 +76,28 @@ def audit_values(
         "status_code": status_code,
         "result": result_of(status_code),
     }
+
+
+def audit_target(scope: Scope) -> str:
+    """What a request is about: its path and query string."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    return scope["path"] + (f"?{query}" if query else "")
+
+
+def request_audit_values(request: Request, status_code: int) -> dict[str, Any]:
+    """The audit record of `request` answered with `status_code`, for a route to append in
+    its own transaction (then `mark_audited`)."""
+    return audit_values(
+        principal=getattr(request.state, "principal", None),
+        action=request.method,
+        target=audit_target(request.scope),
+        status_code=status_code,
+    )
+
+
+def mark_audited(request: Request) -> None:
+    """Tell `AuditMiddleware` that this request's record is committed already."""
+    request.state.audited = True
 
 
 def write_audit(database: Database, records: list[dict[str, Any]]) -> None:
@@ -156,14 +185,14 @@ class AuditMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(AUDITED_PREFIX):
             await self.app(scope, receive, send)
             return
-        query = scope.get("query_string", b"").decode("latin-1")
-        target = scope["path"] + (f"?{query}" if query else "")
+        target = audit_target(scope)
         failed = False
 
         async def audited_send(message: Message) -> None:
             nonlocal failed
-            if message["type"] == "http.response.start" and not failed:
-                principal = scope.get("state", {}).get("principal")
+            state = scope.get("state", {})
+            if message["type"] == "http.response.start" and not (failed or state.get("audited")):
+                principal = state.get("principal")
                 record = audit_values(
                     principal=principal,
                     action=scope["method"],

@@ -34,10 +34,15 @@ TOKEN_PREFIX = "wfm"
 
 
 class Role(StrEnum):
+    """The four roles of people, and `ingest` for the phone system: it may only push agent
+    states (POST /v1/states), so the key stored on that machine reads nothing and changes
+    nothing else -- an admin key there would expose every agent and the audit log."""
+
     PLANNER = "planner"
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
+    INGEST = "ingest"
 
 
 class ApiKeyError(WfmError):

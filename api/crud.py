@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 from pydantic import ValidationError
-from sqlalchemy import String, func, select, type_coerce, update
+from sqlalchemy import String, func, insert, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.db import (
+    AuditRecord,
     CenterVersion,
     ForecastRun,
     RosterAgent,
@@ -36,23 +37,27 @@ from wfm.errors import DataError, DataIssue
 from wfm.loaders import load_roster, load_schedule
 
 __all__ = [
+    "STATE_LOOKBACK",
+    "CheckedStates",
     "IngestOutcome",
     "RowError",
     "adherence_inputs",
     "agent_teams",
+    "check_states",
     "create_forecast_run",
     "current_center",
     "current_roster",
     "fail_interrupted_runs",
     "get_forecast_run",
-    "ingest_states",
     "list_forecast_runs",
     "list_states",
     "publish_schedule",
+    "raw_timestamp",
     "read_schedule",
     "replace_center",
     "replace_roster",
     "schedule_rows_between",
+    "store_states",
     "update_forecast_run",
 ]
 
@@ -82,19 +87,26 @@ def _insert(session: Session) -> Any:
 # --- agent states -----------------------------------------------------------------------
 
 
-def ingest_states(
-    session: Session, *, rows: list[Any], known_agents: set[str], known_states: set[str]
-) -> IngestOutcome:
-    """Validate each row on its own, store the good ones once, and commit.
+@dataclass(frozen=True)
+class CheckedStates:
+    """A batch split into rows to store (first of each event id), duplicates within the
+    batch, and rejected rows."""
+
+    good: dict[str, StateEventIn] = field(default_factory=dict)
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def check_states(
+    rows: list[Any], *, known_agents: set[str] | dict[str, str], known_states: set[str]
+) -> CheckedStates:
+    """Validate each row on its own (no database needed).
 
     A row must name an agent of the roster and a phone state the adherence rules map (an
-    unmapped state would make every later adherence query fail). A row whose `event_id` is
-    already stored (or repeats an earlier row of the batch) is a
-    duplicate: not stored again, reported as such. Bad rows are reported with their index.
+    unmapped state would make every later adherence query fail). A row that repeats an
+    earlier row's `event_id` is a duplicate. Bad rows are reported with their index.
     """
-    errors: list[RowError] = []
-    good: dict[str, StateEventIn] = {}
-    duplicates: list[str] = []
+    checked = CheckedStates()
     for index, raw in enumerate(rows):
         event_id = raw.get("event_id") if isinstance(raw, dict) else None
         event_id = event_id if isinstance(event_id, str) else None
@@ -104,21 +116,32 @@ def ingest_states(
             for err in exc.errors()[:5]:
                 column = ".".join(str(p) for p in err["loc"]) or None
                 message = err["msg"].removeprefix("Value error, ")
-                errors.append(RowError(index, event_id, column, message))
+                checked.errors.append(RowError(index, event_id, column, message))
             continue
         if event.agent_id not in known_agents:
-            errors.append(RowError(index, event_id, "agent_id", "agent_id is not in the roster"))
+            message = "agent_id is not in the roster"
+            checked.errors.append(RowError(index, event_id, "agent_id", message))
         elif event.state not in known_states:
             message = "state is not in the adherence mapping"
-            errors.append(RowError(index, event_id, "state", message))
-        elif event.event_id in good:
-            duplicates.append(event.event_id)
+            checked.errors.append(RowError(index, event_id, "state", message))
+        elif event.event_id in checked.good:
+            checked.duplicates.append(event.event_id)
         else:
-            good[event.event_id] = event
-    accepted: list[str] = []
-    if not good:
-        session.commit()  # end the (read-only) transaction: never sit on the write lock
-    else:
+            checked.good[event.event_id] = event
+    return checked
+
+
+def store_states(
+    session: Session, checked: CheckedStates, *, audit: dict[str, Any] | None = None
+) -> IngestOutcome:
+    """Store the good rows once (an `event_id` already stored is a duplicate) and commit.
+
+    `audit` (values of an audit record) is appended in the same transaction, so the
+    acknowledged write and its audit record are durable together, with one disk sync.
+    """
+    good = checked.good
+    inserted: set[str] = set()
+    if good:
         now = utcnow()
         values = [
             {
@@ -131,17 +154,23 @@ def ingest_states(
             }
             for e in good.values()
         ]
+        table = StateEvent.__table__
+        # One statement for every batch, the rows as parameters: compiled once, then cached
+        # (a multi-row VALUES clause is a new statement per batch size, compiled each time).
         statement = (
-            _insert(session)(StateEvent)
-            .values(values)
+            _insert(session)(table)
             .on_conflict_do_nothing(index_elements=["event_id"])
-            .returning(StateEvent.event_id)
+            .returning(table.c.event_id)
         )
-        inserted = set(session.scalars(statement))
-        session.commit()
-        accepted = [i for i in good if i in inserted]
-        duplicates.extend(i for i in good if i not in inserted)
-    return IngestOutcome(accepted=accepted, duplicates=duplicates, errors=errors)
+        inserted = set(session.execute(statement, values).scalars())
+    if audit is not None:
+        session.execute(insert(AuditRecord), [audit])
+    session.commit()  # also ends a read-only transaction: never sit on the write lock
+    return IngestOutcome(
+        accepted=[i for i in good if i in inserted],
+        duplicates=checked.duplicates + [i for i in good if i not in inserted],
+        errors=checked.errors,
+    )
 
 
 def list_states(
@@ -358,8 +387,8 @@ def adherence_inputs(
     query = select(
         StateEvent.agent_id,
         StateEvent.state,
-        _raw(StateEvent.start),
-        _raw(StateEvent.end),
+        raw_timestamp(StateEvent.start),
+        raw_timestamp(StateEvent.end),
         StateEvent.event_id,
     ).where(
         StateEvent.start < end,
@@ -371,7 +400,7 @@ def adherence_inputs(
     return schedule, states_frame(session.execute(query).all())
 
 
-def _raw(column: Any) -> Any:
+def raw_timestamp(column: Any) -> Any:
     """A timestamp column read without per-row Python conversion (polars parses it)."""
     return type_coerce(column, String)
 
@@ -396,8 +425,8 @@ def schedule_rows_between(
     query = select(
         ScheduleRow.agent_id,
         ScheduleRow.activity,
-        _raw(ScheduleRow.start),
-        _raw(ScheduleRow.end),
+        raw_timestamp(ScheduleRow.start),
+        raw_timestamp(ScheduleRow.end),
         ScheduleRow.queue_id,
     ).where(ScheduleRow.version_id.in_(latest), ScheduleRow.start < end, ScheduleRow.end > start)
     if agent_ids is not None:

@@ -17,8 +17,8 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from api import crud
-from api.auth import Principal, Role, authenticate
+from api.auth import Principal, Role
+from api.current import Current, CurrentState
 from api.db import Database
 from api.errors import NotFoundError, PermissionDenied
 from wfm.adherence import AdherenceRules
@@ -29,8 +29,10 @@ __all__ = [
     "AdminUser",
     "AgentScope",
     "CenterDep",
+    "CurrentDep",
     "CurrentUser",
     "DatabaseDep",
+    "IngestUser",
     "ManagerUser",
     "PlannerUser",
     "ReaderUser",
@@ -46,11 +48,12 @@ __all__ = [
 _bearer = HTTPBearer(auto_error=False, description="an API key made by `wfm users add`")
 
 
-def get_database(request: Request) -> Database:
+# Dependencies that only read app state are `async`: a sync one costs a thread hop each.
+async def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -77,11 +80,15 @@ def get_current_user(
     database: DatabaseDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller of a valid, live key; 401 otherwise."""
+    """The caller of a valid, live key; 401 otherwise. Also puts the current center and
+    roster view on ``request.state.current`` (both from one short read transaction)."""
     principal = None
-    if credentials is not None and credentials.scheme.lower() == "bearer":
-        with database.read_session() as session:
-            principal = authenticate(session, credentials.credentials)
+    state: CurrentState = request.app.state.current
+    with database.read_session() as session:
+        current = state.refresh(session)
+        if credentials is not None and credentials.scheme.lower() == "bearer":
+            principal = state.authenticate(session, credentials.credentials, current)
+    request.state.current = current
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -99,7 +106,7 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
     """A dependency that lets only the given roles through (403 for the others)."""
     allowed = frozenset(roles)
 
-    def check(user: CurrentUser) -> Principal:
+    async def check(user: CurrentUser) -> Principal:
         if user.role not in allowed:
             raise PermissionDenied(f"role {user.role} may not do this")
         return user
@@ -110,6 +117,7 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
 AdminUser = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 PlannerUser = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.ADMIN))]
 ManagerUser = Annotated[Principal, Depends(require_roles(Role.MANAGER, Role.ADMIN))]
+IngestUser = Annotated[Principal, Depends(require_roles(Role.INGEST, Role.ADMIN))]
 ReaderUser = Annotated[
     Principal,
     Depends(require_roles(Role.PLANNER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)),
@@ -156,24 +164,32 @@ def resolve_scope(
     return AgentScope(None, teams_of)
 
 
-def get_scope(
+async def get_current(request: Request, _user: CurrentUser) -> Current:
+    """The center and roster view read while authenticating this request."""
+    return request.state.current
+
+
+CurrentDep = Annotated[Current, Depends(get_current)]
+
+
+async def get_scope(
     user: ReaderUser,
-    session: SessionDep,
+    current: CurrentDep,
     team: Annotated[str | None, Query(max_length=64)] = None,
     agent_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> AgentScope:
-    return resolve_scope(user, crud.agent_teams(session), team=team, agent_id=agent_id)
+    return resolve_scope(user, current.teams_of, team=team, agent_id=agent_id)
 
 
 ScopeDep = Annotated[AgentScope, Depends(get_scope)]
 
 
-def get_center(session: SessionDep) -> Center:
+async def get_center(current: CurrentDep) -> Center:
     """The current center configuration (404 until an admin has set one)."""
-    return crud.current_center(session)[1]
+    return current.center
 
 
-def get_rules(request: Request) -> AdherenceRules:
+async def get_rules(request: Request) -> AdherenceRules:
     return request.app.state.adherence_rules
 
 
@@ -182,16 +198,21 @@ RulesDep = Annotated[AdherenceRules, Depends(get_rules)]
 
 
 def _declared_query_params(route: APIRoute) -> frozenset[str]:
-    names: set[str] = set()
-    pending: list[Dependant] = [route.dependant]
-    while pending:
-        dependant = pending.pop()
-        names.update(param.alias for param in dependant.query_params)
-        pending.extend(dependant.dependencies)
-    return frozenset(names)
+    # Kept on the route (routes are unhashable): the dependency tree is fixed once built.
+    names = getattr(route, "_wfm_query_params", None)
+    if names is None:
+        found: set[str] = set()
+        pending: list[Dependant] = [route.dependant]
+        while pending:
+            dependant = pending.pop()
+            found.update(param.alias for param in dependant.query_params)
+            pending.extend(dependant.dependencies)
+        names = frozenset(found)
+        route._wfm_query_params = names  # type: ignore[attr-defined]
+    return names
 
 
-def reject_unknown_query(request: Request) -> None:
+async def reject_unknown_query(request: Request) -> None:
     """Refuse query parameters a route does not declare (strict input, like the bodies)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):

@@ -15,11 +15,13 @@ __all__ = [
     "ROSTER_TEAMS_SCHEMA",
     "SCHEDULE_SCHEMA",
     "STATES_SCHEMA",
+    "STORED_STATES_SCHEMA",
     "frame_records",
     "roster_table",
     "roster_teams_frame",
     "schedule_frame",
     "states_frame",
+    "stored_states_frame",
 ]
 
 TS = pl.Datetime("us", "UTC")
@@ -37,6 +39,7 @@ STATES_SCHEMA = {
     "end": TS,
     "event_id": pl.String,
 }
+STORED_STATES_SCHEMA = {"id": pl.Int64, **STATES_SCHEMA}
 ROSTER_TEAMS_SCHEMA = {"agent_id": pl.String, "team": pl.String}
 
 
@@ -71,6 +74,11 @@ def schedule_frame(rows: Iterable[Sequence[Any]] | Iterable[ScheduleRowIn]) -> p
 def states_frame(rows: Iterable[Sequence[Any]]) -> pl.DataFrame:
     """An agent-states table from tuples (agent_id, state, start, end, event_id)."""
     return _typed(list(rows), STATES_SCHEMA)
+
+
+def stored_states_frame(rows: Iterable[Sequence[Any]]) -> pl.DataFrame:
+    """Stored states with their row id: tuples (id, agent_id, state, start, end, event_id)."""
+    return _typed(list(rows), STORED_STATES_SCHEMA)
 
 
 def roster_teams_frame(teams_of: dict[str, str]) -> pl.DataFrame:

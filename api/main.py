@@ -12,10 +12,13 @@ from fastapi.responses import JSONResponse
 
 from api import migrate
 from api.audit import AuditMiddleware, AuditWriter
+from api.crud import STATE_LOOKBACK
+from api.current import CurrentState
 from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
 from api.errors import ConflictError, NotFoundError, PermissionDenied
 from api.jobs import ForecastJobs
+from api.recent_states import RecentStates
 from api.routes import adherence, audit, config, forecasts, health, schedules, states
 from api.snapshots import SnapshotCache
 from wfm.adherence import load_rules
@@ -93,6 +96,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.database = database
     app.state.adherence_rules = load_rules(settings.adherence_rules_path)
     app.state.snapshots = SnapshotCache(settings.realtime_cache_s)
+    app.state.current = CurrentState()
+    app.state.recent_states = RecentStates(adherence.REALTIME_LOOKBACK + STATE_LOOKBACK)
     _register_error_handlers(app)
     app.add_middleware(AuditMiddleware, writer=lambda: app.state.audit_writer)
 

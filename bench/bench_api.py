@@ -88,6 +88,15 @@ def start_server(db_url: str) -> tuple[subprocess.Popen[str], str]:
     raise RuntimeError("server did not start")
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in seconds (Linux /proc).
+
+    Server CPU per poll is the figure that survives a shared machine: latency depends on
+    what else runs, the work a request costs much less so."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def roster(n_agents: int, center: Any) -> list[dict[str, Any]]:
     teams = list(center.teams)
     return [
@@ -130,7 +139,11 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "p99_ms": round(p99, 1)}
 
 
-async def poll(client: httpx.AsyncClient, path: str, params: dict, stop: float, out: dict) -> None:
+async def poll(
+    client: httpx.AsyncClient, path: str, params: dict, stop: float, out: dict, interval_s: float
+) -> None:
+    """Poll until `stop`, one request every `interval_s` (0: back to back)."""
+    await asyncio.sleep(random.random() * interval_s)  # spread the pollers' phases
     while time.monotonic() < stop:
         t0 = time.monotonic()
         try:
@@ -142,6 +155,7 @@ async def poll(client: httpx.AsyncClient, path: str, params: dict, stop: float, 
             out["latency_s"].append(time.monotonic() - t0)
         else:
             out["errors"] += 1
+        await asyncio.sleep(max(0.0, t0 + interval_s - time.monotonic()))
 
 
 async def feed(
@@ -226,6 +240,8 @@ async def phase(
     *,
     duration_s: float,
     feeder: dict | None,
+    server_pid: int,
+    interval_s: float = 0.0,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"latency_s": [], "errors": 0}
     limits = httpx.Limits(max_connections=len(pollers) + 8)
@@ -249,6 +265,7 @@ async def phase(
         process.start()
         ready.wait(timeout=120)
         go.set()
+    cpu_before_s = cpu_s(server_pid)
     start = time.monotonic()
     stop = start + duration_s
     clients = [
@@ -262,22 +279,29 @@ async def phase(
     ]
     await asyncio.gather(
         *(
-            poll(client, "/v1/adherence/realtime", params, stop, out)
+            poll(client, "/v1/adherence/realtime", params, stop, out, interval_s)
             for client, (_, params) in zip(clients, pollers, strict=True)
         )
     )
     polled_s = time.monotonic() - start
     for client in clients:
         await client.aclose()
+    n_polls = len(out["latency_s"])
     result = {
-        "polls": len(out["latency_s"]),
+        "polls": n_polls,
         "poll_errors": out["errors"],
-        "polls_per_s": round(len(out["latency_s"]) / polled_s, 1),
+        "polls_per_s": round(n_polls / polled_s, 1),
         **percentiles(out["latency_s"]),
         "wall_s": round(polled_s, 1),
     }
-    if process is not None and feeder is not None:
+    if process is None:
+        server_cpu_s = cpu_s(server_pid) - cpu_before_s
+        result["server_cpu_ms_per_poll"] = round(1000 * server_cpu_s / max(n_polls, 1), 2)
+    else:
         process.join(timeout=duration_s + 300)
+        elapsed_s = time.monotonic() - start
+        result["server_cpu_frac"] = round((cpu_s(server_pid) - cpu_before_s) / elapsed_s, 2)
+    if process is not None and feeder is not None:
         fed = json.loads(Path(feeder["result_path"]).read_text())
         feeder["acknowledged"] = set(fed["acknowledged"])
         fed_s = fed["drained_at"] - start
@@ -327,6 +351,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-s", type=float, default=10.0)
     parser.add_argument("--scope", choices=("team", "center"), default="team")
     parser.add_argument(
+        "--poll-interval-s",
+        type=float,
+        default=0.0,
+        help="each poller sends one request per interval (0: back to back, the saturation "
+        "case; a supervisor's dashboard refreshes every few seconds)",
+    )
+    parser.add_argument(
         "--db",
         default="sqlite",
         help="sqlite (a temporary file), postgres (a new database on --pg-server, dropped "
@@ -367,6 +398,7 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
     settings = Settings(db_url=db_url)
     center = load_center(SAMPLE_CENTER)
     admin = add_user(settings, name="bench-admin", role="admin", teams=[]).token
+    feeder_key = add_user(settings, name="bench-phone-system", role="ingest", teams=[]).token
     manager = add_user(settings, name="bench-manager", role="manager", teams=[]).token
     supervisors = {
         team.id: add_user(settings, name=f"sup-{team.id}", role="supervisor", teams=[team.id]).token
@@ -395,14 +427,26 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
             "n_agents": args.agents,
             "n_clients": args.clients,
             "scope": args.scope,
+            "poll_interval_s": args.poll_interval_s,
             "db": db_url.split(":", 1)[0],
             "git_sha": git_sha(),
         }
-        asyncio.run(phase(base_url, pollers[:4], duration_s=2.0, feeder=None))  # warm-up
-        idle = asyncio.run(phase(base_url, pollers, duration_s=args.idle_s, feeder=None))
+        pid = process.pid
+        asyncio.run(phase(base_url, pollers[:4], duration_s=2.0, feeder=None, server_pid=pid))
+        interval_s = args.poll_interval_s
+        idle = asyncio.run(
+            phase(
+                base_url,
+                pollers,
+                duration_s=args.idle_s,
+                feeder=None,
+                server_pid=pid,
+                interval_s=interval_s,
+            )
+        )
         print(json.dumps({**common, "phase": "idle", **idle}), flush=True)
         feeder = {
-            "token": admin,
+            "token": feeder_key,
             "agents": agent_ids,
             "rate": args.rate,
             "batch": args.batch,
@@ -411,7 +455,16 @@ def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[
             "result_path": str(Path(tmp.name) / "feeder.json"),
             "acknowledged": set(),
         }
-        load = asyncio.run(phase(base_url, pollers, duration_s=args.duration_s, feeder=feeder))
+        load = asyncio.run(
+            phase(
+                base_url,
+                pollers,
+                duration_s=args.duration_s,
+                feeder=feeder,
+                server_pid=pid,
+                interval_s=interval_s,
+            )
+        )
         print(json.dumps({**common, "phase": "load", "target_rate": args.rate, **load}), flush=True)
     finally:
         process.terminate()

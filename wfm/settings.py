@@ -28,8 +28,8 @@ class Settings(BaseSettings):
         events_path: optional events table for forecast runs.
         adherence_rules_path: optional YAML of adherence rules (state mapping, grace_s);
             the engine's defaults otherwise.
-        realtime_cache_s: how long one real-time snapshot serves identical polls (seconds;
-            0 = compute every poll).
+        realtime_cache_s: how often the shared real-time snapshot is renewed (seconds; a
+            poll may see one up to about twice this old; 0 = compute every poll).
         forecast_workers: background threads that run forecast jobs.
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock.
     """

@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+import polars as pl
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from api import crud
 from api.db import utcnow
-from api.deps import AgentScope, CenterDep, RulesDep, ScopeDep, SessionDep
-from api.frames import roster_teams_frame
+from api.deps import AgentScope, CenterDep, DatabaseDep, RulesDep, ScopeDep, SessionDep
+from api.frames import roster_teams_frame, schedule_frame
+from api.recent_states import RecentStates
 from api.schemas import (
     AgentDayPublic,
     AgentDaysPublic,
@@ -22,12 +26,11 @@ from api.schemas import (
     ExceptionPublic,
     ExceptionsPublic,
     RealtimePublic,
-    RealtimeRowPublic,
     TeamDayPublic,
     TeamDaysPublic,
     Timestamp,
 )
-from api.snapshots import SnapshotCache
+from api.snapshots import CenterSnapshot, SnapshotCache, encode_realtime
 from wfm.adherence import AdherenceResult, AdherenceRules, adherence, realtime_snapshot
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
@@ -40,50 +43,97 @@ router = APIRouter()
 # A shift is at most 16 h long: a real-time view never needs older states or schedule rows.
 REALTIME_LOOKBACK = dt.timedelta(hours=16)
 MAX_RANGE_DAYS = 31
+REALTIME_KEY = "center"
 StartDate = Annotated[Day, Query(description="first local day")]
 EndDate = Annotated[Day, Query(description="last local day (inclusive)")]
 
 
 @router.get("/realtime", response_model=RealtimePublic)
-def realtime(
+async def realtime(
     request: Request,
     scope: ScopeDep,
-    session: SessionDep,
+    database: DatabaseDep,
     center: CenterDep,
     rules: RulesDep,
     at: Annotated[Timestamp | None, Query(description="instant (default: now)")] = None,
-) -> RealtimePublic:
+) -> Response:
     """Each agent's scheduled activity, actual state and time out of adherence, worst first.
 
-    Without `at`, the snapshot may be up to `realtime_cache_s` old (shared by concurrent
-    pollers of the same agents); its instant is in `at`.
+    Without `at`, one snapshot of the whole center serves every poller and is renewed every
+    `realtime_cache_s` in the background, so it may be up to about twice that old; its
+    instant is in `at`.
     """
     agents = None if scope.agent_ids is None else frozenset(scope.agent_ids)
     if at is not None:
-        return _snapshot(session, scope, center, rules, at)
-    cache: SnapshotCache[RealtimePublic] = request.app.state.snapshots
-    return cache.get_or_compute(agents, lambda: _snapshot(session, scope, center, rules, utcnow()))
+
+        def at_instant() -> bytes:
+            with database.read_session() as session:
+                frame = _snapshot(session, agents, scope.teams_of, center, rules, at)
+            return encode_realtime(at, frame)
+
+        return _json(await run_in_threadpool(at_instant))
+    cache: SnapshotCache[CenterSnapshot] = request.app.state.snapshots
+    # The common case, a fresh snapshot already cut for these agents, is answered here on
+    # the event loop; computing or cutting one (database, polars) goes to a worker thread.
+    fresh = cache.peek(REALTIME_KEY)
+    body = fresh.encoded(agents) if fresh is not None else None
+    if body is not None:
+        return _json(body)
+
+    def whole_center() -> CenterSnapshot:
+        now = utcnow()
+        start, end = now - REALTIME_LOOKBACK, now + dt.timedelta(seconds=1)
+        recent: RecentStates = request.app.state.recent_states
+        with database.read_session() as session:
+            recent.sync(session, now=now)
+            rows = crud.schedule_rows_between(
+                session, start=start, end=end, agent_ids=None, tz=center.tz
+            )
+        states = recent.between(start, end)
+        frame = _engine(schedule_frame(rows), states, scope.teams_of, center, rules, now)
+        return CenterSnapshot(now, frame)
+
+    # An agent's row does not depend on who asks: one snapshot of the center, computed once
+    # per period, is cut per caller (and each cut's body is encoded once).
+    def cut() -> bytes:
+        return cache.get_or_compute(REALTIME_KEY, whole_center).body(agents)
+
+    return _json(await run_in_threadpool(cut))
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 def _snapshot(
-    session: SessionDep,
-    scope: AgentScope,
+    session: Session,
+    agent_ids: frozenset[str] | None,
+    teams_of: dict[str, str],
     center: Center,
     rules: AdherenceRules,
     at: dt.datetime,
-) -> RealtimePublic:
+) -> pl.DataFrame:
     schedule, states = crud.adherence_inputs(
         session,
         start=at - REALTIME_LOOKBACK,
         end=at + dt.timedelta(seconds=1),
-        agent_ids=scope.agent_ids,
+        agent_ids=None if agent_ids is None else set(agent_ids),
         tz=center.tz,
     )
-    snapshot = realtime_snapshot(
-        schedule, states, center, at=at, rules=rules, roster=roster_teams_frame(scope.teams_of)
+    return _engine(schedule, states, teams_of, center, rules, at)
+
+
+def _engine(
+    schedule: pl.DataFrame,
+    states: pl.DataFrame,
+    teams_of: dict[str, str],
+    center: Center,
+    rules: AdherenceRules,
+    at: dt.datetime,
+) -> pl.DataFrame:
+    return realtime_snapshot(
+        schedule, states, center, at=at, rules=rules, roster=roster_teams_frame(teams_of)
     )
-    data = [RealtimeRowPublic(**row) for row in snapshot.to_dicts()]
-    return RealtimePublic(at=at, data=data, count=len(data))
 
 
 def _period(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api import crud
-from api.deps import AdminUser, RulesDep, ScopeDep, SessionDep, WriteSessionDep
+from api.audit import mark_audited, request_audit_values
+from api.deps import CurrentDep, IngestUser, RulesDep, ScopeDep, SessionDep, WriteSessionDep
 from api.schemas import (
     IngestPublic,
     RowErrorPublic,
@@ -29,18 +30,25 @@ router = APIRouter()
 )
 def ingest_states(
     payload: StatesIngest,
-    _user: AdminUser,
+    _user: IngestUser,
+    current: CurrentDep,
     rules: RulesDep,
     session: WriteSessionDep,
+    request: Request,
     response: Response,
 ) -> IngestPublic:
-    """Store a batch of state events; committed before the answer (200, or 207 with errors)."""
-    known = set(crud.agent_teams(session))
-    outcome = crud.ingest_states(
-        session, rows=payload.events, known_agents=known, known_states=set(rules.mapping)
+    """Store a batch of state events; committed before the answer (200, or 207 with errors).
+
+    For the phone system's `ingest` key (or an admin). The audit record is committed in the
+    same transaction as the events.
+    """
+    checked = crud.check_states(
+        payload.events, known_agents=current.teams_of, known_states=set(rules.mapping)
     )
-    if outcome.errors:
-        response.status_code = status.HTTP_207_MULTI_STATUS
+    code = status.HTTP_207_MULTI_STATUS if checked.errors else status.HTTP_200_OK
+    outcome = crud.store_states(session, checked, audit=request_audit_values(request, code))
+    mark_audited(request)
+    response.status_code = code
     return IngestPublic(
         accepted=outcome.accepted,
         duplicates=outcome.duplicates,

@@ -49,7 +49,7 @@ def serve_command(
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="user name (shown in the audit log)")],
-    role: Annotated[str, typer.Option(help="planner | supervisor | manager | admin")],
+    role: Annotated[str, typer.Option(help="planner | supervisor | manager | admin | ingest")],
     team: Annotated[list[str] | None, typer.Option(help="a supervisor's team (repeatable)")] = None,
     db: DbOpt = None,
 ) -> None:

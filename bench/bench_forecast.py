@@ -6,7 +6,11 @@ Cases (one JSON line each, then a summary table):
                      itself is tested) against seasonal naive; daily WAPE against Prophet
                      with default settings.
   * driver_ablation  the same with and without the drivers file (discharges).
-  * flu_ablation     origins inside flu season, with and without the events calendar.
+  * flu_ablation     the planner's flu-season question: from origins at and before the
+                     last complete flu season's start, forecast 6 weeks and score the days
+                     inside the season, with and without the events calendar (sarimax,
+                     drivers held out of both arms so only the calendar differs; a second
+                     case keeps the drivers file in both arms).
   * bank             real data (US bank 2003): auto vs seasonal naive vs a 4-week same-slot
                      average, 1 week ahead, N origins.
   * speed            1-week interval forecast with model choice (8 queues x 2 years) and a
@@ -57,14 +61,18 @@ Runner = Callable[[pl.DataFrame, dt.date], pl.DataFrame]
 
 
 def _auto(
-    center: Center, drivers: pl.DataFrame | None, events: pl.DataFrame | None, model: str = "auto"
+    center: Center,
+    drivers: pl.DataFrame | None,
+    events: pl.DataFrame | None,
+    model: str = "auto",
+    horizon_days: int = 7,
 ) -> Runner:
     def run(history: pl.DataFrame, start: dt.date) -> pl.DataFrame:
         return forecast(
             history,
             center,
             start=start,
-            horizon_days=7,
+            horizon_days=horizon_days,
             drivers=drivers,
             events=events,
             model=model,
@@ -83,13 +91,23 @@ def _single(center: Center, make: Callable[[], object]) -> Runner:
 
 
 def rolling_errors(
-    history: pl.DataFrame, center: Center, origins: list[dt.date], runners: dict[str, Runner]
+    history: pl.DataFrame,
+    center: Center,
+    origins: list[dt.date],
+    runners: dict[str, Runner],
+    *,
+    horizon_days: int = 7,
+    scored: tuple[dt.date, dt.date] | None = None,
 ) -> pl.DataFrame:
-    """Interval and daily WAPE per queue and runner, pooled over the origins."""
+    """Interval and daily WAPE per queue and runner, pooled over the origins.
+
+    Each origin's forecast covers `horizon_days` local days; with `scored` = (first, last
+    + 1), only those local days count.
+    """
     rows = []
     for origin in origins:
         cut = local_midnight_utc(origin, center.tz)
-        end = local_midnight_utc(origin + dt.timedelta(days=7), center.tz)
+        end = local_midnight_utc(origin + dt.timedelta(days=horizon_days), center.tz)
         past = history.filter(pl.col("interval_start") < cut)
         actual = history.filter(pl.col("interval_start").is_between(cut, end, closed="left"))
         days_seen = actual.select(
@@ -112,6 +130,8 @@ def rolling_errors(
             # Days without any history row (holidays the bank closed, gaps) are not scored:
             # there is no actual to score against.
             joined = joined.join(days_seen, on=["queue_id", "day"], how="semi")
+            if scored is not None:
+                joined = joined.filter(pl.col("day").is_between(*scored, closed="left"))
             rows.append(
                 joined.with_columns(pl.lit(name).alias("runner"), pl.lit(origin).alias("origin"))
             )
@@ -206,20 +226,39 @@ def bench_sample(sample: Path, n_origins: int) -> None:
             without_drivers_interval_wape=round(part["without_drivers"]["interval_wape"], 4),
         )
 
+    bench_flu(history, center, drivers, events)
+
+
+def bench_flu(
+    history: pl.DataFrame, center: Center, drivers: pl.DataFrame, events: pl.DataFrame
+) -> None:
+    """Events-calendar ablation on the last flu season that ends inside the history.
+
+    A planner forecasts the season before it starts: origins are the Mondays 2 and 1 weeks
+    before the season's first day and the Monday of its first week; each forecasts 6 weeks,
+    and only days inside the season are scored (its first 4-6 weeks). Both arms run sarimax
+    (the model that takes the calendar as regressors) so the calendar is the one difference.
+    """
     flu = events.filter(pl.col("kind") == "flu_season").sort("start")
-    if flu.height:
-        past_flu = flu.filter(pl.col("end") <= history["interval_start"].max()).tail(1)
-        start = center.local_date(past_flu["start"][0])
-        first_monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
-        flu_origins = [first_monday + dt.timedelta(days=7 * k) for k in range(n_origins)]
+    past_flu = flu.filter(pl.col("end") <= history["interval_start"].max()).tail(1)
+    if past_flu.height == 0:
+        return
+    first = center.local_date(past_flu["start"][0])
+    last = center.local_date(past_flu["end"][0] - dt.timedelta(microseconds=1))
+    monday = first - dt.timedelta(days=first.weekday())
+    flu_origins = [monday - dt.timedelta(days=7 * k) for k in (2, 1, 0)]
+    horizon = 42
+    for case, drv in (("flu_ablation", None), ("flu_ablation_with_drivers", drivers)):
         flu_table = rolling_errors(
             history,
             center,
             flu_origins,
             {
-                "with_events": _auto(center, drivers, events, model="sarimax"),
-                "without_events": _auto(center, drivers, None, model="sarimax"),
+                "with_events": _auto(center, drv, events, "sarimax", horizon),
+                "without_events": _auto(center, drv, None, "sarimax", horizon),
             },
+            horizon_days=horizon,
+            scored=(first, last + dt.timedelta(days=1)),
         )
         for qid in center.queue_ids:
             part = {
@@ -227,9 +266,11 @@ def bench_sample(sample: Path, n_origins: int) -> None:
                 for r in flu_table.filter(pl.col("queue_id") == qid).iter_rows(named=True)
             }
             _emit(
-                "flu_ablation",
+                case,
                 queue_id=qid,
+                season=f"{first}..{last}",
                 origins=[str(o) for o in flu_origins],
+                horizon_days=horizon,
                 with_events_daily_wape=round(part["with_events"]["daily_wape"], 4),
                 without_events_daily_wape=round(part["without_events"]["daily_wape"], 4),
                 with_events_interval_wape=round(part["with_events"]["interval_wape"], 4),
@@ -336,7 +377,7 @@ def main() -> None:
     )
     parser.add_argument("--origins", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--only", choices=("sample", "speed", "bank"), action="append")
+    parser.add_argument("--only", choices=("sample", "flu", "speed", "bank"), action="append")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     np.random.seed(0)
@@ -347,6 +388,14 @@ def main() -> None:
         bench_speed(args.sample, args.repeats)
     if "sample" in only:
         bench_sample(args.sample, args.origins)
+    elif "flu" in only:
+        center = load_center(args.sample / "center.yaml")
+        bench_flu(
+            load_history(args.sample / "history.parquet", center),
+            center,
+            load_drivers(args.sample / "drivers.csv", center),
+            load_events(args.sample / "events.csv", center),
+        )
 
 
 if __name__ == "__main__":

@@ -116,6 +116,7 @@ def day_features(
     anchor: dt.date,
     events: pl.DataFrame | None = None,
     yearly_terms: int = 3,
+    trend: bool = True,
 ) -> DayFeatures:
     """Regressors for each local date: weekday dummies, trend, yearly Fourier terms,
     holiday / day-after-holiday flags and one share column per event kind.
@@ -128,6 +129,7 @@ def day_features(
             future rows share one scale.
         events: the events table, or None.
         yearly_terms: Fourier pairs for the yearly season (0 = none).
+        trend: add the linear trend column `trend_y` (years since `anchor`).
     """
     n = len(dates)
     weekday = np.array([d.weekday() for d in dates])
@@ -135,7 +137,8 @@ def day_features(
     for wd in range(1, 7):
         cols[f"weekday_{wd}"] = (weekday == wd).astype(float)
     t = np.array([(d - anchor).days for d in dates], dtype=float)
-    cols["trend_y"] = t / _YEAR_D
+    if trend:
+        cols["trend_y"] = t / _YEAR_D
     for k in range(1, yearly_terms + 1):
         cols[f"year_sin_{k}"] = np.sin(2 * np.pi * k * t / _YEAR_D)
         cols[f"year_cos_{k}"] = np.cos(2 * np.pi * k * t / _YEAR_D)

@@ -40,6 +40,12 @@ __all__ = ["Combination", "Forecaster", "QueueSeries", "build_queue_series", "si
 log = logging.getLogger(__name__)
 
 _MIN_DRIVER_GAIN_FRAC = 0.05
+_YEAR_DAYS = 365
+# A linear trend and the yearly cycle are confounded until part of the year is seen twice:
+# fit on one year, the trend soaks up the difference between the first and the last weeks
+# (last winter's flu season against this autumn) and extrapolates it (+18 %/year on the
+# sample's sched_voice against a true +4 %); the ARMA errors track the level instead.
+_TREND_MIN_DAYS = 548
 _HISTORY_COLUMNS = ("queue_id", "interval_start", "offered")
 
 
@@ -148,7 +154,8 @@ def build_queue_series(
         all_dates,
         anchor=first_date,
         events=events,
-        yearly_terms=3 if n_days >= 365 else 0,
+        yearly_terms=3 if n_days >= _YEAR_DAYS else 0,
+        trend=n_days >= _TREND_MIN_DAYS,
     )
     series = QueueSeries(queue, first_date, n_days, offered, aht, handled, open_cells, features)
     series.notes.extend(notes)

@@ -237,7 +237,9 @@ def bench_flu(
     A planner forecasts the season before it starts: origins are the Mondays 2 and 1 weeks
     before the season's first day and the Monday of its first week; each forecasts 6 weeks,
     and only days inside the season are scored (its first 4-6 weeks). Both arms run sarimax
-    (the model that takes the calendar as regressors) so the calendar is the one difference.
+    (the model that takes the calendar as regressors) so the calendar is the one difference;
+    a third arm drops only the flu-season rows (the rest of the calendar, such as open
+    enrollment, stays).
     """
     flu = events.filter(pl.col("kind") == "flu_season").sort("start")
     past_flu = flu.filter(pl.col("end") <= history["interval_start"].max()).tail(1)
@@ -248,6 +250,7 @@ def bench_flu(
     monday = first - dt.timedelta(days=first.weekday())
     flu_origins = [monday - dt.timedelta(days=7 * k) for k in (2, 1, 0)]
     horizon = 42
+    no_flu = events.filter(pl.col("kind") != "flu_season")
     for case, drv in (("flu_ablation", None), ("flu_ablation_with_drivers", drivers)):
         flu_table = rolling_errors(
             history,
@@ -256,6 +259,7 @@ def bench_flu(
             {
                 "with_events": _auto(center, drv, events, "sarimax", horizon),
                 "without_events": _auto(center, drv, None, "sarimax", horizon),
+                "without_flu_rows": _auto(center, drv, no_flu, "sarimax", horizon),
             },
             horizon_days=horizon,
             scored=(first, last + dt.timedelta(days=1)),
@@ -273,6 +277,7 @@ def bench_flu(
                 horizon_days=horizon,
                 with_events_daily_wape=round(part["with_events"]["daily_wape"], 4),
                 without_events_daily_wape=round(part["without_events"]["daily_wape"], 4),
+                without_flu_rows_daily_wape=round(part["without_flu_rows"]["daily_wape"], 4),
                 with_events_interval_wape=round(part["with_events"]["interval_wape"], 4),
                 without_events_interval_wape=round(part["without_events"]["interval_wape"], 4),
             )

@@ -15,7 +15,10 @@ from tests.forecasting.synth import make_history
 from wfm.grid import local_midnight_utc
 
 START = dt.date(2024, 11, 4)
-SEASONS = ((dt.date(2024, 12, 2), dt.date(2025, 2, 20)), (dt.date(2025, 11, 24), dt.date(2026, 2, 12)))
+SEASONS = (
+    (dt.date(2024, 12, 2), dt.date(2025, 2, 20)),
+    (dt.date(2025, 11, 24), dt.date(2026, 2, 12)),
+)
 ORIGIN = dt.date(2025, 11, 17)  # the Monday before the second season
 HORIZON_DAYS = 42
 

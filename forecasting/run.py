@@ -1,7 +1,8 @@
 """Entry points the CLI calls: `forecast` (planner and manager views) and `backtest`.
 
 Model names for `model=`: auto (backtest the candidates and pick per queue), or one of
-seasonal_naive, weighted_avg, weighted_avg_daily, ets, sarimax, prophet (with the calendar,
+seasonal_naive, weighted_avg (recent weeks weighted 0.4 / 0.3 / 0.2 / 0.1), avg_4w (the plain
+4-week same-slot average), weighted_avg_daily, ets, sarimax, prophet (with the calendar,
 event and driver regressors), prophet_plain (Prophet's defaults plus its country holidays).
 """
 
@@ -44,6 +45,7 @@ __all__ = [
 MODEL_NAMES = (
     "seasonal_naive",
     "weighted_avg",
+    "avg_4w",
     "weighted_avg_daily",
     "ets",
     "sarimax",
@@ -64,6 +66,10 @@ def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Mode
             models.append(SeasonalNaive(season_length=week))
         elif name == "weighted_avg":
             models.append(WeightedSameWeekdayAverage(season_length=week))
+        elif name == "avg_4w":
+            models.append(
+                WeightedSameWeekdayAverage(season_length=week, weights=(1.0,) * 4, alias="avg_4w")
+            )
         elif name == "weighted_avg_daily":
             models.append(DailyWeightedAverage())
         elif name == "ets":

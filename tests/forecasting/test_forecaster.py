@@ -124,3 +124,18 @@ def test_too_little_history_to_backtest_uses_the_weekly_average(center, short_hi
         fc.fit(three_weeks, end_date=dt.date(2026, 2, 2))
     assert set(fc.predict(dt.date(2026, 1, 26), 7)["model"]) == {"weighted_avg"}
     assert any("too few to backtest" in r.getMessage() for r in caplog.records)
+
+
+def test_auto_keeps_the_candidate_with_the_lowest_backtest_score(center, short_history):
+    from forecasting.run import _candidates, make_models
+
+    assert "avg_4w" in _candidates("auto", "interval")
+    models = make_models(["seasonal_naive", "weighted_avg", "avg_4w"], center)
+    fc = Forecaster(models, center=center)
+    fc.fit(short_history, end_date=START + dt.timedelta(days=7))
+    table = fc.predict(START, 7)
+    scores = pl.DataFrame(fc.scores_)
+    assert "avg_4w" in set(scores["model"])
+    for qid, part in scores.group_by("queue_id"):
+        best = part.sort("score")["model"][0]
+        assert set(table.filter(pl.col("queue_id") == qid[0])["model"]) == {best}

@@ -13,6 +13,9 @@ Cases (one JSON line each, then a summary table):
                      case keeps the drivers file in both arms).
   * bank             real data (US bank 2003): auto vs seasonal naive vs a 4-week same-slot
                      average, 1 week ahead, N origins and --bank-origins origins.
+  * weekly_coverage  the managers' view: 12-week weekly forecasts (auto) from origins 8 weeks
+                     apart; share of (queue, week) totals inside the 80 % band and its median
+                     width relative to the forecast.
   * speed            1-week interval forecast with model choice (8 queues x 2 years) and a
                      52-week weekly forecast: wall time and peak RSS.
 
@@ -37,7 +40,7 @@ import numpy as np
 import polars as pl
 from common import git_sha
 
-from forecasting import Forecaster, forecast, wape
+from forecasting import Forecaster, forecast, to_weekly, wape
 from forecasting.adapters.prophet import ProphetDaily
 from forecasting.models import SeasonalNaive, WeightedSameWeekdayAverage
 from wfm.center import Center, load_center
@@ -283,6 +286,65 @@ def bench_flu(
             )
 
 
+def bench_weekly_coverage(sample: Path, n_origins: int) -> None:
+    center = load_center(sample / "center.yaml")
+    history = load_history(sample / "history.parquet", center)
+    drivers = load_drivers(sample / "drivers.csv", center)
+    events = load_events(sample / "events.csv", center)
+    horizon = 84
+    last = center.local_date(history["interval_start"].max())
+    final = _weekly_origins(last - dt.timedelta(days=horizon - 7), 1)[0]
+    origins = [final - dt.timedelta(days=56 * k) for k in range(n_origins - 1, -1, -1)]
+    actual = to_weekly(
+        history.select(
+            "queue_id",
+            "interval_start",
+            pl.col("offered").cast(pl.Float64).alias("volume"),
+            pl.lit(0.0).alias("volume_lo"),
+            pl.lit(0.0).alias("volume_hi"),
+            pl.lit(0.0).alias("aht_s"),
+            pl.lit("actual").alias("model"),
+        ),
+        center,
+    ).select("queue_id", "interval_start", pl.col("volume").alias("actual"))
+    t0 = time.perf_counter()
+    rows = []
+    for origin in origins:
+        weekly = forecast(
+            history,
+            center,
+            start=origin,
+            horizon_days=horizon,
+            drivers=drivers,
+            events=events,
+            granularity="week",
+        ).forecast
+        rows.append(weekly.join(actual, on=["queue_id", "interval_start"], how="inner"))
+    table = pl.concat(rows).with_columns(
+        pl.col("actual").is_between(pl.col("volume_lo"), pl.col("volume_hi")).alias("inside"),
+        ((pl.col("volume_hi") - pl.col("volume_lo")) / pl.col("volume")).alias("width_frac"),
+        ((pl.col("actual") / pl.col("volume")) - 1).abs().alias("abs_err_frac"),
+    )
+    for (qid,), part in table.group_by("queue_id", maintain_order=True):
+        _emit(
+            "weekly_coverage",
+            queue_id=qid,
+            weeks=part.height,
+            coverage=round(part["inside"].mean(), 3),
+            median_width_frac=round(part["width_frac"].median(), 3),
+            median_abs_err_frac=round(part["abs_err_frac"].median(), 3),
+        )
+    _emit(
+        "weekly_coverage_total",
+        origins=[str(o) for o in origins],
+        level=80,
+        weeks=table.height,
+        coverage=round(table["inside"].mean(), 3),
+        median_width_frac=round(table["width_frac"].median(), 3),
+        wall_s=round(time.perf_counter() - t0, 1),
+    )
+
+
 def bench_speed(sample: Path, repeats: int) -> None:
     center = load_center(sample / "center.yaml")
     history = load_history(sample / "history.parquet", center)
@@ -389,16 +451,21 @@ def main() -> None:
         "4 weeks are too few to tell models 2 %% apart",
     )
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--only", choices=("sample", "flu", "speed", "bank"), action="append")
+    parser.add_argument("--weekly-origins", type=int, default=8)
+    parser.add_argument(
+        "--only", choices=("sample", "flu", "weekly", "speed", "bank"), action="append"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     np.random.seed(0)
-    only = set(args.only or ("sample", "speed", "bank"))
+    only = set(args.only or ("sample", "weekly", "speed", "bank"))
     if "bank" in only:
         for n in sorted({args.origins, args.bank_origins}):
             bench_bank(args.bank, n)
     if "speed" in only:
         bench_speed(args.sample, args.repeats)
+    if "weekly" in only:
+        bench_weekly_coverage(args.sample, args.weekly_origins)
     if "sample" in only:
         bench_sample(args.sample, args.origins)
     elif "flu" in only:

@@ -40,6 +40,7 @@ __all__ = ["Combination", "Forecaster", "QueueSeries", "build_queue_series", "si
 log = logging.getLogger(__name__)
 
 _MIN_DRIVER_GAIN_FRAC = 0.05
+_MIN_BAND_WEEKS = 8
 _YEAR_DAYS = 365
 # A linear trend and the yearly cycle are confounded until part of the year is seen twice:
 # fit on one year, the trend soaks up the difference between the first and the last weeks
@@ -242,6 +243,10 @@ class Forecaster:
         backtest_days: horizon of each backtest fold in days.
         fold_step_days: days between backtest origins.
         max_combined: also try the mean of the best 2 .. this many models (1 = never).
+        weekly_bands: also measure, per queue, the chosen model's backtest errors of weekly
+            totals (`weekly_band_`: the level's quantiles of actual / forecast), for the
+            managers' weekly view; summing interval bands would treat every interval's
+            error as perfectly correlated with every other's and be far too wide.
     """
 
     def __init__(
@@ -254,6 +259,7 @@ class Forecaster:
         backtest_days: int = 7,
         fold_step_days: int = 7,
         max_combined: int = 3,
+        weekly_bands: bool = False,
     ) -> None:
         self._validate(models, level, n_folds)
         self.models = list(models)
@@ -263,9 +269,12 @@ class Forecaster:
         self.backtest_days = backtest_days
         self.fold_step_days = fold_step_days
         self.max_combined = max_combined
+        self.weekly_bands = weekly_bands
         self.n_slots = 86400 // center.interval_s
         self.fitted_: dict[str, tuple[Model | Combination, QueueSeries]] = {}
         self.scores_: list[dict[str, object]] = []
+        self.weekly_band_: dict[str, tuple[float, float]] = {}
+        self._backtests: dict[str, list[tuple[int, _Prediction]]] = {}
 
     @staticmethod
     def _validate(models: Sequence[Model], level: int, n_folds: int) -> None:
@@ -390,9 +399,12 @@ class Forecaster:
         fc = np.concatenate([p.mean for _, p in preds])
         return wape(actual, fc) + wape(actual.sum(axis=1), fc.sum(axis=1))
 
+    def _min_backtest_days(self) -> int:
+        return self.backtest_days + (self.n_folds - 1) * self.fold_step_days + 28
+
     def _choose(self, series: QueueSeries) -> Model | Combination:
         qid = series.queue.id
-        min_days = self.backtest_days + (self.n_folds - 1) * self.fold_step_days + 28
+        min_days = self._min_backtest_days()
         if len(self.models) == 1:
             return copy.deepcopy(self.models[0])
         if series.n_days < min_days:
@@ -402,6 +414,7 @@ class Forecaster:
                 f"folds (need {min_days})",
             )
         results = self.backtest_series(self.models, series)
+        self._backtests = results
         scores = {alias: self._score(series, preds) for alias, preds in results.items()}
         for alias, score in scores.items():
             self.scores_.append({"queue_id": qid, "model": alias, "score": score})
@@ -509,6 +522,7 @@ class Forecaster:
         for note in series.notes:
             log.info("queue %s: %s", queue.id, note)
         self._usable_features(series, max(series.n_days - span, 1))
+        self._backtests = {}
         model: Model | Combination = self._choose(series)
         try:
             self._predict_with(model, series, series.n_days, 1, mode="fit")
@@ -516,6 +530,50 @@ class Forecaster:
             model = self._fallback(series, str(exc))
             self._predict_with(model, series, series.n_days, 1, mode="fit")
         self.fitted_[queue.id] = (model, series)
+        if self.weekly_bands:
+            band = self._weekly_band(series, model)
+            if band is not None:
+                self.weekly_band_[queue.id] = band
+
+    def _weekly_band(
+        self, series: QueueSeries, model: Model | Combination
+    ) -> tuple[float, float] | None:
+        """Quantiles (the level's tails) of actual / forecast weekly totals in the backtest.
+
+        Each fold's first full weeks are compared; weeks with a missing day are skipped.
+        None when the backtest has fewer than `_MIN_BAND_WEEKS` such weeks.
+        """
+        members = model.members if isinstance(model, Combination) else (model,)
+        aliases = [repr(m) for m in members]
+        missing = [m for m, a in zip(members, aliases, strict=True) if a not in self._backtests]
+        if missing and series.n_days >= self._min_backtest_days():
+            self._backtests.update(self.backtest_series(missing, series))
+        if any(a not in self._backtests for a in aliases):
+            return None
+        folds = [
+            (origin, _mean_prediction([self._backtests[a][i][1] for a in aliases]))
+            for i, (origin, _) in enumerate(self._backtests[aliases[0]])
+        ]
+        ratios = []
+        for origin, pred in folds:
+            for w in range(self.backtest_days // 7):
+                days = slice(origin + 7 * w, origin + 7 * w + 7)
+                actual = series.offered[days]
+                fc = float(pred.mean[7 * w : 7 * w + 7].sum())
+                if np.isfinite(actual).all() and fc > 0:
+                    ratios.append(float(actual.sum()) / fc)
+        if len(ratios) < _MIN_BAND_WEEKS:
+            return None
+        # Split-conformal order statistics: the k-th smallest of n with k = ceil((n + 1) *
+        # (1 - tail)) covers a new week with probability >= 1 - tail; plain sample quantiles
+        # of ~24 weeks cover ~70 % where 80 % was asked.
+        tail = (1 - self.level / 100) / 2
+        ranked = np.sort(ratios)
+        n = ranked.size
+        lo = ranked[max(int(np.floor((n + 1) * tail)), 1) - 1]
+        hi = ranked[min(int(np.ceil((n + 1) * (1 - tail))), n) - 1]
+        # The band always holds the point forecast, even where the backtest was biased.
+        return min(float(lo), 1.0), max(float(hi), 1.0)
 
     def predict(self, start: dt.date, horizon_days: int) -> pl.DataFrame:
         """The forecast table for local days [start, start + horizon_days)."""

@@ -224,6 +224,11 @@ class Combination:
         return "mean(" + "+".join(repr(m) for m in self.members) + ")"
 
 
+def _reads_calendar(model: Model) -> bool:
+    """True for a daily model that takes the calendar / event regressors."""
+    return model.uses_exog and getattr(model, "use_exog", True)
+
+
 def _mean_prediction(preds: Sequence[_Prediction]) -> _Prediction:
     return _Prediction(
         np.mean([p.mean for p in preds], axis=0),
@@ -399,6 +404,20 @@ class Forecaster:
         fc = np.concatenate([p.mean for _, p in preds])
         return wape(actual, fc) + wape(actual.sum(axis=1), fc.sum(axis=1))
 
+    def _unseen_events(self, series: QueueSeries) -> list[str]:
+        """Event columns active on a day to forecast but on none of the backtest's test days."""
+        X, n = series.features.values, series.n_days
+        tested = np.zeros(n, dtype=bool)
+        for origin in self._origins(n):
+            tested[max(origin, 0) : origin + self.backtest_days] = True
+        return [
+            name
+            for j, name in enumerate(series.features.names)
+            if name.startswith("event_")
+            and (X[n:, j] != 0).any()
+            and not (X[:n][tested, j] != 0).any()
+        ]
+
     def _min_backtest_days(self) -> int:
         return self.backtest_days + (self.n_folds - 1) * self.fold_step_days + 28
 
@@ -421,8 +440,20 @@ class Forecaster:
         finite = {a: s for a, s in scores.items() if np.isfinite(s)}
         if not finite:
             return copy.deepcopy(self.models[0])
-        ranked = sorted(finite, key=finite.__getitem__)
         by_alias = {repr(m): m for m in self.models}
+        unseen = self._unseen_events(series)
+        readers = {a: s for a, s in finite.items() if _reads_calendar(by_alias[a])}
+        if unseen and readers:
+            # The backtest weeks cannot show what an event does; only the models that read
+            # the events calendar can place it on the coming days.
+            log.info(
+                "queue %s: %s in the forecast days but in no backtest week: choosing among %s",
+                qid,
+                ", ".join(unseen),
+                ", ".join(readers),
+            )
+            finite = readers
+        ranked = sorted(finite, key=finite.__getitem__)
         candidates: dict[str, Model | Combination] = {a: by_alias[a] for a in ranked}
         for k in range(2, min(self.max_combined, len(ranked)) + 1):
             combo = Combination(tuple(by_alias[a] for a in ranked[:k]))

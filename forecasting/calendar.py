@@ -10,6 +10,7 @@ regressor but mark past days as outliers to leave out of model fitting.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import holidays as holidays_lib
@@ -40,6 +41,12 @@ class DayFeatures:
 
     values: np.ndarray
     names: tuple[str, ...]
+
+
+def _holiday_key(name: str) -> str:
+    """Column key of a holiday: its name without "(observed)", lower case, words joined by _."""
+    base = re.sub(r"\s*\(observed\)", "", name, flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_")
 
 
 def holiday_names(center: Center, dates: list[dt.date]) -> dict[dt.date, str]:
@@ -118,8 +125,9 @@ def day_features(
     yearly_terms: int = 3,
     trend: bool = True,
 ) -> DayFeatures:
-    """Regressors for each local date: weekday dummies, trend, yearly Fourier terms,
-    holiday / day-after-holiday flags and one share column per event kind.
+    """Regressors for each local date: weekday dummies, trend, yearly Fourier terms, one flag
+    per public holiday in `dates` (`holiday_<name>`, an observed day under its holiday's
+    name), a day-after-holiday flag and one share column per event kind.
 
     Args:
         center: the center (time zone, holiday calendar).
@@ -143,9 +151,12 @@ def day_features(
         cols[f"year_sin_{k}"] = np.sin(2 * np.pi * k * t / _YEAR_D)
         cols[f"year_cos_{k}"] = np.cos(2 * np.pi * k * t / _YEAR_D)
     hol = holiday_names(center, [*dates, dates[0] - dt.timedelta(days=1)] if n else [])
-    is_hol = np.array([d in hol for d in dates], dtype=float)
+    # One flag per holiday: a contact center closes on Christmas but is only quieter on
+    # Veterans Day; one shared flag forces the average of the two on both.
+    keys = {d: _holiday_key(name) for d, name in hol.items()}
+    for key in sorted({keys[d] for d in dates if d in keys}):
+        cols[f"holiday_{key}"] = np.array([keys.get(d) == key for d in dates], dtype=float)
     after = np.array([(d - dt.timedelta(days=1)) in hol and d not in hol for d in dates], float)
-    cols["holiday"] = is_hol
     cols["after_holiday"] = after
     for kind in _REGRESSOR_KINDS:
         cols[f"event_{kind}"] = event_share(events, center, queue_id, dates, kind)

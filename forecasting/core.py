@@ -596,15 +596,22 @@ class Forecaster:
         if len(ratios) < _MIN_BAND_WEEKS:
             return None
         # Split-conformal order statistics: the k-th smallest of n with k = ceil((n + 1) *
-        # (1 - tail)) covers a new week with probability >= 1 - tail; plain sample quantiles
-        # of ~24 weeks cover ~70 % where 80 % was asked.
+        # (1 - tail)) bounds a new exchangeable week with probability >= 1 - tail. Backtest
+        # weeks are neither independent nor free of the choice's optimism, hence the below.
         tail = (1 - self.level / 100) / 2
         ranked = np.sort(ratios)
         n = ranked.size
-        lo = ranked[max(int(np.floor((n + 1) * tail)), 1) - 1]
-        hi = ranked[min(int(np.ceil((n + 1) * (1 - tail))), n) - 1]
-        # The band always holds the point forecast, even where the backtest was biased.
-        return min(float(lo), 1.0), max(float(hi), 1.0)
+        lo = float(ranked[max(int(np.floor((n + 1) * tail)), 1) - 1])
+        hi = float(ranked[min(int(np.ceil((n + 1) * (1 - tail))), n) - 1])
+        # The same bound on |log ratio| gives each side at least the typical miss: backtest
+        # weeks that all erred one way (a bias the next weeks need not repeat) would
+        # otherwise leave the other side of the band at the point forecast.
+        logs = np.sort(np.abs(np.log(ranked[ranked > 0])))
+        if logs.size:
+            k = min(int(np.ceil((logs.size + 1) * (1 - 2 * tail))), logs.size)
+            spread = float(np.exp(logs[k - 1]))
+            lo, hi = min(lo, 1 / spread), max(hi, spread)
+        return min(lo, 1.0), max(hi, 1.0)
 
     def predict(self, start: dt.date, horizon_days: int) -> pl.DataFrame:
         """The forecast table for local days [start, start + horizon_days)."""

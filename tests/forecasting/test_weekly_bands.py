@@ -39,9 +39,12 @@ def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(c
     )
     assert len(ratios) == 24
     # n = 24, 80 %: the floor(25 * 0.1) = 2nd and ceil(25 * 0.9) = 23rd smallest (plain
-    # sample quantiles would sit further in), widened to hold the point forecast.
+    # sample quantiles would sit further in), each side at least the ceil(25 * 0.8) = 20th
+    # smallest |log ratio|, and the band holds the point forecast.
+    spread = np.exp(np.sort(np.abs(np.log(ratios)))[19])
     lo, hi = fc.weekly_band_["triage_voice"]
-    assert lo == min(ratios[1], 1.0) and hi == max(ratios[22], 1.0)
+    assert lo == min(ratios[1], 1 / spread, 1.0)
+    assert hi == max(ratios[22], spread, 1.0)
     assert lo < hi
 
 

@@ -5,8 +5,11 @@ Inside, each queue becomes a local day matrix (see `forecasting.profiles`): inte
 see it flattened, daily models see daily totals with calendar / event / driver regressors and
 are spread back to intervals by intraday profiles. The automatic choice is a rolling-origin
 backtest: the model (or mean of the best few) with the lowest pooled interval + daily WAPE
-over the last `n_folds` origins wins. Estimated parameters are reused across origins where
-a model supports `update`, so a backtest costs about two fits per model, not one per origin.
+over the last `n_folds` origins wins, except that when the days to forecast hold an event
+that no backtest week held, only the models that read the events calendar compete (the
+backtest cannot show what the event does). Estimated parameters are reused across origins
+where a model supports `update`, so a backtest costs about two fits per model, not one per
+origin.
 
 A queue whose history is too short for a model falls back to the simplest model the data
 supports, with a WARNING naming the queue; a queue that no model can fit raises ForecastError.
@@ -249,9 +252,10 @@ class Forecaster:
         fold_step_days: days between backtest origins.
         max_combined: also try the mean of the best 2 .. this many models (1 = never).
         weekly_bands: also measure, per queue, the chosen model's backtest errors of weekly
-            totals (`weekly_band_`: the level's quantiles of actual / forecast), for the
-            managers' weekly view; summing interval bands would treat every interval's
-            error as perfectly correlated with every other's and be far too wide.
+            totals (`weekly_band_`: the (lo, hi) ratios of actual / forecast that bound a
+            week at `level`), for the managers' weekly view; summing interval bands would
+            treat every interval's error as perfectly correlated with every other's and be
+            far too wide.
     """
 
     def __init__(

@@ -10,6 +10,7 @@ regressor but mark past days as outliers to leave out of model fitting.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import holidays as holidays_lib
@@ -40,6 +41,12 @@ class DayFeatures:
 
     values: np.ndarray
     names: tuple[str, ...]
+
+
+def _holiday_key(name: str) -> str:
+    """Column key of a holiday: its name without "(observed)", lower case, words joined by _."""
+    base = re.sub(r"\s*\(observed\)", "", name, flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_")
 
 
 def holiday_names(center: Center, dates: list[dt.date]) -> dict[dt.date, str]:
@@ -116,9 +123,11 @@ def day_features(
     anchor: dt.date,
     events: pl.DataFrame | None = None,
     yearly_terms: int = 3,
+    trend: bool = True,
 ) -> DayFeatures:
-    """Regressors for each local date: weekday dummies, trend, yearly Fourier terms,
-    holiday / day-after-holiday flags and one share column per event kind.
+    """Regressors for each local date: weekday dummies, trend, yearly Fourier terms, one flag
+    per public holiday in `dates` (`holiday_<name>`, an observed day under its holiday's
+    name), a day-after-holiday flag and one share column per event kind.
 
     Args:
         center: the center (time zone, holiday calendar).
@@ -128,6 +137,7 @@ def day_features(
             future rows share one scale.
         events: the events table, or None.
         yearly_terms: Fourier pairs for the yearly season (0 = none).
+        trend: add the linear trend column `trend_y` (years since `anchor`).
     """
     n = len(dates)
     weekday = np.array([d.weekday() for d in dates])
@@ -135,14 +145,18 @@ def day_features(
     for wd in range(1, 7):
         cols[f"weekday_{wd}"] = (weekday == wd).astype(float)
     t = np.array([(d - anchor).days for d in dates], dtype=float)
-    cols["trend_y"] = t / _YEAR_D
+    if trend:
+        cols["trend_y"] = t / _YEAR_D
     for k in range(1, yearly_terms + 1):
         cols[f"year_sin_{k}"] = np.sin(2 * np.pi * k * t / _YEAR_D)
         cols[f"year_cos_{k}"] = np.cos(2 * np.pi * k * t / _YEAR_D)
     hol = holiday_names(center, [*dates, dates[0] - dt.timedelta(days=1)] if n else [])
-    is_hol = np.array([d in hol for d in dates], dtype=float)
+    # One flag per holiday: a contact center closes on Christmas but is only quieter on
+    # Veterans Day; one shared flag forces the average of the two on both.
+    keys = {d: _holiday_key(name) for d, name in hol.items()}
+    for key in sorted({keys[d] for d in dates if d in keys}):
+        cols[f"holiday_{key}"] = np.array([keys.get(d) == key for d in dates], dtype=float)
     after = np.array([(d - dt.timedelta(days=1)) in hol and d not in hol for d in dates], float)
-    cols["holiday"] = is_hol
     cols["after_holiday"] = after
     for kind in _REGRESSOR_KINDS:
         cols[f"event_{kind}"] = event_share(events, center, queue_id, dates, kind)

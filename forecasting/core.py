@@ -5,8 +5,11 @@ Inside, each queue becomes a local day matrix (see `forecasting.profiles`): inte
 see it flattened, daily models see daily totals with calendar / event / driver regressors and
 are spread back to intervals by intraday profiles. The automatic choice is a rolling-origin
 backtest: the model (or mean of the best few) with the lowest pooled interval + daily WAPE
-over the last `n_folds` origins wins. Estimated parameters are reused across origins where
-a model supports `update`, so a backtest costs about two fits per model, not one per origin.
+over the last `n_folds` origins wins, except that when the days to forecast hold an event
+that no backtest week held, only the models that read the events calendar compete (the
+backtest cannot show what the event does). Estimated parameters are reused across origins
+where a model supports `update`, so a backtest costs about two fits per model, not one per
+origin.
 
 A queue whose history is too short for a model falls back to the simplest model the data
 supports, with a WARNING naming the queue; a queue that no model can fit raises ForecastError.
@@ -40,6 +43,13 @@ __all__ = ["Combination", "Forecaster", "QueueSeries", "build_queue_series", "si
 log = logging.getLogger(__name__)
 
 _MIN_DRIVER_GAIN_FRAC = 0.05
+_MIN_BAND_WEEKS = 8
+_YEAR_DAYS = 365
+# A linear trend and the yearly cycle are confounded until part of the year is seen twice:
+# fit on one year, the trend soaks up the difference between the first and the last weeks
+# (last winter's flu season against this autumn) and extrapolates it (+18 %/year on the
+# sample's sched_voice against a true +4 %); the ARMA errors track the level instead.
+_TREND_MIN_DAYS = 548
 _HISTORY_COLUMNS = ("queue_id", "interval_start", "offered")
 
 
@@ -148,7 +158,8 @@ def build_queue_series(
         all_dates,
         anchor=first_date,
         events=events,
-        yearly_terms=3 if n_days >= 365 else 0,
+        yearly_terms=3 if n_days >= _YEAR_DAYS else 0,
+        trend=n_days >= _TREND_MIN_DAYS,
     )
     series = QueueSeries(queue, first_date, n_days, offered, aht, handled, open_cells, features)
     series.notes.extend(notes)
@@ -216,6 +227,11 @@ class Combination:
         return "mean(" + "+".join(repr(m) for m in self.members) + ")"
 
 
+def _reads_calendar(model: Model) -> bool:
+    """True for a daily model that takes the calendar / event regressors."""
+    return model.uses_exog and getattr(model, "use_exog", True)
+
+
 def _mean_prediction(preds: Sequence[_Prediction]) -> _Prediction:
     return _Prediction(
         np.mean([p.mean for p in preds], axis=0),
@@ -235,6 +251,11 @@ class Forecaster:
         backtest_days: horizon of each backtest fold in days.
         fold_step_days: days between backtest origins.
         max_combined: also try the mean of the best 2 .. this many models (1 = never).
+        weekly_bands: also measure, per queue, the chosen model's backtest errors of weekly
+            totals (`weekly_band_`: the (lo, hi) ratios of actual / forecast that bound a
+            week at `level`), for the managers' weekly view; summing interval bands would
+            treat every interval's error as perfectly correlated with every other's and be
+            far too wide.
     """
 
     def __init__(
@@ -247,6 +268,7 @@ class Forecaster:
         backtest_days: int = 7,
         fold_step_days: int = 7,
         max_combined: int = 3,
+        weekly_bands: bool = False,
     ) -> None:
         self._validate(models, level, n_folds)
         self.models = list(models)
@@ -256,9 +278,12 @@ class Forecaster:
         self.backtest_days = backtest_days
         self.fold_step_days = fold_step_days
         self.max_combined = max_combined
+        self.weekly_bands = weekly_bands
         self.n_slots = 86400 // center.interval_s
         self.fitted_: dict[str, tuple[Model | Combination, QueueSeries]] = {}
         self.scores_: list[dict[str, object]] = []
+        self.weekly_band_: dict[str, tuple[float, float]] = {}
+        self._backtests: dict[str, list[tuple[int, _Prediction]]] = {}
 
     @staticmethod
     def _validate(models: Sequence[Model], level: int, n_folds: int) -> None:
@@ -383,9 +408,26 @@ class Forecaster:
         fc = np.concatenate([p.mean for _, p in preds])
         return wape(actual, fc) + wape(actual.sum(axis=1), fc.sum(axis=1))
 
+    def _unseen_events(self, series: QueueSeries) -> list[str]:
+        """Event columns active on a day to forecast but on none of the backtest's test days."""
+        X, n = series.features.values, series.n_days
+        tested = np.zeros(n, dtype=bool)
+        for origin in self._origins(n):
+            tested[max(origin, 0) : origin + self.backtest_days] = True
+        return [
+            name
+            for j, name in enumerate(series.features.names)
+            if name.startswith("event_")
+            and (X[n:, j] != 0).any()
+            and not (X[:n][tested, j] != 0).any()
+        ]
+
+    def _min_backtest_days(self) -> int:
+        return self.backtest_days + (self.n_folds - 1) * self.fold_step_days + 28
+
     def _choose(self, series: QueueSeries) -> Model | Combination:
         qid = series.queue.id
-        min_days = self.backtest_days + (self.n_folds - 1) * self.fold_step_days + 28
+        min_days = self._min_backtest_days()
         if len(self.models) == 1:
             return copy.deepcopy(self.models[0])
         if series.n_days < min_days:
@@ -395,14 +437,27 @@ class Forecaster:
                 f"folds (need {min_days})",
             )
         results = self.backtest_series(self.models, series)
+        self._backtests = results
         scores = {alias: self._score(series, preds) for alias, preds in results.items()}
         for alias, score in scores.items():
             self.scores_.append({"queue_id": qid, "model": alias, "score": score})
         finite = {a: s for a, s in scores.items() if np.isfinite(s)}
         if not finite:
             return copy.deepcopy(self.models[0])
-        ranked = sorted(finite, key=finite.__getitem__)
         by_alias = {repr(m): m for m in self.models}
+        unseen = self._unseen_events(series)
+        readers = {a: s for a, s in finite.items() if _reads_calendar(by_alias[a])}
+        if unseen and readers:
+            # The backtest weeks cannot show what an event does; only the models that read
+            # the events calendar can place it on the coming days.
+            log.info(
+                "queue %s: %s in the forecast days but in no backtest week: choosing among %s",
+                qid,
+                ", ".join(unseen),
+                ", ".join(readers),
+            )
+            finite = readers
+        ranked = sorted(finite, key=finite.__getitem__)
         candidates: dict[str, Model | Combination] = {a: by_alias[a] for a in ranked}
         for k in range(2, min(self.max_combined, len(ranked)) + 1):
             combo = Combination(tuple(by_alias[a] for a in ranked[:k]))
@@ -502,6 +557,7 @@ class Forecaster:
         for note in series.notes:
             log.info("queue %s: %s", queue.id, note)
         self._usable_features(series, max(series.n_days - span, 1))
+        self._backtests = {}
         model: Model | Combination = self._choose(series)
         try:
             self._predict_with(model, series, series.n_days, 1, mode="fit")
@@ -509,6 +565,57 @@ class Forecaster:
             model = self._fallback(series, str(exc))
             self._predict_with(model, series, series.n_days, 1, mode="fit")
         self.fitted_[queue.id] = (model, series)
+        if self.weekly_bands:
+            band = self._weekly_band(series, model)
+            if band is not None:
+                self.weekly_band_[queue.id] = band
+
+    def _weekly_band(
+        self, series: QueueSeries, model: Model | Combination
+    ) -> tuple[float, float] | None:
+        """Quantiles (the level's tails) of actual / forecast weekly totals in the backtest.
+
+        Each fold's first full weeks are compared; weeks with a missing day are skipped.
+        None when the backtest has fewer than `_MIN_BAND_WEEKS` such weeks.
+        """
+        members = model.members if isinstance(model, Combination) else (model,)
+        aliases = [repr(m) for m in members]
+        missing = [m for m, a in zip(members, aliases, strict=True) if a not in self._backtests]
+        if missing and series.n_days >= self._min_backtest_days():
+            self._backtests.update(self.backtest_series(missing, series))
+        if any(a not in self._backtests for a in aliases):
+            return None
+        folds = [
+            (origin, _mean_prediction([self._backtests[a][i][1] for a in aliases]))
+            for i, (origin, _) in enumerate(self._backtests[aliases[0]])
+        ]
+        ratios = []
+        for origin, pred in folds:
+            for w in range(self.backtest_days // 7):
+                days = slice(origin + 7 * w, origin + 7 * w + 7)
+                actual = series.offered[days]
+                fc = float(pred.mean[7 * w : 7 * w + 7].sum())
+                if np.isfinite(actual).all() and fc > 0:
+                    ratios.append(float(actual.sum()) / fc)
+        if len(ratios) < _MIN_BAND_WEEKS:
+            return None
+        # Split-conformal order statistics: the k-th smallest of n with k = ceil((n + 1) *
+        # (1 - tail)) bounds a new exchangeable week with probability >= 1 - tail. Backtest
+        # weeks are neither independent nor free of the choice's optimism, hence the below.
+        tail = (1 - self.level / 100) / 2
+        ranked = np.sort(ratios)
+        n = ranked.size
+        lo = float(ranked[max(int(np.floor((n + 1) * tail)), 1) - 1])
+        hi = float(ranked[min(int(np.ceil((n + 1) * (1 - tail))), n) - 1])
+        # The same bound on |log ratio| gives each side at least the typical miss: backtest
+        # weeks that all erred one way (a bias the next weeks need not repeat) would
+        # otherwise leave the other side of the band at the point forecast.
+        logs = np.sort(np.abs(np.log(ranked[ranked > 0])))
+        if logs.size:
+            k = min(int(np.ceil((logs.size + 1) * (1 - 2 * tail))), logs.size)
+            spread = float(np.exp(logs[k - 1]))
+            lo, hi = min(lo, 1 / spread), max(hi, spread)
+        return min(lo, 1.0), max(hi, 1.0)
 
     def predict(self, start: dt.date, horizon_days: int) -> pl.DataFrame:
         """The forecast table for local days [start, start + horizon_days)."""

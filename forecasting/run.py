@@ -1,7 +1,8 @@
 """Entry points the CLI calls: `forecast` (planner and manager views) and `backtest`.
 
 Model names for `model=`: auto (backtest the candidates and pick per queue), or one of
-seasonal_naive, weighted_avg, weighted_avg_daily, ets, sarimax, prophet (with the calendar,
+seasonal_naive, weighted_avg (recent weeks weighted 0.4 / 0.3 / 0.2 / 0.1), avg_4w (the plain
+4-week same-slot average), weighted_avg_daily, ets, sarimax, prophet (with the calendar,
 event and driver regressors), prophet_plain (Prophet's defaults plus its country holidays).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,7 @@ __all__ = [
 MODEL_NAMES = (
     "seasonal_naive",
     "weighted_avg",
+    "avg_4w",
     "weighted_avg_daily",
     "ets",
     "sarimax",
@@ -64,6 +66,10 @@ def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Mode
             models.append(SeasonalNaive(season_length=week))
         elif name == "weighted_avg":
             models.append(WeightedSameWeekdayAverage(season_length=week))
+        elif name == "avg_4w":
+            models.append(
+                WeightedSameWeekdayAverage(season_length=week, weights=(1.0,) * 4, alias="avg_4w")
+            )
         elif name == "weighted_avg_daily":
             models.append(DailyWeightedAverage())
         elif name == "ets":
@@ -159,8 +165,11 @@ def _queue_tasks(
     return tasks
 
 
-def forecast_queue(task: QueueTask) -> tuple[pl.DataFrame, list[dict[str, object]]]:
-    """Choose, fit and predict one queue: its forecast rows and backtest scores."""
+def forecast_queue(
+    task: QueueTask,
+) -> tuple[pl.DataFrame, list[dict[str, object]], dict[str, tuple[float, float]]]:
+    """Choose, fit and predict one queue: its forecast rows, backtest scores and (when the
+    forecaster measures them) the weekly band ratios (Forecaster.weekly_band_)."""
     if task.start is None or task.end_date is None:
         raise ForecastError(f"queue {task.queue_id}: a forecast task needs its start day")
     forecaster = copy.deepcopy(task.forecaster)
@@ -171,7 +180,11 @@ def forecast_queue(task: QueueTask) -> tuple[pl.DataFrame, list[dict[str, object
         events=task.events,
         queue_ids=[task.queue_id],
     )
-    return forecaster.predict(task.start, task.horizon_days), forecaster.scores_
+    return (
+        forecaster.predict(task.start, task.horizon_days),
+        forecaster.scores_,
+        forecaster.weekly_band_,
+    )
 
 
 def backtest_queue(task: QueueTask) -> list[dict[str, object]]:
@@ -275,16 +288,19 @@ def forecast(
         n_folds=2 if weekly else n_folds,
         backtest_days=min(horizon_days, 84) if weekly else 7,
         fold_step_days=28 if weekly else 7,
+        weekly_bands=weekly,
     )
     tasks = _queue_tasks(
         history, forecaster, start=start, horizon_days=horizon_days, drivers=drivers, events=events
     )
     frames, score_rows = [], []
-    for task, (frame, queue_scores) in zip(
+    bands: dict[str, tuple[float, float]] = {}
+    for task, (frame, queue_scores, queue_bands) in zip(
         tasks, (executor or InProcessExecutor()).imap(forecast_queue, tasks), strict=True
     ):
         frames.append(frame)
         score_rows.extend(queue_scores)
+        bands.update(queue_bands)
         if progress is not None:
             progress(task.queue_id)
     table = pl.concat(frames)
@@ -294,14 +310,22 @@ def forecast(
     if weekly:
         if fte_hours <= 0:
             raise ForecastError(f"fte_hours must be positive, got {fte_hours}")
-        table = to_weekly(table, center, fte_hours=fte_hours)
+        table = to_weekly(table, center, fte_hours=fte_hours, band_ratios=bands)
     return ForecastResult(forecast=table, scores=scores)
 
 
 def to_weekly(
-    table: pl.DataFrame, center: Center, *, fte_hours: float | None = None
+    table: pl.DataFrame,
+    center: Center,
+    *,
+    fte_hours: float | None = None,
+    band_ratios: Mapping[str, tuple[float, float]] | None = None,
 ) -> pl.DataFrame:
     """Sum a forecast table to local weeks (Monday to Sunday); AHT is volume-weighted.
+
+    The weekly band of a queue in `band_ratios` is its weekly volume times the (lo, hi)
+    ratios (the backtest's quantiles of actual / forecast weekly totals); other queues get
+    the sum of their interval bands, which is wide (it treats all errors as one).
 
     `interval_start` becomes the UTC instant of the week's local Monday midnight. With
     `fte_hours`, the staffing engine turns every interval into gross agents (targets,
@@ -336,6 +360,17 @@ def to_weekly(
     )
     if fte_hours is not None:
         out = out.with_columns((pl.col("agent_h_gross") / fte_hours).alias("fte_needed"))
+    if band_ratios:
+        lo = pl.col("queue_id").replace_strict(
+            {q: r[0] for q, r in band_ratios.items()}, default=None, return_dtype=pl.Float64
+        )
+        hi = pl.col("queue_id").replace_strict(
+            {q: r[1] for q, r in band_ratios.items()}, default=None, return_dtype=pl.Float64
+        )
+        out = out.with_columns(
+            (pl.col("volume") * lo).fill_null(pl.col("volume_lo")).alias("volume_lo"),
+            (pl.col("volume") * hi).fill_null(pl.col("volume_hi")).alias("volume_hi"),
+        )
     starts = {w: local_midnight_utc(w, center.tz) for w in out["week"].unique().to_list()}
     return (
         out.with_columns(

@@ -31,12 +31,14 @@ def make_history(
     discharges: np.ndarray | None = None,
     lag_profile: np.ndarray | None = None,
     driven_queue: str | None = None,
+    day_factor: np.ndarray | None = None,
 ) -> pl.DataFrame:
     """History rows (open intervals only) for the center's queues.
 
     With `discharges` (one value per day from `start - len(lag_profile) + 1`), the volume of
     `driven_queue` is its base plus discharges convolved with `lag_profile` (calls per
-    discharge at lag 0, 1, ... days).
+    discharge at lag 0, 1, ... days). `day_factor` (one value per day) multiplies every
+    queue's rate, e.g. an epidemic season.
     """
     rng = np.random.default_rng(seed)
     starts = grid(start, start + dt.timedelta(days=n_days), center.tz, center.interval_s)
@@ -45,6 +47,8 @@ def make_history(
     weekday = local["weekday"].to_numpy()
     shape = intraday_shape(local["minute_of_day"].to_numpy())
     yearly = 1 + 0.2 * np.cos(2 * np.pi * (day_idx - 15) / 365.25)
+    if day_factor is not None:
+        yearly = yearly * day_factor[day_idx]
     frames = []
     for q in center.queues:
         if queue_ids is not None and q.id not in queue_ids:

@@ -32,7 +32,10 @@ def test_observed_holiday_is_flagged_and_the_day_after_too(center):
     dates = [dt.date(2026, 7, 1) + dt.timedelta(days=i) for i in range(7)]
     feats = day_features(center, "sched_voice", dates, anchor=dates[0])
     col = dict(zip(feats.names, feats.values.T, strict=True))
-    assert col["holiday"].tolist() == [0, 0, 1, 1, 0, 0, 0]
+    assert col["holiday_independence_day"].tolist() == [0, 0, 1, 1, 0, 0, 0]
+    assert not any(
+        name.startswith("holiday_") and name != "holiday_independence_day" for name in col
+    )
     assert col["after_holiday"].tolist() == [0, 0, 0, 0, 1, 0, 0]
     assert "Independence Day" in holiday_names(center, [dt.date(2026, 7, 3)])[dt.date(2026, 7, 3)]
 
@@ -111,3 +114,12 @@ def test_outage_days_are_flagged_not_regressors(center):
     dates = [dt.date(2026, 2, 9), dt.date(2026, 2, 10)]
     assert outage_days(ev, center, "sched_voice", dates).tolist() == [False, True]
     assert "event_outage" not in day_features(center, "sched_voice", dates, anchor=dates[0]).names
+
+
+def test_each_holiday_gets_its_own_flag(center):
+    dates = [dt.date(2026, 11, 20) + dt.timedelta(days=i) for i in range(40)]
+    feats = day_features(center, "sched_voice", dates, anchor=dates[0])
+    col = dict(zip(feats.names, feats.values.T, strict=True))
+    thanksgiving, christmas = dates.index(dt.date(2026, 11, 26)), dates.index(dt.date(2026, 12, 25))
+    assert np.flatnonzero(col["holiday_thanksgiving_day"]).tolist() == [thanksgiving]
+    assert np.flatnonzero(col["holiday_christmas_day"]).tolist() == [christmas]

@@ -124,3 +124,82 @@ def test_too_little_history_to_backtest_uses_the_weekly_average(center, short_hi
         fc.fit(three_weeks, end_date=dt.date(2026, 2, 2))
     assert set(fc.predict(dt.date(2026, 1, 26), 7)["model"]) == {"weighted_avg"}
     assert any("too few to backtest" in r.getMessage() for r in caplog.records)
+
+
+def test_auto_keeps_the_candidate_with_the_lowest_backtest_score(center, short_history):
+    from forecasting.run import _candidates, make_models
+
+    assert "avg_4w" in _candidates("auto", "interval")
+    models = make_models(["seasonal_naive", "weighted_avg", "avg_4w"], center)
+    fc = Forecaster(models, center=center)
+    fc.fit(short_history, end_date=START + dt.timedelta(days=7))
+    table = fc.predict(START, 7)
+    scores = pl.DataFrame(fc.scores_)
+    assert "avg_4w" in set(scores["model"])
+    for qid, part in scores.group_by("queue_id"):
+        best = part.sort("score")["model"][0]
+        assert set(table.filter(pl.col("queue_id") == qid[0])["model"]) == {best}
+
+
+class DailyConstant(Model):
+    """Deterministic daily fake: every day gets `value`; `reads_calendar` sets uses_exog."""
+
+    granularity = "daily"
+
+    def __init__(self, value: float, *, reads_calendar: bool, alias: str) -> None:
+        super().__init__(alias=alias)
+        self.value = value
+        self.uses_exog = reads_calendar  # type: ignore[misc]
+
+    def fit(self, y: np.ndarray, X: np.ndarray | None = None) -> Self:
+        self.model_ = {"n": y.size}
+        return self
+
+    def predict(self, h, *, X=None, level=None):
+        mean = np.full(h, self.value)
+        out = {"mean": mean}
+        for lv in level or ():
+            out[f"lo-{lv}"], out[f"hi-{lv}"] = mean * 0.9, mean * 1.1
+        return out
+
+
+@pytest.mark.parametrize("future_event", [False, True])
+def test_an_event_no_backtest_week_saw_leaves_the_choice_to_calendar_readers(
+    center, short_history, future_event
+):
+    from tests.forecasting.test_calendar import _events
+
+    triage = short_history.filter(pl.col("queue_id") == "triage_voice")
+    level = float(triage["offered"].sum()) / 70
+    utc = dt.UTC
+    rows = [
+        (
+            "c1",
+            "campaign",
+            dt.datetime(2026, 1, 12, 5, tzinfo=utc),
+            dt.datetime(2026, 1, 16, 5, tzinfo=utc),
+            None,
+        )
+    ]
+    if future_event:
+        rows.append(
+            (
+                "c2",
+                "campaign",
+                dt.datetime(2026, 3, 17, 4, tzinfo=utc),
+                dt.datetime(2026, 3, 19, 4, tzinfo=utc),
+                None,
+            )
+        )
+    fc = Forecaster(
+        [
+            DailyConstant(level, reads_calendar=False, alias="blind"),
+            DailyConstant(2 * level, reads_calendar=True, alias="reader"),
+        ],
+        center=center,
+        max_combined=1,
+    )
+    fc.fit(triage, end_date=START + dt.timedelta(days=7), events=_events(rows))
+    chosen = set(fc.predict(START, 7)["model"])
+    # The campaign of January is in the training days, none in the four backtest weeks.
+    assert chosen == ({"reader"} if future_event else {"blind"})

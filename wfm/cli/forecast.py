@@ -80,8 +80,8 @@ def forecast_cmd(
         str,
         typer.Option(
             "--model",
-            help="auto, or a model: seasonal_naive, weighted_avg, weighted_avg_daily, ets, "
-            "sarimax, prophet, prophet_plain.",
+            help="auto, or a model: seasonal_naive, weighted_avg, avg_4w, weighted_avg_daily, "
+            "ets, sarimax, prophet, prophet_plain.",
         ),
     ] = "auto",
     granularity: Annotated[

@@ -1,0 +1,90 @@
+"""Weekly prediction bands: calibrated on the backtest's weekly errors, not summed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+
+from forecasting.core import Forecaster
+from forecasting.models import WeightedSameWeekdayAverage
+from forecasting.run import to_weekly
+from tests.forecasting.synth import make_history
+from wfm.grid import grid
+
+START = dt.date(2026, 3, 16)  # the Monday after the synthetic history
+
+
+def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(center):
+    history = make_history(
+        center, start=dt.date(2025, 10, 6), n_days=140, queue_ids=["triage_voice"]
+    )
+    week = 7 * 86400 // center.interval_s
+    fc = Forecaster(
+        [WeightedSameWeekdayAverage(season_length=week)],
+        center=center,
+        n_folds=8,
+        backtest_days=21,
+        fold_step_days=7,
+        weekly_bands=True,
+    )
+    fc.fit(history, end_date=dt.date(2026, 3, 1))
+    model, series = fc.fitted_["triage_voice"]
+    preds = fc.backtest_series([model], series)[repr(model)]
+    ratios = sorted(
+        float(series.offered[o + 7 * w : o + 7 * w + 7].sum()) / p.mean[7 * w : 7 * w + 7].sum()
+        for o, p in preds
+        for w in range(3)
+    )
+    assert len(ratios) == 24
+    # n = 24, 80 %: the floor(25 * 0.1) = 2nd and ceil(25 * 0.9) = 23rd smallest (plain
+    # sample quantiles would sit further in), each side at least the ceil(25 * 0.8) = 20th
+    # smallest |log ratio|, and the band holds the point forecast.
+    spread = np.exp(np.sort(np.abs(np.log(ratios)))[19])
+    lo, hi = fc.weekly_band_["triage_voice"]
+    assert lo == min(ratios[1], 1 / spread, 1.0)
+    assert hi == max(ratios[22], spread, 1.0)
+    assert lo < hi
+
+
+def test_too_few_backtest_weeks_give_no_weekly_band(center, short_history):
+    week = 7 * 86400 // center.interval_s
+    fc = Forecaster(
+        [WeightedSameWeekdayAverage(season_length=week)],
+        center=center,
+        n_folds=2,
+        backtest_days=14,
+        weekly_bands=True,
+    )
+    fc.fit(short_history, end_date=START + dt.timedelta(days=7))
+    assert fc.weekly_band_ == {}
+
+
+def test_to_weekly_scales_calibrated_queues_and_sums_the_others(center):
+    starts = grid(START, START + dt.timedelta(days=7), center.tz, center.interval_s)
+    table = pl.concat(
+        pl.DataFrame(
+            {
+                "queue_id": qid,
+                "interval_start": starts,
+                "volume": 2.0,
+                "volume_lo": 1.0,
+                "volume_hi": 4.0,
+                "aht_s": 300.0,
+                "model": "m",
+            }
+        )
+        for qid in ("sched_voice", "triage_voice")
+    )
+    weekly = to_weekly(table, center, band_ratios={"sched_voice": (0.9, 1.2)})
+    n = len(starts)
+    by_queue = {r["queue_id"]: r for r in weekly.iter_rows(named=True)}
+    np.testing.assert_allclose(
+        [by_queue["sched_voice"][c] for c in ("volume", "volume_lo", "volume_hi")],
+        [2.0 * n, 0.9 * 2.0 * n, 1.2 * 2.0 * n],
+    )
+    np.testing.assert_allclose(
+        [by_queue["triage_voice"][c] for c in ("volume", "volume_lo", "volume_hi")],
+        [2.0 * n, 1.0 * n, 4.0 * n],
+    )

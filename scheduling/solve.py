@@ -31,6 +31,7 @@ from scheduling.lns import improve
 from scheduling.model import HARD_RULES, BuiltModel, build_model, twin_groups
 from scheduling.problem import ScheduleProblem
 from scheduling.solution import BreakPlacement, Solution, allocate
+from scheduling.warmstart import place_breaks, roster_counts, type_shift_counts
 from wfm.center import WEEKDAYS
 from wfm.errors import InfeasibleError, ScheduleError
 
@@ -43,6 +44,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# Shares of the time limit for rostering the MIP's shift counts and placing their breaks.
+_ROSTER_FRAC = 0.1
+_BREAKS_FRAC = 0.15
 
 _RULE_TEXT = {
     "weekly_hours_min": "contract minimum weekly hours",
@@ -67,6 +72,9 @@ class SolveParams:
         max_total_paid_h: a labor budget, paid hours of all agents together (None = none).
         lns: spend most of pass 1 in agent-neighbourhood search (scheduling.lns) after a
             first CP-SAT solve, instead of in one long CP-SAT solve.
+        mip_start: start from the shift counts of the aggregated MIP (scheduling.warmstart)
+            rather than from the caller's hint, which stays the fallback.
+        mip_frac: share of the time limit for that MIP.
     """
 
     max_time_s: float = 60.0
@@ -76,6 +84,8 @@ class SolveParams:
     lp_bound: bool = False
     max_total_paid_h: float | None = None
     lns: bool = True
+    mip_start: bool = True
+    mip_frac: float = 0.45
 
 
 @dataclass(frozen=True)
@@ -247,6 +257,31 @@ def _add_hint(built: BuiltModel, problem: ScheduleProblem, hint: Solution) -> No
             missing -= take
 
 
+def _hint_mip_start(
+    built: BuiltModel, problem: ScheduleProblem, params: SolveParams, budget_min: int | None
+) -> bool:
+    """Hint the MIP warm start (scheduling.warmstart): shift counts per agent type, rostered
+    to named agents, breaks placed around them. False when a stage found nothing in time."""
+    counts, mip = type_shift_counts(problem, time_s=params.mip_frac * params.max_time_s,
+                                    max_total_paid_min=budget_min, seed=params.seed)
+    if mip.values is None:
+        log.warning("the shift-count MIP found nothing in time")
+        return False
+    shifts = roster_counts(problem, counts, time_s=_ROSTER_FRAC * params.max_time_s,
+                           seed=params.seed)
+    if shifts is None:
+        return False
+    shifts = _order_twins(problem, Solution(shifts=shifts, breaks={})).shifts
+    values = place_breaks(built, shifts, time_s=_BREAKS_FRAC * params.max_time_s,
+                          seed=params.seed)
+    if values is None:
+        log.warning("no break placement for the MIP's shifts in time")
+        return False
+    for index, value in values.items():
+        built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+    return True
+
+
 def _solver(params: SolveParams, time_s: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_s)
@@ -324,8 +359,6 @@ def solve(
     built = build_model(problem, max_total_paid_min=budget_min)
     log.info("model built in %.1f s: %d shift options, %d flows",
              time.perf_counter() - started, len(built.v.shift), len(built.v.flow))
-    if hint is not None:
-        _add_hint(built, problem, hint)
     short_expr = built.expr(built.shortfall)
     built.model.minimize(short_expr + built.short_const_cost)
     lp = None
@@ -333,17 +366,24 @@ def solve(
         lp_started = time.perf_counter()
         lp = shortfall_lp_bound(problem, max_total_paid_min=budget_min)
         started += time.perf_counter() - lp_started
+    warm = params.mip_start and _hint_mip_start(built, problem, params, budget_min)
+    if not warm and hint is not None:
+        built.model.clear_hints()
+        _add_hint(built, problem, hint)
     remaining = params.max_time_s - (time.perf_counter() - started)
     # With a warm start and LNS, pass 1 starts from the warm start itself (all hinted
     # variables fixed, the rest completed) and spends its time in the neighbourhood search.
-    from_hint = params.lns and hint is not None
+    from_hint = params.lns and (warm or hint is not None)
     solver = _solver(params, remaining * params.first_pass_frac)
     solver.parameters.fix_variables_to_their_hinted_value = from_hint
     status = solver.solve(built.model)
     if from_hint and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         log.warning("the warm start does not complete to a model solution; solving from scratch")
         from_hint = False
-        solver.parameters.fix_variables_to_their_hinted_value = False
+        built.model.clear_hints()
+        if hint is not None:
+            _add_hint(built, problem, hint)
+        solver = _solver(params, params.max_time_s - (time.perf_counter() - started))
         status = solver.solve(built.model)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(

@@ -1,12 +1,16 @@
 """Solve the schedule model and explain when it cannot be solved.
 
 The objective is lexicographic, solved in two passes:
-1. minimise the tiered shortfall alone; its value and the solver's proven bound on it are
-   reported (`shortfall_cost`, `shortfall_bound`), so the shortfall is measured against a
-   proven lower bound of the same quantity;
+1. minimise the tiered shortfall. By default this pass is the MIP warm start
+   (scheduling.warmstart: shift counts per agent type, rostered to named agents, breaks
+   placed), which lands within a few percent of the LP bound where CP-SAT's own search
+   stalls near its starting point; without it, CP-SAT and agent-neighbourhood search
+   (scheduling.lns) run from the caller's hint. The shortfall is reported beside a proven
+   lower bound of the same quantity (`shortfall_cost`, `shortfall_bound`: the LP
+   relaxation's optimum, or CP-SAT's bound);
 2. keep the shortfall at most the pass-1 value and minimise everything (shortfall, surplus,
-   paid hours, preferences, stability, fairness); `objective`, `best_bound` and `gap` are
-   this pass's.
+   paid hours, preferences, stability, fairness) with CP-SAT from pass 1's schedule;
+   `objective`, `best_bound` and `gap` are this pass's.
 
 Before solving, `precheck` explains contradictions that make the model infeasible (a
 contract's minimum hours beyond what the agent's availability allows, no allowed template
@@ -45,9 +49,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Shares of the time limit for rostering the MIP's shift counts and placing their breaks.
-_ROSTER_FRAC = 0.1
-_BREAKS_FRAC = 0.15
+# Most of the time limit the LP bound, rostering the MIP's shift counts and placing their
+# breaks may take (each usually takes far less).
+_LP_FRAC = 0.15
+_ROSTER_FRAC = 0.08
+_BREAKS_FRAC = 0.1
 
 _RULE_TEXT = {
     "weekly_hours_min": "contract minimum weekly hours",
@@ -67,25 +73,25 @@ class SolveParams:
         n_workers: CP-SAT search workers.
         seed: random seed.
         first_pass_frac: share of the time for pass 1 (shortfall alone).
-        lp_bound: also solve pass 1's LP relaxation to optimality (GLOP) for a stronger
-            shortfall bound; its time is on top of max_time_s.
+        lp_bound: also solve pass 1's LP relaxation to optimality (scheduling.bound) for
+            a proven shortfall bound (CP-SAT's own is far from converged on a week).
         max_total_paid_h: a labor budget, paid hours of all agents together (None = none).
-        lns: spend most of pass 1 in agent-neighbourhood search (scheduling.lns) after a
-            first CP-SAT solve, instead of in one long CP-SAT solve.
-        mip_start: start from the shift counts of the aggregated MIP (scheduling.warmstart)
-            rather than from the caller's hint, which stays the fallback.
-        mip_frac: share of the time limit for that MIP.
+        lns: without the MIP warm start, spend most of pass 1 in agent-neighbourhood
+            search (scheduling.lns) after a first CP-SAT solve.
+        mip_start: pass 1 is the MIP warm start (scheduling.warmstart); the caller's hint
+            is the fallback when the MIP finds nothing in time.
+        mip_frac: share of the time limit for the shift-count MIP.
     """
 
     max_time_s: float = 60.0
     n_workers: int = 2
     seed: int = 0
     first_pass_frac: float = 0.7
-    lp_bound: bool = False
+    lp_bound: bool = True
     max_total_paid_h: float | None = None
     lns: bool = True
     mip_start: bool = True
-    mip_frac: float = 0.45
+    mip_frac: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -361,25 +367,23 @@ def solve(
              time.perf_counter() - started, len(built.v.shift), len(built.v.flow))
     short_expr = built.expr(built.shortfall)
     built.model.minimize(short_expr + built.short_const_cost)
-    lp = None
-    if params.lp_bound:
-        lp_started = time.perf_counter()
-        lp = shortfall_lp_bound(problem, max_total_paid_min=budget_min)
-        started += time.perf_counter() - lp_started
+    lp = (shortfall_lp_bound(problem, max_total_paid_min=budget_min,
+                             max_time_s=_LP_FRAC * params.max_time_s)
+          if params.lp_bound else None)
     warm = params.mip_start and _hint_mip_start(built, problem, params, budget_min)
     if not warm and hint is not None:
         built.model.clear_hints()
         _add_hint(built, problem, hint)
+    # From a warm start, pass 1 starts from the warm start itself: all hinted variables
+    # fixed, the rest completed.
+    fixed = warm or (params.lns and hint is not None)
     remaining = params.max_time_s - (time.perf_counter() - started)
-    # With a warm start and LNS, pass 1 starts from the warm start itself (all hinted
-    # variables fixed, the rest completed) and spends its time in the neighbourhood search.
-    from_hint = params.lns and (warm or hint is not None)
     solver = _solver(params, remaining * params.first_pass_frac)
-    solver.parameters.fix_variables_to_their_hinted_value = from_hint
+    solver.parameters.fix_variables_to_their_hinted_value = fixed
     status = solver.solve(built.model)
-    if from_hint and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if fixed and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         log.warning("the warm start does not complete to a model solution; solving from scratch")
-        from_hint = False
+        fixed = warm = False
         built.model.clear_hints()
         if hint is not None:
             _add_hint(built, problem, hint)
@@ -406,12 +410,14 @@ def solve(
     short_cost = solver.objective_value
     # A solve with the hint fixed proves nothing; the shortfall nobody can reach still
     # bounds it.
-    cp_bound = built.short_const_cost if from_hint else solver.best_objective_bound
+    cp_bound = built.short_const_cost if fixed else solver.best_objective_bound
     short_bound = max(cp_bound, lp if lp is not None else -math.inf)
     log.info("pass 1 (shortfall): %s %.0f, bound %.0f", solver.status_name(status),
              short_cost, short_bound)
     values = list(solver.response_proto.solution)
-    if params.lns and (from_hint or status != cp_model.OPTIMAL):
+    # The MIP warm start is pass 1's answer: agent neighbourhoods do not improve on it in
+    # the time left, which pass 2 uses better.
+    if params.lns and not warm and (fixed or status != cp_model.OPTIMAL):
         lns_s = params.max_time_s * params.first_pass_frac - (time.perf_counter() - started)
         values, short_cost = improve(built, problem, values, short_cost, time_s=lns_s,
                                      n_workers=params.n_workers, seed=params.seed)
@@ -429,7 +435,7 @@ def solve(
     else:
         # Pass 2 found nothing better in the time left: keep pass 1's schedule.
         solution = first
-        name = "FEASIBLE" if from_hint else solver.status_name(status)
+        name = "FEASIBLE" if fixed else solver.status_name(status)
         objective, bound = short_cost, short_bound
     wall_s = time.perf_counter() - started
     log.info("pass 2 (all terms): %s %.0f, bound %.0f, %.1f s", name, objective, bound, wall_s)

@@ -40,7 +40,7 @@ def shortfall_lp_bound(
                         max_total_paid_min=max_total_paid_min)
     built.model.minimize(built.expr(built.shortfall) + built.short_const_cost)
     try:
-        result = solve_highs(built.model, time_s=max_time_s)
+        result = solve_highs(built.model, time_s=max_time_s, crossover=False)
     except ScheduleError as exc:
         log.warning("no LP bound: %s", exc)
         return None

@@ -27,6 +27,9 @@ __all__ = ["HighsResult", "solve_highs"]
 log = logging.getLogger(__name__)
 
 _INT64_EDGE = 2**62
+# Relative margin below an interior point optimum without crossover: far above the interior
+# point method's own relative gap tolerance (1e-8 by default).
+_IPM_REL_TOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ def solve_highs(
     rel_gap: float = 1e-4,
     seed: int = 0,
     box: Mapping[int, tuple[float, float]] | None = None,
+    crossover: bool = True,
 ) -> HighsResult:
     """Minimise the model's objective with HiGHS.
 
@@ -133,6 +137,10 @@ def solve_highs(
         rel_gap: stop a MIP once its relative gap is below this.
         seed: HiGHS random seed.
         box: tighter bounds for some variables, proto index -> (lower, upper).
+        crossover: an LP's interior point is moved to a vertex (an exact optimum). Without,
+            the LP optimum is known to the interior point method's tolerance only, so the
+            bound is taken _IPM_REL_TOL below it; crossover can take several times the
+            interior point method's own time on these degenerate LPs.
 
     Returns:
         The best point found and the proven bound.
@@ -148,14 +156,18 @@ def solve_highs(
         lower[index] = np.maximum(lower[index], [lo for lo, _ in box.values()])
         upper[index] = np.minimum(upper[index], [hi for _, hi in box.values()])
         lp.col_lower_, lp.col_upper_ = lower, upper
-    highs = highspy.Highs()
-    highs.silent()
+    # The public `highspy.Highs` enables callbacks in its constructor, which prints HiGHS's
+    # banner to stdout before any option can be set; the core class solves the same way.
+    highs = highspy._core._Highs()
+    highs.setOptionValue("output_flag", False)
     highs.setOptionValue("time_limit", max(0.5, float(time_s)))
     highs.setOptionValue("mip_rel_gap", float(rel_gap))
     highs.setOptionValue("random_seed", int(seed))
     # The interior point method solves these LPs (the root of the MIP included) about ten
     # times faster than the dual simplex: they are large, sparse and highly degenerate.
     highs.setOptionValue("mip_lp_solver" if integer else "solver", "ipm")
+    if not integer and not crossover:
+        highs.setOptionValue("run_crossover", "off")
     highs.passModel(lp)
     highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
@@ -168,7 +180,7 @@ def solve_highs(
     elif integer:
         bound = info.mip_dual_bound * scale
     elif highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-        bound = objective
+        bound = objective if crossover else objective - _IPM_REL_TOL * max(1.0, abs(objective))
     else:
         bound = -math.inf
     log.info("HiGHS %s: objective %.1f, bound %.1f (%d cols, %d integer, %d rows, %.1f s)",

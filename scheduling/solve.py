@@ -34,6 +34,7 @@ from scheduling.bound import shortfall_lp_bound
 from scheduling.lns import improve
 from scheduling.model import HARD_RULES, BuiltModel, build_model, twin_groups
 from scheduling.problem import ScheduleProblem
+from scheduling.report import summarize
 from scheduling.solution import BreakPlacement, Solution, allocate
 from scheduling.warmstart import place_breaks, roster_counts, type_shift_counts
 from wfm.center import WEEKDAYS
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 # Most of the time limit the LP bound, rostering the MIP's shift counts and placing their
 # breaks may take (each usually takes far less).
 _LP_FRAC = 0.15
-_ROSTER_FRAC = 0.08
+_ROSTER_FRAC = 0.1
 _BREAKS_FRAC = 0.1
 
 _RULE_TEXT = {
@@ -101,9 +102,9 @@ class ScheduleResult:
     Attributes:
         status: CP-SAT status name of the final pass (OPTIMAL or FEASIBLE).
         objective / best_bound / gap: pass 2's objective, proven bound and relative gap.
-        shortfall_cost / shortfall_bound / shortfall_gap: pass 1's tiered shortfall cost,
-            its proven lower bound (the better of CP-SAT's bound and, when asked, the LP
-            relaxation's optimum) and their relative gap.
+        shortfall_cost / shortfall_bound / shortfall_gap: the returned schedule's tiered
+            shortfall cost, its proven lower bound (the better of CP-SAT's bound and, when
+            asked, the LP relaxation's optimum) and their relative gap.
         lp_bound: the LP relaxation's optimum of pass 1, or None when not asked.
         wall_s: total solve time, seconds.
         solution: the schedule in slots.
@@ -265,27 +266,29 @@ def _add_hint(built: BuiltModel, problem: ScheduleProblem, hint: Solution) -> No
 
 def _hint_mip_start(
     built: BuiltModel, problem: ScheduleProblem, params: SolveParams, budget_min: int | None
-) -> bool:
+) -> float | None:
     """Hint the MIP warm start (scheduling.warmstart): shift counts per agent type, rostered
-    to named agents, breaks placed around them. False when a stage found nothing in time."""
+    to named agents, breaks placed around them. Returns its pass-1 objective, or None when a
+    stage found nothing in time (nothing is hinted then)."""
     counts, mip = type_shift_counts(problem, time_s=params.mip_frac * params.max_time_s,
                                     max_total_paid_min=budget_min, seed=params.seed)
     if mip.values is None:
         log.warning("the shift-count MIP found nothing in time")
-        return False
+        return None
     shifts = roster_counts(problem, counts, time_s=_ROSTER_FRAC * params.max_time_s,
-                           seed=params.seed)
+                           n_workers=params.n_workers, seed=params.seed)
     if shifts is None:
-        return False
+        return None
     shifts = _order_twins(problem, Solution(shifts=shifts, breaks={})).shifts
-    values = place_breaks(built, shifts, time_s=_BREAKS_FRAC * params.max_time_s,
+    placed = place_breaks(built, shifts, time_s=_BREAKS_FRAC * params.max_time_s,
                           seed=params.seed)
-    if values is None:
+    if placed is None:
         log.warning("no break placement for the MIP's shifts in time")
-        return False
+        return None
+    values, objective = placed
     for index, value in values.items():
         built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
-    return True
+    return objective
 
 
 def _solver(params: SolveParams, time_s: float) -> cp_model.CpSolver:
@@ -370,7 +373,17 @@ def solve(
     lp = (shortfall_lp_bound(problem, max_total_paid_min=budget_min,
                              max_time_s=_LP_FRAC * params.max_time_s)
           if params.lp_bound else None)
-    warm = params.mip_start and _hint_mip_start(built, problem, params, budget_min)
+    warm_cost = _hint_mip_start(built, problem, params, budget_min) if params.mip_start else None
+    if warm_cost is not None and hint is not None:
+        # Never start worse than the caller's schedule (its queue split is greedy, so the
+        # model can only do better with the same shifts and breaks).
+        hint_cost = summarize(problem, hint, allocate(problem, hint)).shortfall_cost
+        if hint_cost < warm_cost:
+            log.info("the hint is short less than the MIP warm start (%.0f < %.0f): "
+                     "starting from the hint", hint_cost, warm_cost)
+            built.model.clear_hints()
+            warm_cost = None
+    warm = warm_cost is not None
     if not warm and hint is not None:
         built.model.clear_hints()
         _add_hint(built, problem, hint)
@@ -432,6 +445,8 @@ def solve(
         solution = _extract(built, list(solver2.response_proto.solution), problem)
         objective, bound, name = (solver2.objective_value, solver2.best_objective_bound,
                                   solver2.status_name(status2))
+        # Pass 2 holds the shortfall at most pass 1's and may lower it further.
+        short_cost = solver2.value(short_expr) + built.short_const_cost
     else:
         # Pass 2 found nothing better in the time left: keep pass 1's schedule.
         solution = first

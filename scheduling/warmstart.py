@@ -27,12 +27,21 @@ from scheduling.mip import HighsResult, solve_highs
 from scheduling.model import BuiltModel, build_model
 from scheduling.problem import ScheduleProblem, agent_types, aggregate_agents
 
-__all__ = ["COUNT_MISS_COST", "place_breaks", "roster_counts", "type_shift_counts"]
+__all__ = [
+    "DAY_MISS_COST",
+    "OPTION_MISS_COST",
+    "place_breaks",
+    "roster_counts",
+    "type_shift_counts",
+]
 
 log = logging.getLogger(__name__)
 
-# Per shift that a type's roster works more or fewer than its count: far above preferences.
-COUNT_MISS_COST = 1000
+# When no roster meets a type's counts exactly: per shift more or fewer than the count of a
+# shift option, and (far more) of a day, so a shift moves to another start time that day
+# rather than being dropped. Both far above preferences.
+OPTION_MISS_COST = 200
+DAY_MISS_COST = 2000
 # An LP count this close to an integer counts as that integer.
 _INTEGRAL_TOL = 1e-6
 
@@ -65,7 +74,7 @@ def type_shift_counts(
         built.expr(built.shortfall) + built.expr(secondary) + built.short_const_cost
     )
     integer = [var.index for var in built.v.shift.values()]
-    relaxed = solve_highs(built.model, time_s=time_s / 2, seed=seed)
+    relaxed = solve_highs(built.model, time_s=time_s / 2, seed=seed, crossover=False)
     if relaxed.values is None:
         return {}, relaxed
     x = relaxed.values
@@ -85,11 +94,12 @@ def _roster_type(
     *,
     exact: bool,
     time_s: float,
+    n_workers: int,
     seed: int,
 ) -> dict[int, tuple[int, ...]] | None:
     """One type's shift counts handed to its agents: a small model of its own (no breaks:
-    they are placed later). `exact`: the counts are hard rules, else each shift off its
-    count costs COUNT_MISS_COST."""
+    they are placed later). `exact`: the counts are hard rules, else shifts off their counts
+    cost OPTION_MISS_COST and DAY_MISS_COST."""
     alone = dataclasses.replace(
         problem,
         agents=tuple(problem.agents[a] for a in members),
@@ -100,15 +110,26 @@ def _roster_type(
     model, v = built.model, built.v
     options = sorted({k for agent in alone.agents for day in agent.options for k in day})
     misses = []
+
+    def miss(worked: cp_model.LinearExprT, target: int, cost: int, label: str) -> None:
+        off = model.new_int_var(0, len(members) * 7, label)
+        model.add(off >= worked - target)
+        model.add(off >= target - worked)
+        misses.append(c.Penalty(off, cost, label))
+
     for k in options:
         worked = sum(v.shift[i, k] for i in range(len(members)) if (i, k) in v.shift)
         if exact:
             model.add(worked == counts.get(k, 0))
-            continue
-        miss = model.new_int_var(0, len(members), f"count_miss[k={k}]")
-        model.add(miss >= worked - counts.get(k, 0))
-        model.add(miss >= counts.get(k, 0) - worked)
-        misses.append(c.Penalty(miss, COUNT_MISS_COST, f"count_miss[k={k}]"))
+        else:
+            miss(worked, counts.get(k, 0), OPTION_MISS_COST, f"option_miss[k={k}]")
+    if not exact:
+        for day in range(7):
+            on_day = [k for k in options if problem.options[k].day == day]
+            worked = sum(v.shift[i, k] for k in on_day for i in range(len(members))
+                         if (i, k) in v.shift)
+            miss(worked, sum(counts.get(k, 0) for k in on_day), DAY_MISS_COST,
+                 f"day_miss[d={day}]")
     model.minimize(built.expr([
         *misses,
         *c.preference_penalties(v, alone),
@@ -117,7 +138,7 @@ def _roster_type(
     ]))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.2, time_s)
-    solver.parameters.num_workers = 1
+    solver.parameters.num_workers = n_workers
     solver.parameters.random_seed = seed
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -136,6 +157,7 @@ def roster_counts(
     counts: dict[tuple[int, int], int],
     *,
     time_s: float,
+    n_workers: int = 1,
     seed: int = 0,
 ) -> dict[int, tuple[int, ...]] | None:
     """Give each type's shift counts to its agents.
@@ -143,12 +165,14 @@ def roster_counts(
     A type of one agent works its counts as they are (its aggregated rules are its own).
     Larger types share nothing once their counts are fixed, so each is a small model of its
     own: every per-agent hard rule holds, the counts are met exactly where a roster can
-    (the aggregated rules can admit counts that no roster of named agents reaches; then
-    each shift off its count costs COUNT_MISS_COST), and preferences, stable starts and
-    fairness within the type are the remaining costs.
+    (the aggregated rules can admit counts that no roster of named agents reaches, e.g.
+    night and day shifts that the rest rule keeps apart for each agent; then shifts move to
+    other start times of the same day before any is dropped), and preferences, stable
+    starts and fairness within the type are the remaining costs.
 
     Args:
         time_s: time for all types together, shared by their number of agents.
+        n_workers: CP-SAT search workers.
 
     Returns:
         Per agent index, the option ids worked; None when a type found no roster in time.
@@ -162,11 +186,13 @@ def roster_counts(
         if len(members) == 1:
             shifts[members[0]] = tuple(sorted(own, key=lambda k: problem.options[k].start_slot))
             continue
-        share_s = (deadline - time.perf_counter()) * len(members) / pending
+        share_end = time.perf_counter() + (deadline - time.perf_counter()) * len(members) / pending
         pending -= len(members)
-        part = (_roster_type(problem, members, own, exact=True, time_s=share_s / 2, seed=seed)
-                or _roster_type(problem, members, own, exact=False, time_s=share_s / 2,
-                                seed=seed))
+        # Exact counts are found, or proven out of reach, in a fraction of the share.
+        part = (_roster_type(problem, members, own, exact=True, n_workers=n_workers, seed=seed,
+                             time_s=0.5 * (share_end - time.perf_counter()))
+                or _roster_type(problem, members, own, exact=False, n_workers=n_workers,
+                                seed=seed, time_s=share_end - time.perf_counter()))
         if part is None:
             log.warning("no roster for the MIP's shift counts of %s within the time",
                         problem.agents[members[0]].agent_id)
@@ -177,7 +203,7 @@ def roster_counts(
 
 def place_breaks(
     built: BuiltModel, shifts: dict[int, tuple[int, ...]], *, time_s: float, seed: int = 0
-) -> dict[int, int] | None:
+) -> tuple[dict[int, int], float] | None:
     """Breaks, flows and shortfall for fixed shifts: the model's MIP with the shifts fixed.
 
     With the shifts fixed what remains is small and its LP nearly integral, so HiGHS solves
@@ -189,7 +215,7 @@ def place_breaks(
 
     Returns:
         proto index -> value for every shift, shift count, break count, flow and shortfall
-        tier variable, or None when HiGHS found nothing in time.
+        tier variable, and the objective there; None when HiGHS found nothing in time.
     """
     v = built.v
     worked = {(a, k) for a, ks in shifts.items() for k in ks}
@@ -202,4 +228,4 @@ def place_breaks(
         return None
     keep = [*box, *(var.index for var in v.starts.values()), *placements, *flows,
             *(var.index for tiers in v.short.values() for var in tiers)]
-    return {i: round(result.values[i]) for i in keep}
+    return {i: round(result.values[i]) for i in keep}, result.objective

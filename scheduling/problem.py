@@ -33,6 +33,7 @@ __all__ = [
     "BreakSpec",
     "ScheduleProblem",
     "ShiftOption",
+    "agent_types",
     "aggregate_agents",
     "from_frames",
 ]
@@ -423,19 +424,24 @@ def from_frames(
     )
 
 
+def agent_types(problem: ScheduleProblem) -> list[list[int]]:
+    """Agents the shift counts cannot tell apart (same skills, contract and shift options),
+    as lists of agent indices in roster order; preferences are ignored."""
+    merged: dict[tuple, list[int]] = {}
+    for a, agent in enumerate(problem.agents):
+        merged.setdefault((agent.skill_queues, agent.contract_id, agent.options), []).append(a)
+    return list(merged.values())
+
+
 def aggregate_agents(problem: ScheduleProblem) -> ScheduleProblem:
-    """The problem with agents of identical skills, contract and options merged into one
-    spec with a count (preferences dropped): a relaxation of the same shortfall, much
-    smaller, used only to bound it from below."""
-    merged: dict[tuple, list[AgentSpec]] = {}
-    for agent in problem.agents:
-        key = (agent.skill_queues, agent.contract_id, agent.options)
-        merged.setdefault(key, []).append(agent)
+    """The problem with the agents of each of `agent_types` merged into one spec with a count
+    (preferences dropped): a relaxation of the same coverage problem, much smaller. Spec i
+    stands for the agents of type i."""
     agents = tuple(
         dataclasses.replace(
-            same[0], agent_id=f"type-{i}", preferred_start_min=None, preferred_days_off=(),
-            count=sum(a.count for a in same),
+            problem.agents[members[0]], agent_id=f"type-{i}", preferred_start_min=None,
+            preferred_days_off=(), count=sum(problem.agents[a].count for a in members),
         )
-        for i, same in enumerate(merged.values())
+        for i, members in enumerate(agent_types(problem))
     )
     return dataclasses.replace(problem, agents=agents)

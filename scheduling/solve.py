@@ -1,12 +1,16 @@
 """Solve the schedule model and explain when it cannot be solved.
 
 The objective is lexicographic, solved in two passes:
-1. minimise the tiered shortfall alone; its value and the solver's proven bound on it are
-   reported (`shortfall_cost`, `shortfall_bound`), so the shortfall is measured against a
-   proven lower bound of the same quantity;
+1. minimise the tiered shortfall. By default this pass is the MIP warm start
+   (scheduling.warmstart: shift counts per agent type, rostered to named agents, breaks
+   placed), which lands within a few percent of the LP bound where CP-SAT's own search
+   stalls near its starting point; without it, CP-SAT and agent-neighbourhood search
+   (scheduling.lns) run from the caller's hint. The shortfall is reported beside a proven
+   lower bound of the same quantity (`shortfall_cost`, `shortfall_bound`: the LP
+   relaxation's optimum, or CP-SAT's bound);
 2. keep the shortfall at most the pass-1 value and minimise everything (shortfall, surplus,
-   paid hours, preferences, stability, fairness); `objective`, `best_bound` and `gap` are
-   this pass's.
+   paid hours, preferences, stability, fairness) with CP-SAT from pass 1's schedule;
+   `objective`, `best_bound` and `gap` are this pass's.
 
 Before solving, `precheck` explains contradictions that make the model infeasible (a
 contract's minimum hours beyond what the agent's availability allows, no allowed template
@@ -30,7 +34,9 @@ from scheduling.bound import shortfall_lp_bound
 from scheduling.lns import improve
 from scheduling.model import HARD_RULES, BuiltModel, build_model, twin_groups
 from scheduling.problem import ScheduleProblem
+from scheduling.report import summarize
 from scheduling.solution import BreakPlacement, Solution, allocate
+from scheduling.warmstart import place_breaks, roster_counts, type_shift_counts
 from wfm.center import WEEKDAYS
 from wfm.errors import InfeasibleError, ScheduleError
 
@@ -43,6 +49,12 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# Most of the time limit the LP bound, rostering the MIP's shift counts and placing their
+# breaks may take (each usually takes far less).
+_LP_FRAC = 0.15
+_ROSTER_FRAC = 0.1
+_BREAKS_FRAC = 0.1
 
 _RULE_TEXT = {
     "weekly_hours_min": "contract minimum weekly hours",
@@ -62,20 +74,25 @@ class SolveParams:
         n_workers: CP-SAT search workers.
         seed: random seed.
         first_pass_frac: share of the time for pass 1 (shortfall alone).
-        lp_bound: also solve pass 1's LP relaxation to optimality (GLOP) for a stronger
-            shortfall bound; its time is on top of max_time_s.
+        lp_bound: also solve pass 1's LP relaxation to optimality (scheduling.bound) for
+            a proven shortfall bound (CP-SAT's own is far from converged on a week).
         max_total_paid_h: a labor budget, paid hours of all agents together (None = none).
-        lns: spend most of pass 1 in agent-neighbourhood search (scheduling.lns) after a
-            first CP-SAT solve, instead of in one long CP-SAT solve.
+        lns: without the MIP warm start, spend most of pass 1 in agent-neighbourhood
+            search (scheduling.lns) after a first CP-SAT solve.
+        mip_start: pass 1 is the MIP warm start (scheduling.warmstart); the caller's hint
+            is the fallback when the MIP finds nothing in time.
+        mip_frac: share of the time limit for the shift-count MIP.
     """
 
     max_time_s: float = 60.0
     n_workers: int = 2
     seed: int = 0
     first_pass_frac: float = 0.7
-    lp_bound: bool = False
+    lp_bound: bool = True
     max_total_paid_h: float | None = None
     lns: bool = True
+    mip_start: bool = True
+    mip_frac: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,9 +102,9 @@ class ScheduleResult:
     Attributes:
         status: CP-SAT status name of the final pass (OPTIMAL or FEASIBLE).
         objective / best_bound / gap: pass 2's objective, proven bound and relative gap.
-        shortfall_cost / shortfall_bound / shortfall_gap: pass 1's tiered shortfall cost,
-            its proven lower bound (the better of CP-SAT's bound and, when asked, the LP
-            relaxation's optimum) and their relative gap.
+        shortfall_cost / shortfall_bound / shortfall_gap: the returned schedule's tiered
+            shortfall cost, its proven lower bound (the better of CP-SAT's bound and, when
+            asked, the LP relaxation's optimum) and their relative gap.
         lp_bound: the LP relaxation's optimum of pass 1, or None when not asked.
         wall_s: total solve time, seconds.
         solution: the schedule in slots.
@@ -247,6 +264,33 @@ def _add_hint(built: BuiltModel, problem: ScheduleProblem, hint: Solution) -> No
             missing -= take
 
 
+def _hint_mip_start(
+    built: BuiltModel, problem: ScheduleProblem, params: SolveParams, budget_min: int | None
+) -> float | None:
+    """Hint the MIP warm start (scheduling.warmstart): shift counts per agent type, rostered
+    to named agents, breaks placed around them. Returns its pass-1 objective, or None when a
+    stage found nothing in time (nothing is hinted then)."""
+    counts, mip = type_shift_counts(problem, time_s=params.mip_frac * params.max_time_s,
+                                    max_total_paid_min=budget_min, seed=params.seed)
+    if mip.values is None:
+        log.warning("the shift-count MIP found nothing in time")
+        return None
+    shifts = roster_counts(problem, counts, time_s=_ROSTER_FRAC * params.max_time_s,
+                           n_workers=params.n_workers, seed=params.seed)
+    if shifts is None:
+        return None
+    shifts = _order_twins(problem, Solution(shifts=shifts, breaks={})).shifts
+    placed = place_breaks(built, shifts, time_s=_BREAKS_FRAC * params.max_time_s,
+                          seed=params.seed)
+    if placed is None:
+        log.warning("no break placement for the MIP's shifts in time")
+        return None
+    values, objective = placed
+    for index, value in values.items():
+        built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+    return objective
+
+
 def _solver(params: SolveParams, time_s: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_s)
@@ -324,26 +368,39 @@ def solve(
     built = build_model(problem, max_total_paid_min=budget_min)
     log.info("model built in %.1f s: %d shift options, %d flows",
              time.perf_counter() - started, len(built.v.shift), len(built.v.flow))
-    if hint is not None:
-        _add_hint(built, problem, hint)
     short_expr = built.expr(built.shortfall)
     built.model.minimize(short_expr + built.short_const_cost)
-    lp = None
-    if params.lp_bound:
-        lp_started = time.perf_counter()
-        lp = shortfall_lp_bound(problem, max_total_paid_min=budget_min)
-        started += time.perf_counter() - lp_started
+    lp = (shortfall_lp_bound(problem, max_total_paid_min=budget_min,
+                             max_time_s=_LP_FRAC * params.max_time_s)
+          if params.lp_bound else None)
+    warm_cost = _hint_mip_start(built, problem, params, budget_min) if params.mip_start else None
+    if warm_cost is not None and hint is not None:
+        # Never start worse than the caller's schedule (its queue split is greedy, so the
+        # model can only do better with the same shifts and breaks).
+        hint_cost = summarize(problem, hint, allocate(problem, hint)).shortfall_cost
+        if hint_cost < warm_cost:
+            log.info("the hint is short less than the MIP warm start (%.0f < %.0f): "
+                     "starting from the hint", hint_cost, warm_cost)
+            built.model.clear_hints()
+            warm_cost = None
+    warm = warm_cost is not None
+    if not warm and hint is not None:
+        built.model.clear_hints()
+        _add_hint(built, problem, hint)
+    # From a warm start, pass 1 starts from the warm start itself: all hinted variables
+    # fixed, the rest completed.
+    fixed = warm or (params.lns and hint is not None)
     remaining = params.max_time_s - (time.perf_counter() - started)
-    # With a warm start and LNS, pass 1 starts from the warm start itself (all hinted
-    # variables fixed, the rest completed) and spends its time in the neighbourhood search.
-    from_hint = params.lns and hint is not None
     solver = _solver(params, remaining * params.first_pass_frac)
-    solver.parameters.fix_variables_to_their_hinted_value = from_hint
+    solver.parameters.fix_variables_to_their_hinted_value = fixed
     status = solver.solve(built.model)
-    if from_hint and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if fixed and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         log.warning("the warm start does not complete to a model solution; solving from scratch")
-        from_hint = False
-        solver.parameters.fix_variables_to_their_hinted_value = False
+        fixed = warm = False
+        built.model.clear_hints()
+        if hint is not None:
+            _add_hint(built, problem, hint)
+        solver = _solver(params, params.max_time_s - (time.perf_counter() - started))
         status = solver.solve(built.model)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(
@@ -366,12 +423,14 @@ def solve(
     short_cost = solver.objective_value
     # A solve with the hint fixed proves nothing; the shortfall nobody can reach still
     # bounds it.
-    cp_bound = built.short_const_cost if from_hint else solver.best_objective_bound
+    cp_bound = built.short_const_cost if fixed else solver.best_objective_bound
     short_bound = max(cp_bound, lp if lp is not None else -math.inf)
     log.info("pass 1 (shortfall): %s %.0f, bound %.0f", solver.status_name(status),
              short_cost, short_bound)
     values = list(solver.response_proto.solution)
-    if params.lns and (from_hint or status != cp_model.OPTIMAL):
+    # The MIP warm start is pass 1's answer: agent neighbourhoods do not improve on it in
+    # the time left, which pass 2 uses better.
+    if params.lns and not warm and (fixed or status != cp_model.OPTIMAL):
         lns_s = params.max_time_s * params.first_pass_frac - (time.perf_counter() - started)
         values, short_cost = improve(built, problem, values, short_cost, time_s=lns_s,
                                      n_workers=params.n_workers, seed=params.seed)
@@ -386,10 +445,12 @@ def solve(
         solution = _extract(built, list(solver2.response_proto.solution), problem)
         objective, bound, name = (solver2.objective_value, solver2.best_objective_bound,
                                   solver2.status_name(status2))
+        # Pass 2 holds the shortfall at most pass 1's and may lower it further.
+        short_cost = solver2.value(short_expr) + built.short_const_cost
     else:
         # Pass 2 found nothing better in the time left: keep pass 1's schedule.
         solution = first
-        name = "FEASIBLE" if from_hint else solver.status_name(status)
+        name = "FEASIBLE" if fixed else solver.status_name(status)
         objective, bound = short_cost, short_bound
     wall_s = time.perf_counter() - started
     log.info("pass 2 (all terms): %s %.0f, bound %.0f, %.1f s", name, objective, bound, wall_s)

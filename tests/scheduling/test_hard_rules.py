@@ -3,6 +3,7 @@ keeps the rule (checked by the independent checker and by a direct count)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 
@@ -33,10 +34,16 @@ def _shifts(schedule: pl.DataFrame, tz) -> list[tuple[str, dt.datetime, dt.datet
 
 
 def _solve(center, rows, need=BUSY):
+    """Solved by both first passes (the MIP warm start, and CP-SAT alone); both schedules
+    keep every rule; the MIP path's is returned for the rule's own count."""
     p = problem(center, rows, need)
-    schedule = schedule_frame(p, allocate(p, solve(p, params=PARAMS).solution))
-    assert check_schedule(p, schedule) == []
-    return p, schedule, _shifts(schedule, center.tz)
+    schedules = [
+        schedule_frame(p, allocate(p, solve(p, params=params).solution))
+        for params in (PARAMS, dataclasses.replace(PARAMS, mip_start=False))
+    ]
+    for schedule in schedules:
+        assert check_schedule(p, schedule) == []
+    return p, schedules[0], _shifts(schedules[0], center.tz)
 
 
 def _paid_h(p, schedule, agent):

@@ -89,7 +89,7 @@ def schedule_cmd(
     week: str = typer.Option(..., "--week", help="Local Monday starting the week, YYYY-MM-DD."),
     out: Path = typer.Option(..., "--out", help="Output directory."),
     time_limit: float = typer.Option(
-        60.0, "--time-limit", min=1, help="Solver seconds for the week, shared among the agent pools by size."
+        60.0, "--time-limit", min=1, help="Solver seconds for the week (shared by the pools)."
     ),
     workers: int = typer.Option(2, "--workers", min=1, help="CP-SAT search workers."),
     seed: int = typer.Option(0, "--seed", help="Solver random seed."),

@@ -1,0 +1,189 @@
+"""A CP-SAT model handed to HiGHS: its LP relaxation, or a MIP over chosen integer variables.
+
+The schedule model is purely linear (linear, at-most-one and or constraints, no enforcement
+literals), so the same proto reads as a linear program. Two uses:
+- the LP relaxation solved to optimality: a proven lower bound of the model's optimum;
+- a MIP with only the shift counts integer: on the aggregated problem (identical agents
+  merged) it finds near-optimal shift counts per agent type in seconds to a minute, where
+  CP-SAT's search on the same model stalls far from its bound. Break placements, flows and
+  shortfall stay continuous there; CP-SAT places them exactly afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model
+
+from wfm.errors import ScheduleError
+
+__all__ = ["HighsResult", "solve_highs"]
+
+log = logging.getLogger(__name__)
+
+_INT64_EDGE = 2**62
+# Relative margin below an interior point optimum without crossover: far above the interior
+# point method's own relative gap tolerance (1e-8 by default).
+_IPM_REL_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class HighsResult:
+    """What HiGHS found.
+
+    Attributes:
+        status: HiGHS model status text (e.g. "Optimal", "Time limit reached").
+        values: a value per proto variable (None when no feasible point was found).
+        objective: objective of `values` in the CP-SAT model's units (nan without values).
+        bound: proven lower bound of the objective (inf when the model is infeasible).
+        wall_s: HiGHS run time, seconds.
+    """
+
+    status: str
+    values: np.ndarray | None
+    objective: float
+    bound: float
+    wall_s: float
+
+
+def _bound(value: int) -> float:
+    if value <= -_INT64_EDGE:
+        return -highspy.kHighsInf
+    if value >= _INT64_EDGE:
+        return highspy.kHighsInf
+    return float(value)
+
+
+def _lp(model: cp_model.CpModel, integer: Collection[int]) -> tuple[highspy.HighsLp, float]:
+    """The proto as a HighsLp (rows in CSR form), and the objective scaling factor."""
+    proto = model.proto
+    n = len(proto.variables)
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.col_lower_ = np.array([float(v.domain[0]) for v in proto.variables])
+    lp.col_upper_ = np.array([float(v.domain[len(v.domain) - 1]) for v in proto.variables])
+    cost = np.zeros(n)
+    np.add.at(cost, np.array(proto.objective.vars, dtype=np.int64),
+              np.array(proto.objective.coeffs, dtype=np.float64))
+    lp.col_cost_ = cost
+    lp.offset_ = float(proto.objective.offset)
+    row_lo, row_hi, starts, index, value = [], [], [0], [], []
+    for ct in proto.constraints:
+        if len(ct.enforcement_literal):
+            raise ScheduleError("HiGHS: enforced constraints are not supported")
+        if ct.has_linear():
+            domain = ct.linear.domain
+            lo, hi = _bound(domain[0]), _bound(domain[len(domain) - 1])
+            terms = list(zip(ct.linear.vars, ct.linear.coeffs, strict=True))
+        elif ct.has_at_most_one() or ct.has_exactly_one() or ct.has_bool_or():
+            kind = ("at_most_one" if ct.has_at_most_one()
+                    else "exactly_one" if ct.has_exactly_one() else "bool_or")
+            literals = getattr(ct, kind).literals
+            # A negated literal ~x enters as (1 - x): its 1 moves to the right-hand side.
+            n_neg = sum(1 for lit in literals if lit < 0)
+            lo = -highspy.kHighsInf if kind == "at_most_one" else 1.0 - n_neg
+            hi = highspy.kHighsInf if kind == "bool_or" else 1.0 - n_neg
+            terms = [(lit, 1) for lit in literals]
+        else:
+            raise ScheduleError(
+                "HiGHS: only linear, at-most-one, exactly-one and or constraints are supported"
+            )
+        merged: dict[int, float] = {}
+        for ref, coeff in terms:
+            col, sign = (ref, 1) if ref >= 0 else (-ref - 1, -1)
+            merged[col] = merged.get(col, 0.0) + sign * coeff
+        row_lo.append(lo)
+        row_hi.append(hi)
+        index.extend(merged)
+        value.extend(merged.values())
+        starts.append(len(index))
+    lp.num_row_ = len(row_lo)
+    lp.row_lower_ = np.array(row_lo)
+    lp.row_upper_ = np.array(row_hi)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = len(row_lo)
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value, dtype=np.float64)
+    if integer:
+        kinds = np.full(n, highspy.HighsVarType.kContinuous)
+        kinds[np.fromiter(integer, dtype=np.int64)] = highspy.HighsVarType.kInteger
+        lp.integrality_ = list(kinds)
+    return lp, proto.objective.scaling_factor or 1.0
+
+
+def solve_highs(
+    model: cp_model.CpModel,
+    *,
+    integer: Collection[int] = (),
+    time_s: float = 120.0,
+    rel_gap: float = 1e-4,
+    seed: int = 0,
+    box: Mapping[int, tuple[float, float]] | None = None,
+    crossover: bool = True,
+) -> HighsResult:
+    """Minimise the model's objective with HiGHS.
+
+    Args:
+        model: a CP-SAT model with a linear objective to minimise.
+        integer: proto indices of the variables kept integer; empty = the LP relaxation.
+        time_s: HiGHS time limit, seconds.
+        rel_gap: stop a MIP once its relative gap is below this.
+        seed: HiGHS random seed.
+        box: tighter bounds for some variables, proto index -> (lower, upper).
+        crossover: an LP's interior point is moved to a vertex (an exact optimum). Without,
+            the LP optimum is known to the interior point method's tolerance only, so the
+            bound is taken _IPM_REL_TOL below it; crossover can take several times the
+            interior point method's own time on these degenerate LPs.
+
+    Returns:
+        The best point found and the proven bound.
+
+    Raises:
+        ScheduleError: a constraint is not linear.
+    """
+    integer = list(integer)
+    lp, scale = _lp(model, integer)
+    if box:
+        index = np.fromiter(box, dtype=np.int64)
+        lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
+        lower[index] = np.maximum(lower[index], [lo for lo, _ in box.values()])
+        upper[index] = np.minimum(upper[index], [hi for _, hi in box.values()])
+        lp.col_lower_, lp.col_upper_ = lower, upper
+    # The public `highspy.Highs` enables callbacks in its constructor, which prints HiGHS's
+    # banner to stdout before any option can be set; the core class solves the same way.
+    highs = highspy._core._Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("time_limit", max(0.5, float(time_s)))
+    highs.setOptionValue("mip_rel_gap", float(rel_gap))
+    highs.setOptionValue("random_seed", int(seed))
+    # The interior point method solves these LPs (the root of the MIP included) about ten
+    # times faster than the dual simplex: they are large, sparse and highly degenerate.
+    highs.setOptionValue("mip_lp_solver" if integer else "solver", "ipm")
+    if not integer and not crossover:
+        highs.setOptionValue("run_crossover", "off")
+    highs.passModel(lp)
+    highs.run()
+    status = highs.modelStatusToString(highs.getModelStatus())
+    info = highs.getInfo()
+    has_point = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    values = np.array(highs.getSolution().col_value) if has_point else None
+    objective = info.objective_function_value * scale if has_point else math.nan
+    if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+        bound = math.inf
+    elif integer:
+        bound = info.mip_dual_bound * scale
+    elif highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        bound = objective if crossover else objective - _IPM_REL_TOL * max(1.0, abs(objective))
+    else:
+        bound = -math.inf
+    log.info("HiGHS %s: objective %.1f, bound %.1f (%d cols, %d integer, %d rows, %.1f s)",
+             status, objective, bound, lp.num_col_, len(integer), lp.num_row_,
+             highs.getRunTime())
+    return HighsResult(status, values, objective, bound, highs.getRunTime())

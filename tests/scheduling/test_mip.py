@@ -1,0 +1,71 @@
+"""A CP-SAT model read by HiGHS: LP and MIP optima of hand-solvable models."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from ortools.sat.python import cp_model
+
+from scheduling.mip import solve_highs
+from wfm.errors import ScheduleError
+
+
+def _cover_model() -> tuple[cp_model.CpModel, cp_model.IntVar, cp_model.IntVar]:
+    """min x + y subject to 2x + 2y >= 3: LP optimum 1.5, integer optimum 2."""
+    model = cp_model.CpModel()
+    x, y = model.new_int_var(0, 5, "x"), model.new_int_var(0, 5, "y")
+    model.add(2 * x + 2 * y >= 3)
+    model.minimize(x + y)
+    return model, x, y
+
+
+def test_the_lp_relaxation_and_the_mip_have_their_hand_computed_optima():
+    model, x, y = _cover_model()
+    relaxed = solve_highs(model)
+    assert relaxed.status == "Optimal"
+    assert relaxed.objective == pytest.approx(1.5) and relaxed.bound == pytest.approx(1.5)
+    whole = solve_highs(model, integer=[x.index, y.index])
+    assert whole.objective == pytest.approx(2.0)
+    assert whole.values is not None and whole.values[x.index] + whole.values[y.index] == 2
+
+
+def test_a_box_narrows_the_variables_it_names():
+    model, x, y = _cover_model()
+    boxed = solve_highs(model, integer=[x.index, y.index], box={x.index: (3, 3)})
+    assert boxed.values is not None
+    assert boxed.values[x.index] == pytest.approx(3) and boxed.values[y.index] == pytest.approx(0)
+    assert boxed.objective == pytest.approx(3.0)
+
+
+def test_negated_literals_in_at_most_one_and_or_constraints_keep_their_meaning():
+    model = cp_model.CpModel()
+    a, b, c = (model.new_bool_var(n) for n in "abc")
+    model.add_at_most_one([a, ~b])  # a <= b
+    model.add_bool_or([~c])  # c == 0
+    model.minimize(-2 * a + b - 5 * c)
+    result = solve_highs(model, integer=[a.index, b.index, c.index])
+    # Read as plain literals the optimum would be a=1, b=0, c=1 (objective -7).
+    assert result.objective == pytest.approx(-1.0)
+    assert [result.values[v.index] for v in (a, b, c)] == pytest.approx([1, 1, 0])
+
+
+def test_an_infeasible_model_has_no_point_and_an_infinite_bound():
+    model, x, y = _cover_model()
+    model.add(x + y <= 1)
+    result = solve_highs(model, integer=[x.index, y.index])
+    assert result.values is None and math.isnan(result.objective) and result.bound == math.inf
+
+
+def test_enforced_constraints_are_refused_with_a_clear_error():
+    model, x, _ = _cover_model()
+    flag = model.new_bool_var("flag")
+    model.add(x >= 2).only_enforce_if(flag)
+    with pytest.raises(ScheduleError, match="enforced constraints"):
+        solve_highs(model)
+
+
+def test_without_crossover_the_lp_bound_stays_below_the_optimum():
+    model, _, _ = _cover_model()
+    result = solve_highs(model, crossover=False)
+    assert 1.5 - 1e-4 <= result.bound <= 1.5

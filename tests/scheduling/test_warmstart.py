@@ -1,0 +1,63 @@
+"""The MIP warm start: shift counts per type, rostered to named agents, breaks placed."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from scheduling.baseline import greedy_schedule
+from scheduling.problem import agent_types
+from scheduling.solve import solve
+from scheduling.warmstart import roster_counts, type_shift_counts
+from tests.scheduling.conftest import PARAMS, problem, tiny_center
+
+NEED = {("office", d, 8 * 60, 18 * 60): 3 for d in (0, 1)} | {
+    ("triage", d, 0, 24 * 60): 1 for d in (0, 1)
+}
+ROWS = [{"agent_id": f"o{i}", "skills": ["office"]} for i in range(4)] + [
+    {"agent_id": "t1", "skills": ["triage", "office"]},
+    {"agent_id": "t2", "skills": ["triage", "office"], "preferred_start": "22:00"},
+]
+
+
+def _counts(p, shifts) -> Counter:
+    type_of = {a: t for t, members in enumerate(agent_types(p)) for a in members}
+    return Counter((type_of[a], k) for a, ks in shifts.items() for k in ks)
+
+
+def test_the_warm_start_reaches_the_shortfall_cp_sat_proves_optimal():
+    p = problem(tiny_center(), ROWS, NEED)
+    warm = solve(p, params=PARAMS)
+    exact = solve(p, params=dataclasses.replace(PARAMS, mip_start=False, max_time_s=20))
+    assert exact.status == "OPTIMAL"
+    assert warm.shortfall_cost == exact.shortfall_cost
+    assert warm.shortfall_bound <= warm.shortfall_cost + 1e-6
+
+
+def test_rosterable_counts_are_met_exactly():
+    p = problem(tiny_center(), ROWS, NEED)
+    counts = _counts(p, greedy_schedule(p).shifts)
+    shifts = roster_counts(p, dict(counts), time_s=5)
+    assert shifts is not None
+    assert _counts(p, shifts) == counts
+    assert all(len({p.options[k].day for k in ks}) == len(ks) for ks in shifts.values())
+
+
+def test_counts_no_roster_can_meet_are_met_as_closely_as_the_rules_allow():
+    p = problem(tiny_center(), ROWS, NEED)
+    office = next(t for t, members in enumerate(agent_types(p)) if len(members) == 4)
+    monday = p.agents[agent_types(p)[office][0]].options[0][0]
+    # Six agents of a four-agent type on one Monday shift: at most four can work it.
+    shifts = roster_counts(p, {(office, monday): 6}, time_s=5)
+    assert shifts is not None
+    assert _counts(p, shifts)[office, monday] == 4
+
+
+def test_the_shift_count_mip_covers_what_its_types_can_cover():
+    p = problem(tiny_center(), ROWS, NEED)
+    counts, result = type_shift_counts(p, time_s=10)
+    assert result.values is not None
+    per_day = Counter((t, p.options[k].day) for (t, k), n in counts.items() for _ in range(n))
+    sizes = [len(members) for members in agent_types(p)]
+    assert all(n <= sizes[t] for (t, _), n in per_day.items())
+    assert sum(counts.values()) > 0

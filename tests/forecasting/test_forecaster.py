@@ -141,25 +141,19 @@ def test_auto_keeps_the_candidate_with_the_lowest_backtest_score(center, short_h
         assert set(table.filter(pl.col("queue_id") == qid[0])["model"]) == {best}
 
 
-class DailyConstant(Model):
+class DailyConstant(Constant):
     """Deterministic daily fake: every day gets `value`; `reads_calendar` sets uses_exog."""
 
     granularity = "daily"
 
     def __init__(self, value: float, *, reads_calendar: bool, alias: str) -> None:
-        super().__init__(alias=alias)
-        self.value = value
+        super().__init__(value, alias=alias)
         self.uses_exog = reads_calendar  # type: ignore[misc]
 
-    def fit(self, y: np.ndarray, X: np.ndarray | None = None) -> Self:
-        self.model_ = {"n": y.size}
-        return self
-
     def predict(self, h, *, X=None, level=None):
-        mean = np.full(h, self.value)
-        out = {"mean": mean}
+        out = {"mean": np.full(h, self.value)}
         for lv in level or ():
-            out[f"lo-{lv}"], out[f"hi-{lv}"] = mean * 0.9, mean * 1.1
+            out[f"lo-{lv}"], out[f"hi-{lv}"] = out["mean"] * 0.9, out["mean"] * 1.1
         return out
 
 

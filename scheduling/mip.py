@@ -127,6 +127,7 @@ def solve_highs(
     seed: int = 0,
     box: Mapping[int, tuple[float, float]] | None = None,
     crossover: bool = True,
+    start: Mapping[int, float] | None = None,
 ) -> HighsResult:
     """Minimise the model's objective with HiGHS.
 
@@ -141,6 +142,8 @@ def solve_highs(
             the LP optimum is known to the interior point method's tolerance only, so the
             bound is taken _IPM_REL_TOL below it; crossover can take several times the
             interior point method's own time on these degenerate LPs.
+        start: a MIP start for some variables, proto index -> value; HiGHS completes the
+            rest when it can.
 
     Returns:
         The best point found and the proven bound.
@@ -169,6 +172,9 @@ def solve_highs(
     if not integer and not crossover:
         highs.setOptionValue("run_crossover", "off")
     highs.passModel(lp)
+    if start:
+        highs.setSolution(len(start), np.fromiter(start, dtype=np.int32),
+                          np.fromiter(start.values(), dtype=np.float64))
     highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
     info = highs.getInfo()

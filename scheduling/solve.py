@@ -265,13 +265,15 @@ def _add_hint(built: BuiltModel, problem: ScheduleProblem, hint: Solution) -> No
 
 
 def _hint_mip_start(
-    built: BuiltModel, problem: ScheduleProblem, params: SolveParams, budget_min: int | None
+    built: BuiltModel, problem: ScheduleProblem, params: SolveParams, budget_min: int | None,
+    hint: Solution | None,
 ) -> float | None:
     """Hint the MIP warm start (scheduling.warmstart): shift counts per agent type, rostered
-    to named agents, breaks placed around them. Returns its pass-1 objective, or None when a
-    stage found nothing in time (nothing is hinted then)."""
+    to named agents, breaks placed around them; the hint's shifts start the MIP. Returns its
+    pass-1 objective, or None when a stage found nothing in time (nothing is hinted then)."""
     counts, mip = type_shift_counts(problem, time_s=params.mip_frac * params.max_time_s,
-                                    max_total_paid_min=budget_min, seed=params.seed)
+                                    max_total_paid_min=budget_min, seed=params.seed,
+                                    start=None if hint is None else hint.shifts)
     if mip.values is None:
         log.warning("the shift-count MIP found nothing in time")
         return None
@@ -373,7 +375,8 @@ def solve(
     lp = (shortfall_lp_bound(problem, max_total_paid_min=budget_min,
                              max_time_s=_LP_FRAC * params.max_time_s)
           if params.lp_bound else None)
-    warm_cost = _hint_mip_start(built, problem, params, budget_min) if params.mip_start else None
+    warm_cost = (_hint_mip_start(built, problem, params, budget_min, hint)
+                 if params.mip_start else None)
     if warm_cost is not None and hint is not None:
         # Never start worse than the caller's schedule (its queue split is greedy, so the
         # model can only do better with the same shifts and breaks).

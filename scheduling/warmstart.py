@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import math
 import time
+from collections import Counter
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -52,6 +53,7 @@ def type_shift_counts(
     time_s: float,
     max_total_paid_min: int | None = None,
     seed: int = 0,
+    start: dict[int, tuple[int, ...]] | None = None,
 ) -> tuple[dict[tuple[int, int], int], HighsResult]:
     """How many agents of each type (`agent_types`) work each shift option.
 
@@ -61,6 +63,10 @@ def type_shift_counts(
     each LP count (relaxation enforced neighbourhood search, RENS): most counts are
     integral in the LP, so the MIP is small and finds counts within a few percent of the LP
     bound in seconds, where the unrestricted MIP spends minutes on cuts at the root.
+
+    Args:
+        start: a feasible schedule's shifts (per agent index, option ids): the MIP's start,
+            its counts added to the searched range, so the MIP ends no worse than it.
 
     Returns:
         (type, option id) -> count (only positive counts), and the HiGHS result of the MIP
@@ -79,8 +85,14 @@ def type_shift_counts(
         return {}, relaxed
     x = relaxed.values
     box = {i: (math.floor(x[i] + _INTEGRAL_TOL), math.ceil(x[i] - _INTEGRAL_TOL)) for i in integer}
+    mip_start = None
+    if start is not None:
+        type_of = {a: t for t, members in enumerate(agent_types(problem)) for a in members}
+        worked = Counter((type_of[a], k) for a, ks in start.items() for k in ks)
+        mip_start = {var.index: float(worked[key]) for key, var in built.v.shift.items()}
+        box = {i: (min(lo, mip_start[i]), max(hi, mip_start[i])) for i, (lo, hi) in box.items()}
     result = solve_highs(built.model, integer=integer, time_s=time_s - relaxed.wall_s,
-                         rel_gap=0.002, seed=seed, box=box)
+                         rel_gap=0.002, seed=seed, box=box, start=mip_start)
     if result.values is None:
         return {}, result
     counts = {key: round(result.values[var.index]) for key, var in built.v.shift.items()}

@@ -9,7 +9,7 @@ sample center's config (8 queues, 15-minute intervals). One JSON line per case:
   bench, n_agents, wall_s, status, objective, best_bound, gap, shortfall_cost,
   shortfall_bound, shortfall_gap, shortfall_h, paid_h, and for the baseline its figures.
 Shortfall bound: the better of CP-SAT's proven bound of pass 1 (shortfall alone) and the
-optimum of pass 1's LP relaxation (GLOP), reported beside the shortfall it bounds.
+optimum of pass 1's LP relaxation (HiGHS), reported beside the shortfall it bounds.
 
 Usage: python bench/bench_schedule.py [--time-limit 120] [--workers 2] [--sizes 50,120,300,600]
 """

@@ -31,7 +31,7 @@ import polars as pl
 from scheduling.problem import AgentSpec
 from scheduling.report import ScheduleSummary
 from scheduling.run import WeekSchedule, schedule_week
-from scheduling.solve import SolveParams
+from scheduling.solve import SolveParams, relative_gap
 from wfm.center import Center
 from wfm.errors import ScheduleError
 from wfm.execution import Executor, InProcessExecutor
@@ -116,7 +116,7 @@ class PooledSchedule:
     @property
     def gap(self) -> float:
         """Relative gap between the summed objective and the summed bound."""
-        return abs(self.objective - self.best_bound) / max(1.0, abs(self.objective))
+        return relative_gap(self.objective, self.best_bound)
 
     @property
     def shortfall_bound(self) -> float:

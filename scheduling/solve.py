@@ -45,6 +45,7 @@ __all__ = [
     "SolveParams",
     "explain_infeasible",
     "precheck",
+    "relative_gap",
     "solve",
 ]
 
@@ -122,7 +123,8 @@ class ScheduleResult:
     lp_bound: float | None = None
 
 
-def _rel_gap(value: float, bound: float) -> float:
+def relative_gap(value: float, bound: float) -> float:
+    """|value - bound| relative to the value (at least 1), as CP-SAT reports gaps."""
     return abs(value - bound) / max(1.0, abs(value))
 
 
@@ -461,10 +463,10 @@ def solve(
         status=name,
         objective=objective,
         best_bound=bound,
-        gap=_rel_gap(objective, bound),
+        gap=relative_gap(objective, bound),
         shortfall_cost=short_cost,
         shortfall_bound=short_bound,
-        shortfall_gap=_rel_gap(short_cost, short_bound),
+        shortfall_gap=relative_gap(short_cost, short_bound),
         wall_s=wall_s,
         solution=solution,
         lp_bound=lp,

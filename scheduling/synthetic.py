@@ -15,14 +15,13 @@ import polars as pl
 
 from wfm.center import Center
 from wfm.grid import grid, open_mask, with_local_columns
+from wfm.loaders import ROSTER_DTYPES
 
 __all__ = ["synthetic_requirements", "synthetic_roster"]
 
 # Rough on-phone agent-slots per agent and week (36 paid hours less breaks), in hours.
 _ON_PHONE_H_PER_AGENT = 34.0
 _DAYS_OFF = (["sat", "sun"], ["sun"], ["wed"])
-_SKILL_STRUCT = pl.List(pl.Struct({"queue_id": pl.Utf8, "proficiency": pl.Float64}))
-_AVAIL_STRUCT = pl.List(pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16}))
 
 
 def _skill_weights(center: Center) -> dict[str, float]:
@@ -97,17 +96,7 @@ def synthetic_roster(center: Center, n_agents: int, *, seed: int = 0) -> pl.Data
             )
     return pl.DataFrame(
         rows,
-        schema={
-            "agent_id": pl.Utf8,
-            "name": pl.Utf8,
-            "team": pl.Utf8,
-            "supervisor": pl.Utf8,
-            "skills": _SKILL_STRUCT,
-            "contract": pl.Utf8,
-            "availability": _AVAIL_STRUCT,
-            "preferred_start": pl.Utf8,
-            "preferred_days_off": pl.List(pl.Utf8),
-        },
+        schema=ROSTER_DTYPES,
     )
 
 

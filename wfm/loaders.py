@@ -27,6 +27,7 @@ from wfm.tables import ROW, Column, IssueLog, TableSchema, read_table
 __all__ = [
     "ACTIVITIES",
     "EVENT_KINDS",
+    "ROSTER_DTYPES",
     "SCHEMAS",
     "LoadResult",
     "aggregate_to_grid",
@@ -170,6 +171,18 @@ SKILLS_DTYPE = pl.List(pl.Struct({"queue_id": pl.String, "proficiency": pl.Float
 AVAILABILITY_DTYPE = pl.List(
     pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16})
 )
+# The roster as `load_roster` returns it (lists parsed), for building roster frames in memory.
+ROSTER_DTYPES: dict[str, pl.DataType] = {
+    "agent_id": pl.String,
+    "name": pl.String,
+    "team": pl.String,
+    "supervisor": pl.String,
+    "skills": SKILLS_DTYPE,
+    "contract": pl.String,
+    "availability": AVAILABILITY_DTYPE,
+    "preferred_start": pl.String,
+    "preferred_days_off": pl.List(pl.String),
+}
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,11 @@ class TableSchema:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    @property
+    def dtypes(self) -> dict[str, pl.DataType]:
+        """The typed in-memory schema (what the loaders return), for building frames."""
+        return {c.name: _DTYPES[c.kind] for c in self.columns}
+
 
 @dataclass
 class IssueLog:

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from forecasting.calendar import day_features, event_share, holiday_names, outage_days
+from wfm.loaders import SCHEMAS
 
 UTC = dt.UTC
 
@@ -16,13 +17,7 @@ UTC = dt.UTC
 def _events(rows):
     return pl.DataFrame(
         rows,
-        schema={
-            "name": pl.Utf8,
-            "kind": pl.Utf8,
-            "start": pl.Datetime("us", "UTC"),
-            "end": pl.Datetime("us", "UTC"),
-            "queue_id": pl.Utf8,
-        },
+        schema=SCHEMAS["events"].dtypes,
         orient="row",
     )
 

@@ -11,11 +11,10 @@ from scheduling.problem import ScheduleProblem, from_frames
 from scheduling.solve import SolveParams
 from wfm.center import Center
 from wfm.grid import grid
+from wfm.loaders import ROSTER_DTYPES
 
 WEEK = dt.date(2026, 11, 30)
 PARAMS = SolveParams(max_time_s=2, n_workers=1, seed=0)
-_SKILLS = pl.List(pl.Struct({"queue_id": pl.Utf8, "proficiency": pl.Float64}))
-_AVAIL = pl.List(pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16}))
 
 
 def tiny_config(**overrides) -> dict:
@@ -71,11 +70,7 @@ def roster(rows: list[dict]) -> pl.DataFrame:
             "preferred_start": row.get("preferred_start"),
             "preferred_days_off": row.get("preferred_days_off", []),
         })
-    return pl.DataFrame(out, schema={
-        "agent_id": pl.Utf8, "name": pl.Utf8, "team": pl.Utf8, "supervisor": pl.Utf8,
-        "skills": _SKILLS, "contract": pl.Utf8, "availability": _AVAIL,
-        "preferred_start": pl.Utf8, "preferred_days_off": pl.List(pl.Utf8),
-    })
+    return pl.DataFrame(out, schema=ROSTER_DTYPES)
 
 
 def requirements(center: Center, need: dict[tuple[str, int, int, int], float]) -> pl.DataFrame:

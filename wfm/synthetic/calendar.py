@@ -17,6 +17,7 @@ import polars as pl
 
 from wfm.center import Center
 from wfm.grid import local_midnight_utc
+from wfm.loaders import SCHEMAS
 
 __all__ = [
     "HOLIDAY_MAJOR",
@@ -185,16 +186,7 @@ def events_frame(events: list[SampleEvent], center: Center) -> pl.DataFrame:
             rows["start"].append(start_at)
             rows["end"].append(end_at)
             rows["queue_id"].append(queue_id)
-    return pl.DataFrame(
-        rows,
-        schema={
-            "name": pl.Utf8,
-            "kind": pl.Utf8,
-            "start": pl.Datetime("us", "UTC"),
-            "end": pl.Datetime("us", "UTC"),
-            "queue_id": pl.Utf8,
-        },
-    )
+    return pl.DataFrame(rows, schema=SCHEMAS["events"].dtypes)
 
 
 def _local_at(day: dt.date, minute: int, center: Center) -> dt.datetime:

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from wfm.center import Center
-from wfm.loaders import roster_text_frame
+from wfm.loaders import ROSTER_DTYPES, roster_text_frame
 
 __all__ = ["TEAM_SKILLS", "AgentSpec", "build_roster", "roster_frame", "roster_to_disk"]
 
@@ -211,19 +211,7 @@ def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
             "preferred_start": [a.preferred_start for a in agents],
             "preferred_days_off": [list(a.preferred_days_off) for a in agents],
         },
-        schema={
-            "agent_id": pl.Utf8,
-            "name": pl.Utf8,
-            "team": pl.Utf8,
-            "supervisor": pl.Utf8,
-            "skills": pl.List(pl.Struct({"queue_id": pl.Utf8, "proficiency": pl.Float64})),
-            "contract": pl.Utf8,
-            "availability": pl.List(
-                pl.Struct({"weekday": pl.Int8, "start_min": pl.Int16, "end_min": pl.Int16})
-            ),
-            "preferred_start": pl.Utf8,
-            "preferred_days_off": pl.List(pl.Utf8),
-        },
+        schema=ROSTER_DTYPES,
     )
 
 

@@ -178,12 +178,16 @@ def bench_scheduling(args: argparse.Namespace) -> None:
         f"\nScheduling {args.pools} pools x {args.pool_agents} agents x {args.pool_queues} queues, "
         f"{args.time_limit:g} s per pool, one CP-SAT worker per pool:"
     )
-    print(f"{'case':<16}{'wall s':>8}{'speed-up':>10}{'shortfall cost':>16}{'objective':>12}"
-          f"{'idle h':>8}{'paid h':>8}{'unproven':>10}{'pass 2 empty':>14}{'load':>6}")
+    print(
+        f"{'case':<16}{'wall s':>8}{'speed-up':>10}{'shortfall cost':>16}{'objective':>12}"
+        f"{'idle h':>8}{'paid h':>8}{'unproven':>10}{'pass 2 empty':>14}{'load':>6}"
+    )
     for case, r in records.items():
-        print(f"{case:<16}{r['wall_s']:>8.1f}{base / r['wall_s']:>9.2f}x{r['shortfall_cost']:>16,}"
-              f"{r['objective']:>12,}{r['idle_h']:>8,.1f}{r['paid_h']:>8,.1f}"
-              f"{r['pools_unproven']:>10}{r['pools_pass2_empty']:>14}{r['load_avg_1min']:>6.2f}")
+        print(
+            f"{case:<16}{r['wall_s']:>8.1f}{base / r['wall_s']:>9.2f}x{r['shortfall_cost']:>16,}"
+            f"{r['objective']:>12,}{r['idle_h']:>8,.1f}{r['paid_h']:>8,.1f}"
+            f"{r['pools_unproven']:>10}{r['pools_pass2_empty']:>14}{r['load_avg_1min']:>6.2f}"
+        )
     # Pools stop at their limit, so a worker solves floor(budget / limit) pools in turn.
     for limit_s in sorted({args.time_limit, CLI_TIME_LIMIT_S}):
         per_worker = max(1, math.floor(NIGHTLY_BUDGET_MIN * 60 / limit_s))

@@ -43,20 +43,21 @@ def _fits(problem: ScheduleProblem, chosen: dict[int, int], k: int, max_days: in
     return best <= problem.max_consecutive_days
 
 
-def _place_breaks(
-    problem: ScheduleProblem, k: int, need: np.ndarray
-) -> tuple[BreakPlacement, ...]:
+def _place_breaks(problem: ScheduleProblem, k: int, need: np.ndarray) -> tuple[BreakPlacement, ...]:
     o = problem.options[k]
     out = []
     for rule_no, rule in enumerate(problem.breaks[o.template_id]):
         best_off, best_cost = rule.earliest_offset_slot, np.inf
         for off in range(rule.earliest_offset_slot, rule.latest_offset_slot + 1):
             start = o.start_slot + off
-            cost = need[start: start + rule.duration_slot].sum()
+            cost = need[start : start + rule.duration_slot].sum()
             if cost < best_cost:
                 best_off, best_cost = off, cost
-        out.append(BreakPlacement(rule_no, rule.kind, o.start_slot + best_off,
-                                  rule.duration_slot, rule.paid))
+        out.append(
+            BreakPlacement(
+                rule_no, rule.kind, o.start_slot + best_off, rule.duration_slot, rule.paid
+            )
+        )
     return tuple(out)
 
 
@@ -71,8 +72,10 @@ def greedy_schedule(problem: ScheduleProblem) -> Solution:
     n_slots = problem.n_slots
     order = sorted(
         range(len(problem.agents)),
-        key=lambda a: (len(problem.agents[a].skill_queues),
-                       sum(len(d) for d in problem.agents[a].options)),
+        key=lambda a: (
+            len(problem.agents[a].skill_queues),
+            sum(len(d) for d in problem.agents[a].options),
+        ),
     )
     shifts: dict[int, tuple[int, ...]] = {}
     breaks: dict[tuple[int, int], tuple[BreakPlacement, ...]] = {}
@@ -107,9 +110,9 @@ def greedy_schedule(problem: ScheduleProblem) -> Solution:
             placed = _place_breaks(problem, best_k, need)
             breaks[a, best_k] = placed
             on = np.zeros(n_slots, dtype=bool)
-            on[o.start_slot: o.end_slot] = True
+            on[o.start_slot : o.end_slot] = True
             for b in placed:
-                on[b.start_slot: b.start_slot + b.duration_slot] = False
+                on[b.start_slot : b.start_slot + b.duration_slot] = False
             for t in np.flatnonzero(on):
                 if skills:
                     q = skills[int(np.argmax(residual[skills, t]))]

@@ -36,8 +36,9 @@ def shortfall_lp_bound(
         The bound, or None when the LP is not solved to optimality within `max_time_s`
         (logged).
     """
-    built = build_model(aggregate_agents(problem), shortfall_only=True,
-                        max_total_paid_min=max_total_paid_min)
+    built = build_model(
+        aggregate_agents(problem), shortfall_only=True, max_total_paid_min=max_total_paid_min
+    )
     built.model.minimize(built.expr(built.shortfall) + built.short_const_cost)
     try:
         result = solve_highs(built.model, time_s=max_time_s, crossover=False)

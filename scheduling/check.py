@@ -58,9 +58,7 @@ def _match_template(
     return None
 
 
-def _check_breaks(
-    template: ShiftTemplate, start: dt.datetime, block: list[dict]
-) -> list[str]:
+def _check_breaks(template: ShiftTemplate, start: dt.datetime, block: list[dict]) -> list[str]:
     taken = sorted(
         (_minutes(r["start"] - start), _minutes(r["end"] - r["start"]), r["activity"])
         for r in block
@@ -71,8 +69,10 @@ def _check_breaks(
         return [f"{len(taken)} breaks/lunches taken, template {template.id} has {len(rules)}"]
     problems = []
     for (offset, dur, kind), rule in zip(taken, rules, strict=True):
-        if kind != rule.kind or dur < rule.duration_min or not (
-            rule.earliest_after_start_min <= offset <= rule.latest_after_start_min
+        if (
+            kind != rule.kind
+            or dur < rule.duration_min
+            or not (rule.earliest_after_start_min <= offset <= rule.latest_after_start_min)
         ):
             problems.append(
                 f"{kind} {dur} min at {offset} min after start; template {template.id} asks "
@@ -114,8 +114,10 @@ def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Vio
             if after["start"] < before["end"]:
                 bad("overlap", f"activities overlap at {after['start']:%Y-%m-%d %H:%M} UTC")
         for row in rows:
-            if row["activity"] == "work" and row["queue_id"] is not None and (
-                row["queue_id"] not in skills
+            if (
+                row["activity"] == "work"
+                and row["queue_id"] is not None
+                and (row["queue_id"] not in skills)
             ):
                 bad("skills", f"works {row['queue_id']} without the skill")
         templates = [center.template(t) for t in contract.shift_templates]
@@ -133,8 +135,11 @@ def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Vio
                 continue
             template = _match_template(templates, day, start_min, length_min)
             if template is None:
-                bad("template", f"shift {local:%a %H:%M} for {length_min} min matches no "
-                    f"template of contract {contract.id}")
+                bad(
+                    "template",
+                    f"shift {local:%a %H:%M} for {length_min} min matches no "
+                    f"template of contract {contract.id}",
+                )
                 continue
             week_min = day * MINUTES_PER_DAY + start_min
             if agent.availability and not any(
@@ -149,11 +154,16 @@ def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Vio
         if len(set(days)) != len(days):
             bad("one_shift_per_day", "two shifts start on the same day")
         if not contract.weekly_hours_min * 60 <= paid_min <= contract.weekly_hours_max * 60:
-            bad("weekly_hours", f"{paid_min / 60:g} paid h, contract {contract.id} allows "
-                f"{contract.weekly_hours_min:g}-{contract.weekly_hours_max:g} h")
+            bad(
+                "weekly_hours",
+                f"{paid_min / 60:g} paid h, contract {contract.id} allows "
+                f"{contract.weekly_hours_min:g}-{contract.weekly_hours_max:g} h",
+            )
         if len(set(days)) > contract.max_days_per_week:
-            bad("max_days", f"{len(set(days))} days worked, contract allows "
-                f"{contract.max_days_per_week}")
+            bad(
+                "max_days",
+                f"{len(set(days))} days worked, contract allows {contract.max_days_per_week}",
+            )
         run = best = 0
         for d in range(7):
             run = run + 1 if d in days else 0
@@ -162,12 +172,20 @@ def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Vio
             bad("max_consecutive", f"{best} consecutive days worked")
         for (_, end), (start, _) in itertools.pairwise(spans):
             if (start - end).total_seconds() < center.labor_rules.min_rest_h * 3600 - 1e-6:
-                bad("min_rest", f"{(start - end).total_seconds() / 3600:g} h rest before "
-                    f"{start.astimezone(tz):%a %H:%M}")
+                bad(
+                    "min_rest",
+                    f"{(start - end).total_seconds() / 3600:g} h rest before "
+                    f"{start.astimezone(tz):%a %H:%M}",
+                )
     worked = set(schedule["agent_id"].unique().to_list()) if schedule.height else set()
     for agent in problem.agents:
         if agent.agent_id not in worked and agent.min_paid_min > 0:
-            out.append(Violation(agent.agent_id, "weekly_hours",
-                                 f"not scheduled, contract {agent.contract_id} asks "
-                                 f"{agent.min_paid_min / 60:g} h"))
+            out.append(
+                Violation(
+                    agent.agent_id,
+                    "weekly_hours",
+                    f"not scheduled, contract {agent.contract_id} asks "
+                    f"{agent.min_paid_min / 60:g} h",
+                )
+            )
     return out

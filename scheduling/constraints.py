@@ -83,9 +83,7 @@ class Variables:
     work: dict[tuple[int, int], cp_model.LinearExprT] = field(default_factory=dict)
     groups: list[tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
     starts: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    brk: dict[tuple[int, int, int], list[tuple[int, cp_model.IntVar]]] = field(
-        default_factory=dict
-    )
+    brk: dict[tuple[int, int, int], list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
     on_terms: dict[tuple[int, int], tuple[list, list]] = field(default_factory=dict)
     flow: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     short: dict[tuple[int, int], list[cp_model.IntVar]] = field(default_factory=dict)
@@ -149,9 +147,7 @@ def add_weekly_hours(
             model.add(paid <= agent.max_paid_min * agent.count)
 
 
-def add_max_days_per_week(
-    model: cp_model.CpModel, v: Variables, problem: ScheduleProblem
-) -> None:
+def add_max_days_per_week(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem) -> None:
     """An agent works at most the contract's days per week."""
     for a, agent in enumerate(problem.agents):
         model.add(sum(v.work[a, d] for d in range(7)) <= agent.max_days * agent.count)
@@ -242,8 +238,10 @@ def shortfall_penalties(v: Variables) -> list[Penalty]:
 
 def _on_slots(v: Variables, problem: ScheduleProblem) -> list[tuple[cp_model.IntVar, int]]:
     """(var, coefficient): agent-slots on the phones = shift slots minus break slots."""
-    terms = [(var, problem.options[k].end_slot - problem.options[k].start_slot)
-             for (_, k), var in v.shift.items()]
+    terms = [
+        (var, problem.options[k].end_slot - problem.options[k].start_slot)
+        for (_, k), var in v.shift.items()
+    ]
     for (_, k, rule_no), placements in v.brk.items():
         dur = problem.breaks[problem.options[k].template_id][rule_no].duration_slot
         terms.extend((var, -dur) for _, var in placements)
@@ -260,8 +258,11 @@ def surplus_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty]:
 def paid_hours_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty]:
     """Paid time as a cost, per paid slot."""
     return [
-        Penalty(var, PAID_SLOT_COST * (problem.options[k].paid_min // problem.slot_min),
-                f"paid[a={a},k={k}]")
+        Penalty(
+            var,
+            PAID_SLOT_COST * (problem.options[k].paid_min // problem.slot_min),
+            f"paid[a={a},k={k}]",
+        )
         for (a, k), var in v.shift.items()
     ]
 
@@ -280,8 +281,13 @@ def preference_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty
                 if coeff:
                     out.append(Penalty(var, coeff, f"preferred_start[a={agent.agent_id},k={k}]"))
         for day in agent.preferred_days_off:
-            out.append(Penalty(v.work[a, day], PREFERRED_DAY_OFF_COST,
-                               f"preferred_day_off[a={agent.agent_id},d={day}]"))
+            out.append(
+                Penalty(
+                    v.work[a, day],
+                    PREFERRED_DAY_OFF_COST,
+                    f"preferred_day_off[a={agent.agent_id},d={day}]",
+                )
+            )
     return out
 
 
@@ -304,8 +310,11 @@ def stable_start_penalties(
             off = 1 - v.work[a, day]
             model.add(dev >= start - anchor - horizon * off)
             model.add(dev >= anchor - start - horizon * off)
-            out.append(Penalty(dev, UNSTABLE_START_COST_PER_SLOT,
-                               f"unstable_start[a={agent.agent_id},d={day}]"))
+            out.append(
+                Penalty(
+                    dev, UNSTABLE_START_COST_PER_SLOT, f"unstable_start[a={agent.agent_id},d={day}]"
+                )
+            )
     return out
 
 
@@ -322,12 +331,7 @@ def fairness_penalties(
             both = model.new_bool_var(f"both_weekend_days[a={a}]")
             model.add(both >= sum(weekend) - 1)
             out.append(Penalty(both, SECOND_WEEKEND_DAY_COST, f"both_weekend_days[a={a}]"))
-        nights = [
-            var
-            for d in range(7)
-            for o, var in _agent_shifts(v, a, problem, d)
-            if o.is_night
-        ]
+        nights = [var for d in range(7) for o, var in _agent_shifts(v, a, problem, d) if o.is_night]
         if nights:
             night_counts.append(sum(nights))
     if night_counts:

@@ -48,11 +48,19 @@ def agent_week(week: PooledSchedule) -> pl.DataFrame:
                     day = (start.date() - week.week_start).days
                     cells[WEEKDAYS[day]] = text
                     unpaid = sum((a["end"] - a["start"]).total_seconds() for a in lunch)
-                    paid_h += ((shift[-1]["end"] - shift[0]["start"]).total_seconds()
-                               - unpaid) / 3600
+                    paid_h += (
+                        (shift[-1]["end"] - shift[0]["start"]).total_seconds() - unpaid
+                    ) / 3600
                 shift = [act] if act is not None else []
-        rows.append({"agent_id": agent.agent_id, "team": agent.team,
-                     "contract": agent.contract_id, **cells, "paid_h": paid_h})
+        rows.append(
+            {
+                "agent_id": agent.agent_id,
+                "team": agent.team,
+                "contract": agent.contract_id,
+                **cells,
+                "paid_h": paid_h,
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -84,8 +92,11 @@ def write_outputs(week: PooledSchedule, out_dir: Path) -> list[Path]:
     timezone = week.center.timezone
     view = agent_week(week)
     paths = []
-    for name, frame in (("schedule", week.schedule), ("coverage", week.coverage),
-                        ("agent_week", view)):
+    for name, frame in (
+        ("schedule", week.schedule),
+        ("coverage", week.coverage),
+        ("agent_week", view),
+    ):
         frame.write_csv(out_dir / f"{name}.csv")
         frame.write_parquet(out_dir / f"{name}.parquet")
         paths += [out_dir / f"{name}.csv", out_dir / f"{name}.parquet"]

@@ -68,8 +68,11 @@ def _lp(model: cp_model.CpModel, integer: Collection[int]) -> tuple[highspy.High
     lp.col_lower_ = np.array([float(v.domain[0]) for v in proto.variables])
     lp.col_upper_ = np.array([float(v.domain[len(v.domain) - 1]) for v in proto.variables])
     cost = np.zeros(n)
-    np.add.at(cost, np.array(proto.objective.vars, dtype=np.int64),
-              np.array(proto.objective.coeffs, dtype=np.float64))
+    np.add.at(
+        cost,
+        np.array(proto.objective.vars, dtype=np.int64),
+        np.array(proto.objective.coeffs, dtype=np.float64),
+    )
     lp.col_cost_ = cost
     lp.offset_ = float(proto.objective.offset)
     row_lo, row_hi, starts, index, value = [], [], [0], [], []
@@ -81,8 +84,13 @@ def _lp(model: cp_model.CpModel, integer: Collection[int]) -> tuple[highspy.High
             lo, hi = _bound(domain[0]), _bound(domain[len(domain) - 1])
             terms = list(zip(ct.linear.vars, ct.linear.coeffs, strict=True))
         elif ct.has_at_most_one() or ct.has_exactly_one() or ct.has_bool_or():
-            kind = ("at_most_one" if ct.has_at_most_one()
-                    else "exactly_one" if ct.has_exactly_one() else "bool_or")
+            kind = (
+                "at_most_one"
+                if ct.has_at_most_one()
+                else "exactly_one"
+                if ct.has_exactly_one()
+                else "bool_or"
+            )
             literals = getattr(ct, kind).literals
             # A negated literal ~x enters as (1 - x): its 1 moves to the right-hand side.
             n_neg = sum(1 for lit in literals if lit < 0)
@@ -173,8 +181,11 @@ def solve_highs(
         highs.setOptionValue("run_crossover", "off")
     highs.passModel(lp)
     if start:
-        highs.setSolution(len(start), np.fromiter(start, dtype=np.int32),
-                          np.fromiter(start.values(), dtype=np.float64))
+        highs.setSolution(
+            len(start),
+            np.fromiter(start, dtype=np.int32),
+            np.fromiter(start.values(), dtype=np.float64),
+        )
     highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
     info = highs.getInfo()
@@ -189,7 +200,14 @@ def solve_highs(
         bound = objective if crossover else objective - _IPM_REL_TOL * max(1.0, abs(objective))
     else:
         bound = -math.inf
-    log.info("HiGHS %s: objective %.1f, bound %.1f (%d cols, %d integer, %d rows, %.1f s)",
-             status, objective, bound, lp.num_col_, len(integer), lp.num_row_,
-             highs.getRunTime())
+    log.info(
+        "HiGHS %s: objective %.1f, bound %.1f (%d cols, %d integer, %d rows, %.1f s)",
+        status,
+        objective,
+        bound,
+        lp.num_col_,
+        len(integer),
+        lp.num_row_,
+        highs.getRunTime(),
+    )
     return HighsResult(status, values, objective, bound, highs.getRunTime())

@@ -82,8 +82,11 @@ def add_variables(model: cp_model.CpModel, problem: ScheduleProblem) -> c.Variab
         for day in range(7):
             shift_vars = []
             for k in agent.options[day]:
-                var = (model.new_bool_var(f"shift[a={a},d={day},k={k}]") if agent.count == 1
-                       else model.new_int_var(0, agent.count, f"shift[a={a},d={day},k={k}]"))
+                var = (
+                    model.new_bool_var(f"shift[a={a},d={day},k={k}]")
+                    if agent.count == 1
+                    else model.new_int_var(0, agent.count, f"shift[a={a},d={day},k={k}]")
+                )
                 v.shift[a, k] = var
                 shift_vars.append(var)
             v.work[a, day] = sum(shift_vars) if shift_vars else 0
@@ -143,8 +146,15 @@ def twin_groups(problem: ScheduleProblem) -> list[list[int]]:
     """Agents the model cannot tell apart (same skills, contract, options, preferences)."""
     twins: dict[tuple, list[int]] = defaultdict(list)
     for a, agent in enumerate(problem.agents):
-        key = (agent.skill_queues, agent.contract_id, agent.options, agent.preferred_start_min,
-               agent.preferred_days_off, agent.min_paid_min, agent.max_paid_min)
+        key = (
+            agent.skill_queues,
+            agent.contract_id,
+            agent.options,
+            agent.preferred_start_min,
+            agent.preferred_days_off,
+            agent.min_paid_min,
+            agent.max_paid_min,
+        )
         twins[key].append(a)
     return [members for members in twins.values() if len(members) > 1]
 
@@ -153,8 +163,11 @@ def _symmetry_breaking(model: cp_model.CpModel, v: c.Variables, problem: Schedul
     """Twins are ordered by weekly paid minutes (first twin works the most)."""
     for members in twin_groups(problem):
         paid = [
-            sum(problem.options[k].paid_min * v.shift[a, k]
-                for d in range(7) for k in problem.agents[a].options[d])
+            sum(
+                problem.options[k].paid_min * v.shift[a, k]
+                for d in range(7)
+                for k in problem.agents[a].options[d]
+            )
             for a in members
         ]
         for first, second in itertools.pairwise(paid):
@@ -206,13 +219,17 @@ def build_model(
         c.add_labor_budget(model, v, problem, max_total_paid_min)
     # Soft rules
     shortfall = c.shortfall_penalties(v)
-    penalties = [] if shortfall_only else [
-        *c.surplus_penalties(v, problem),
-        *c.paid_hours_penalties(v, problem),
-        *c.preference_penalties(v, problem),
-        *c.stable_start_penalties(model, v, problem),
-        *c.fairness_penalties(model, v, problem),
-    ]
+    penalties = (
+        []
+        if shortfall_only
+        else [
+            *c.surplus_penalties(v, problem),
+            *c.paid_hours_penalties(v, problem),
+            *c.preference_penalties(v, problem),
+            *c.stable_start_penalties(model, v, problem),
+            *c.fairness_penalties(model, v, problem),
+        ]
+    )
     # Redundant constraints / symmetry breaking
     if symmetry and not shortfall_only:
         _symmetry_breaking(model, v, problem)
@@ -223,4 +240,3 @@ def build_model(
     built = BuiltModel(model, v, shortfall, penalties, const)
     model.minimize(built.expr(shortfall) + built.expr(penalties) + const)
     return built
-

@@ -32,14 +32,27 @@ def plot_coverage(coverage: pl.DataFrame, path: Path, *, timezone: str) -> Path:
             pl.col("interval_start").dt.convert_time_zone(timezone).dt.replace_time_zone(None)
         )
         x = rows["interval_start"].to_list()
-        ax.step(x, rows["required"].to_list(), where="post", color="black", lw=1,
-                label="required")
-        ax.fill_between(x, rows["scheduled"].to_list(), step="post", alpha=0.45,
-                        color="tab:blue", label="scheduled")
+        ax.step(x, rows["required"].to_list(), where="post", color="black", lw=1, label="required")
+        ax.fill_between(
+            x,
+            rows["scheduled"].to_list(),
+            step="post",
+            alpha=0.45,
+            color="tab:blue",
+            label="scheduled",
+        )
         short = rows["shortfall"].to_numpy() > 0
         if short.any():
-            ax.fill_between(x, rows["required"].to_list(), rows["scheduled"].to_list(),
-                            where=short, step="post", color="tab:red", alpha=0.5, label="short")
+            ax.fill_between(
+                x,
+                rows["required"].to_list(),
+                rows["scheduled"].to_list(),
+                where=short,
+                step="post",
+                color="tab:red",
+                alpha=0.5,
+                label="short",
+            )
         ax.set_ylabel(queue_id, rotation=0, ha="right", fontsize=8)
         ax.grid(axis="x", alpha=0.3)
     axes[0].legend(loc="upper right", fontsize=8, ncols=3)

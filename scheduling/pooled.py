@@ -156,7 +156,10 @@ def _status_rank(status: str) -> int:
 def schedule_pool(task: PoolTask) -> WeekSchedule:
     """Solve one pool's week (the task's center and frames are already the pool's)."""
     return schedule_week(
-        task.requirements, task.roster, task.center, week_start=task.week_start,
+        task.requirements,
+        task.roster,
+        task.center,
+        week_start=task.week_start,
         params=task.params,
     )
 
@@ -239,8 +242,10 @@ def schedule_pools(
     if not any(p.agent_ids for p in pools):
         raise ScheduleError("the roster has no agents to schedule")
     n_agents = sum(p.n_agents for p in pools)
-    tasks = [_task(p, requirements, roster, center, week_start, params, p.n_agents / n_agents)
-             for p in pools]
+    tasks = [
+        _task(p, requirements, roster, center, week_start, params, p.n_agents / n_agents)
+        for p in pools
+    ]
     results = (executor or InProcessExecutor()).imap(schedule_pool, tasks)
     weeks: list[WeekSchedule] = []
     for pool, week in zip(pools, results, strict=True):

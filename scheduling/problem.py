@@ -193,8 +193,10 @@ def _merge_availability(rows: list[dict] | None) -> tuple[tuple[int, int], ...]:
     if not rows:
         return ()
     spans = sorted(
-        (int(r["weekday"]) * MINUTES_PER_DAY + int(r["start_min"]),
-         int(r["weekday"]) * MINUTES_PER_DAY + int(r["end_min"]))
+        (
+            int(r["weekday"]) * MINUTES_PER_DAY + int(r["start_min"]),
+            int(r["weekday"]) * MINUTES_PER_DAY + int(r["end_min"]),
+        )
         for r in rows
     )
     merged: list[list[int]] = []
@@ -305,7 +307,8 @@ def _agents(
                     and _available(
                         avail,
                         day * MINUTES_PER_DAY + o.start_local_min,
-                        day * MINUTES_PER_DAY + o.start_local_min
+                        day * MINUTES_PER_DAY
+                        + o.start_local_min
                         + center.template(o.template_id).length_min,
                     )
                 )
@@ -394,8 +397,14 @@ def from_frames(
     full = grid(week_start, week_start + dt.timedelta(days=8), tz, slot_min * 60).to_list()
     index = {at: i for i, at in enumerate(full)}
     day_starts = [
-        index[grid(week_start + dt.timedelta(days=d), week_start + dt.timedelta(days=d + 1), tz,
-                   slot_min * 60)[0]]
+        index[
+            grid(
+                week_start + dt.timedelta(days=d),
+                week_start + dt.timedelta(days=d + 1),
+                tz,
+                slot_min * 60,
+            )[0]
+        ]
         for d in range(7)
     ]
     n_week_slots = len(grid(week_start, week_start + dt.timedelta(days=7), tz, slot_min * 60))
@@ -439,8 +448,11 @@ def aggregate_agents(problem: ScheduleProblem) -> ScheduleProblem:
     stands for the agents of type i."""
     agents = tuple(
         dataclasses.replace(
-            problem.agents[members[0]], agent_id=f"type-{i}", preferred_start_min=None,
-            preferred_days_off=(), count=sum(problem.agents[a].count for a in members),
+            problem.agents[members[0]],
+            agent_id=f"type-{i}",
+            preferred_start_min=None,
+            preferred_days_off=(),
+            count=sum(problem.agents[a].count for a in members),
         )
         for i, members in enumerate(agent_types(problem))
     )

@@ -54,8 +54,11 @@ def tiered_shortfall_cost(short: np.ndarray) -> int:
     first, second, rest = SHORTFALL_TIER_COSTS
     short = short.astype(np.int64)
     return int(
-        (np.minimum(short, 1) * first + np.clip(short - 1, 0, 1) * second
-         + np.clip(short - 2, 0, None) * rest).sum()
+        (
+            np.minimum(short, 1) * first
+            + np.clip(short - 1, 0, 1) * second
+            + np.clip(short - 2, 0, None) * rest
+        ).sum()
     )
 
 
@@ -117,11 +120,16 @@ def with_service_levels(
         queue = center.queue(str(queue_id[0]))
         sl = np.full(part.height, np.nan)
         asa = np.full(part.height, np.nan)
-        known = (part["volume"].is_not_null() & (part["volume"] > 0) & part["aht_s"].is_not_null()
-                 & (part["aht_s"] > 0)).to_numpy()
+        known = (
+            part["volume"].is_not_null()
+            & (part["volume"] > 0)
+            & part["aht_s"].is_not_null()
+            & (part["aht_s"] > 0)
+        ).to_numpy()
         if not queue.is_deferred and known.any():
-            n_net = np.floor(part["scheduled"].to_numpy()[known]
-                             * (1 - center.shrinkage_for(queue.id)) + 1e-9).astype(np.int64)
+            n_net = np.floor(
+                part["scheduled"].to_numpy()[known] * (1 - center.shrinkage_for(queue.id)) + 1e-9
+            ).astype(np.int64)
             figures = evaluate_agents(
                 part["volume"].to_numpy()[known],
                 aht_s=part["aht_s"].to_numpy()[known],
@@ -134,10 +142,12 @@ def with_service_levels(
             if queue.target.answer_within_s is not None:
                 sl[known] = figures.service_level
             asa[known] = figures.asa_s
-        parts.append(part.with_columns(
-            pl.Series("service_level", sl).fill_nan(None),
-            pl.Series("asa_s", asa).fill_nan(None),
-        ))
+        parts.append(
+            part.with_columns(
+                pl.Series("service_level", sl).fill_nan(None),
+                pl.Series("asa_s", asa).fill_nan(None),
+            )
+        )
     return pl.concat(parts).drop("volume", "aht_s")
 
 
@@ -168,8 +178,13 @@ def schedule_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:
             t = end
     return pl.DataFrame(
         rows,
-        schema={"agent_id": pl.Utf8, "activity": pl.Utf8, "start": _UTC, "end": _UTC,
-                "queue_id": pl.Utf8},
+        schema={
+            "agent_id": pl.Utf8,
+            "activity": pl.Utf8,
+            "start": _UTC,
+            "end": _UTC,
+            "queue_id": pl.Utf8,
+        },
     )
 
 
@@ -205,7 +220,7 @@ def shortfall_causes(problem: ScheduleProblem, coverage: pl.DataFrame) -> list[s
         for day_options in agent.options:
             for k in day_options:
                 o = problem.options[k]
-                cover[o.start_slot: o.end_slot] = True
+                cover[o.start_slot : o.end_slot] = True
         for q in agent.skill_queues:
             could[q] += cover
     tz = problem.tz
@@ -224,20 +239,25 @@ def shortfall_causes(problem: ScheduleProblem, coverage: pl.DataFrame) -> list[s
         for run in runs:
             req = problem.required[q, run]
             able = could[q, run]
-            missing = (coverage.filter(pl.col("queue_id") == queue_id)["shortfall"]
-                       .to_numpy()[run])
+            missing = coverage.filter(pl.col("queue_id") == queue_id)["shortfall"].to_numpy()[run]
             start = problem.slot_at(run[0]).astimezone(tz)
             end = problem.slot_at(run[-1] + 1).astimezone(tz)
             when = f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M}"
             if able.max() == 0:
                 cause = f"no {queue_id}-skilled agent has a shift template or availability then"
             elif (able < req).any():
-                cause = (f"too few {queue_id}-skilled agents can work then "
-                         f"(at most {int(able.min())}, {int(req.max())} required)")
+                cause = (
+                    f"too few {queue_id}-skilled agents can work then "
+                    f"(at most {int(able.min())}, {int(req.max())} required)"
+                )
             else:
-                cause = (f"enough {queue_id}-skilled agents could work then, but contract "
-                         "hours and days, rest rules and other queues' needs keep them elsewhere")
+                cause = (
+                    f"enough {queue_id}-skilled agents could work then, but contract "
+                    "hours and days, rest rules and other queues' needs keep them elsewhere"
+                )
             hours = missing.sum() * problem.slot_min / 60
-            lines.append(f"{queue_id} {when}: short {hours:g} agent-h "
-                         f"(up to {int(missing.max())} agents); {cause}")
+            lines.append(
+                f"{queue_id} {when}: short {hours:g} agent-h "
+                f"(up to {int(missing.max())} agents); {cause}"
+            )
     return lines

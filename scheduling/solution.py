@@ -54,10 +54,10 @@ def _states(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
     for a, ks in solution.shifts.items():
         for k in ks:
             o = problem.options[k]
-            state[a, o.start_slot: o.end_slot] = IDLE
+            state[a, o.start_slot : o.end_slot] = IDLE
             for b in solution.breaks.get((a, k), ()):
                 code = LUNCH if b.kind == "lunch" else BREAK
-                state[a, b.start_slot: b.start_slot + b.duration_slot] = code
+                state[a, b.start_slot : b.start_slot + b.duration_slot] = code
     return state
 
 
@@ -93,5 +93,3 @@ def allocate(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
                 residual[q, t] -= 1
                 state[a, t] = q
     return state
-
-

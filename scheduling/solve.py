@@ -191,7 +191,8 @@ def explain_infeasible(problem: ScheduleProblem, *, params: SolveParams) -> list
         if _status(build_model(alone, symmetry=False), params) != cp_model.INFEASIBLE:
             continue
         culprits = [
-            rule for rule in HARD_RULES
+            rule
+            for rule in HARD_RULES
             if _status(build_model(alone, relax=frozenset({rule}), symmetry=False), params)
             != cp_model.INFEASIBLE
         ]
@@ -218,8 +219,10 @@ def _order_twins(problem: ScheduleProblem, hint: Solution) -> Solution:
     breaks = dict(hint.breaks)
     for members in twin_groups(problem):
         rosters = sorted(
-            ((shifts.get(a, ()), {k: hint.breaks.get((a, k), ()) for k in shifts.get(a, ())})
-             for a in members),
+            (
+                (shifts.get(a, ()), {k: hint.breaks.get((a, k), ()) for k in shifts.get(a, ())})
+                for a in members
+            ),
             key=lambda item: -sum(problem.options[k].paid_min for k in item[0]),
         )
         for a, (ks, bs) in zip(members, rosters, strict=True):
@@ -267,25 +270,36 @@ def _add_hint(built: BuiltModel, problem: ScheduleProblem, hint: Solution) -> No
 
 
 def _hint_mip_start(
-    built: BuiltModel, problem: ScheduleProblem, params: SolveParams, budget_min: int | None,
+    built: BuiltModel,
+    problem: ScheduleProblem,
+    params: SolveParams,
+    budget_min: int | None,
     hint: Solution | None,
 ) -> float | None:
     """Hint the MIP warm start (scheduling.warmstart): shift counts per agent type, rostered
     to named agents, breaks placed around them; the hint's shifts start the MIP. Returns its
     pass-1 objective, or None when a stage found nothing in time (nothing is hinted then)."""
-    counts, mip = type_shift_counts(problem, time_s=params.mip_frac * params.max_time_s,
-                                    max_total_paid_min=budget_min, seed=params.seed,
-                                    start=None if hint is None else hint.shifts)
+    counts, mip = type_shift_counts(
+        problem,
+        time_s=params.mip_frac * params.max_time_s,
+        max_total_paid_min=budget_min,
+        seed=params.seed,
+        start=None if hint is None else hint.shifts,
+    )
     if mip.values is None:
         log.warning("the shift-count MIP found nothing in time")
         return None
-    shifts = roster_counts(problem, counts, time_s=_ROSTER_FRAC * params.max_time_s,
-                           n_workers=params.n_workers, seed=params.seed)
+    shifts = roster_counts(
+        problem,
+        counts,
+        time_s=_ROSTER_FRAC * params.max_time_s,
+        n_workers=params.n_workers,
+        seed=params.seed,
+    )
     if shifts is None:
         return None
     shifts = _order_twins(problem, Solution(shifts=shifts, breaks={})).shifts
-    placed = place_breaks(built, shifts, time_s=_BREAKS_FRAC * params.max_time_s,
-                          seed=params.seed)
+    placed = place_breaks(built, shifts, time_s=_BREAKS_FRAC * params.max_time_s, seed=params.seed)
     if placed is None:
         log.warning("no break placement for the MIP's shifts in time")
         return None
@@ -324,13 +338,16 @@ def _extract(built: BuiltModel, values: list[int], problem: ScheduleProblem) -> 
         offsets = [off for off, var in placements for _ in range(values[var.index])]
         for a, off in zip(workers[g, k], offsets, strict=True):
             breaks[a, k].append(
-                BreakPlacement(rule_no, rule.kind, o.start_slot + off, rule.duration_slot,
-                               rule.paid)
+                BreakPlacement(
+                    rule_no, rule.kind, o.start_slot + off, rule.duration_slot, rule.paid
+                )
             )
     flow = {key: int(values[var.index]) for key, var in built.v.flow.items()}
     return Solution(
-        shifts={a: tuple(sorted(ks, key=lambda k: problem.options[k].start_slot))
-                for a, ks in shifts.items()},
+        shifts={
+            a: tuple(sorted(ks, key=lambda k: problem.options[k].start_slot))
+            for a, ks in shifts.items()
+        },
         breaks={key: tuple(sorted(bs, key=lambda b: b.start_slot)) for key, bs in breaks.items()},
         flow={key: n for key, n in flow.items() if n},
     )
@@ -364,28 +381,43 @@ def solve(
     reasons = precheck(problem)
     floor_h = sum(a.min_paid_min for a in problem.agents) / 60
     if params.max_total_paid_h is not None and params.max_total_paid_h < floor_h:
-        reasons.append(f"labor budget {params.max_total_paid_h:g} h is below the "
-                       f"{floor_h:g} h the contracts' weekly minimums add up to")
+        reasons.append(
+            f"labor budget {params.max_total_paid_h:g} h is below the "
+            f"{floor_h:g} h the contracts' weekly minimums add up to"
+        )
     if reasons:
         raise InfeasibleError("the hard rules contradict each other", reasons)
     budget_min = None if params.max_total_paid_h is None else round(params.max_total_paid_h * 60)
     built = build_model(problem, max_total_paid_min=budget_min)
-    log.info("model built in %.1f s: %d shift options, %d flows",
-             time.perf_counter() - started, len(built.v.shift), len(built.v.flow))
+    log.info(
+        "model built in %.1f s: %d shift options, %d flows",
+        time.perf_counter() - started,
+        len(built.v.shift),
+        len(built.v.flow),
+    )
     short_expr = built.expr(built.shortfall)
     built.model.minimize(short_expr + built.short_const_cost)
-    lp = (shortfall_lp_bound(problem, max_total_paid_min=budget_min,
-                             max_time_s=_LP_FRAC * params.max_time_s)
-          if params.lp_bound else None)
-    warm_cost = (_hint_mip_start(built, problem, params, budget_min, hint)
-                 if params.mip_start else None)
+    lp = (
+        shortfall_lp_bound(
+            problem, max_total_paid_min=budget_min, max_time_s=_LP_FRAC * params.max_time_s
+        )
+        if params.lp_bound
+        else None
+    )
+    warm_cost = (
+        _hint_mip_start(built, problem, params, budget_min, hint) if params.mip_start else None
+    )
     if warm_cost is not None and hint is not None:
         # Never start worse than the caller's schedule (its queue split is greedy, so the
         # model can only do better with the same shifts and breaks).
         hint_cost = summarize(problem, hint, allocate(problem, hint)).shortfall_cost
         if hint_cost < warm_cost:
-            log.info("the hint is short less than the MIP warm start (%.0f < %.0f): "
-                     "starting from the hint", hint_cost, warm_cost)
+            log.info(
+                "the hint is short less than the MIP warm start (%.0f < %.0f): "
+                "starting from the hint",
+                hint_cost,
+                warm_cost,
+            )
             built.model.clear_hints()
             warm_cost = None
     warm = warm_cost is not None
@@ -413,12 +445,19 @@ def solve(
             explain_infeasible(problem, params=params) or ["rules conflict across agents"],
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and hint is not None:
-        log.warning("no solver schedule within %.0f s: returning the warm-start schedule",
-                    params.max_time_s)
+        log.warning(
+            "no solver schedule within %.0f s: returning the warm-start schedule", params.max_time_s
+        )
         return ScheduleResult(
-            status="WARM_START_ONLY", objective=math.nan, best_bound=solver.best_objective_bound,
-            gap=math.nan, shortfall_cost=math.nan, shortfall_bound=solver.best_objective_bound,
-            shortfall_gap=math.nan, wall_s=time.perf_counter() - started, solution=hint,
+            status="WARM_START_ONLY",
+            objective=math.nan,
+            best_bound=solver.best_objective_bound,
+            gap=math.nan,
+            shortfall_cost=math.nan,
+            shortfall_bound=solver.best_objective_bound,
+            shortfall_gap=math.nan,
+            wall_s=time.perf_counter() - started,
+            solution=hint,
         )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ScheduleError(
@@ -430,15 +469,26 @@ def solve(
     # bounds it.
     cp_bound = built.short_const_cost if fixed else solver.best_objective_bound
     short_bound = max(cp_bound, lp if lp is not None else -math.inf)
-    log.info("pass 1 (shortfall): %s %.0f, bound %.0f", solver.status_name(status),
-             short_cost, short_bound)
+    log.info(
+        "pass 1 (shortfall): %s %.0f, bound %.0f",
+        solver.status_name(status),
+        short_cost,
+        short_bound,
+    )
     values = list(solver.response_proto.solution)
     # The MIP warm start is pass 1's answer: agent neighbourhoods do not improve on it in
     # the time left, which pass 2 uses better.
     if params.lns and not warm and (fixed or status != cp_model.OPTIMAL):
         lns_s = params.max_time_s * params.first_pass_frac - (time.perf_counter() - started)
-        values, short_cost = improve(built, problem, values, short_cost, time_s=lns_s,
-                                     n_workers=params.n_workers, seed=params.seed)
+        values, short_cost = improve(
+            built,
+            problem,
+            values,
+            short_cost,
+            time_s=lns_s,
+            n_workers=params.n_workers,
+            seed=params.seed,
+        )
     first = _extract(built, values, problem)
     _hint_all(built, values)
     built.model.add(short_expr <= round(short_cost) - built.short_const_cost)
@@ -448,8 +498,11 @@ def solve(
     status2 = solver2.solve(built.model)
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solution = _extract(built, list(solver2.response_proto.solution), problem)
-        objective, bound, name = (solver2.objective_value, solver2.best_objective_bound,
-                                  solver2.status_name(status2))
+        objective, bound, name = (
+            solver2.objective_value,
+            solver2.best_objective_bound,
+            solver2.status_name(status2),
+        )
         # Pass 2 holds the shortfall at most pass 1's and may lower it further.
         short_cost = solver2.value(short_expr) + built.short_const_cost
     else:

@@ -64,8 +64,9 @@ def synthetic_roster(center: Center, n_agents: int, *, seed: int = 0) -> pl.Data
         for i in range(count):
             own = [{"queue_id": q, "proficiency": 1.0} for q in by_skill[skill]]
             if rng.random() < 0.2 and len(skills) > 1:
-                other = skills[(skills.index(skill) + 1 + rng.integers(len(skills) - 1))
-                               % len(skills)]
+                other = skills[
+                    (skills.index(skill) + 1 + rng.integers(len(skills) - 1)) % len(skills)
+                ]
                 own += [{"queue_id": q, "proficiency": 0.8} for q in by_skill[other]]
             if skill in night_skills and night_contracts and i % 4 == 0:
                 contract = night_contracts[0]

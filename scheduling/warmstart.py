@@ -91,8 +91,15 @@ def type_shift_counts(
         worked = Counter((type_of[a], k) for a, ks in start.items() for k in ks)
         mip_start = {var.index: float(worked[key]) for key, var in built.v.shift.items()}
         box = {i: (min(lo, mip_start[i]), max(hi, mip_start[i])) for i, (lo, hi) in box.items()}
-    result = solve_highs(built.model, integer=integer, time_s=time_s - relaxed.wall_s,
-                         rel_gap=0.002, seed=seed, box=box, start=mip_start)
+    result = solve_highs(
+        built.model,
+        integer=integer,
+        time_s=time_s - relaxed.wall_s,
+        rel_gap=0.002,
+        seed=seed,
+        box=box,
+        start=mip_start,
+    )
     if result.values is None:
         return {}, result
     counts = {key: round(result.values[var.index]) for key, var in built.v.shift.items()}
@@ -138,16 +145,20 @@ def _roster_type(
     if not exact:
         for day in range(7):
             on_day = [k for k in options if problem.options[k].day == day]
-            worked = sum(v.shift[i, k] for k in on_day for i in range(len(members))
-                         if (i, k) in v.shift)
-            miss(worked, sum(counts.get(k, 0) for k in on_day), DAY_MISS_COST,
-                 f"day_miss[d={day}]")
-    model.minimize(built.expr([
-        *misses,
-        *c.preference_penalties(v, alone),
-        *c.stable_start_penalties(model, v, alone),
-        *c.fairness_penalties(model, v, alone),
-    ]))
+            worked = sum(
+                v.shift[i, k] for k in on_day for i in range(len(members)) if (i, k) in v.shift
+            )
+            miss(worked, sum(counts.get(k, 0) for k in on_day), DAY_MISS_COST, f"day_miss[d={day}]")
+    model.minimize(
+        built.expr(
+            [
+                *misses,
+                *c.preference_penalties(v, alone),
+                *c.stable_start_penalties(model, v, alone),
+                *c.fairness_penalties(model, v, alone),
+            ]
+        )
+    )
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.2, time_s)
     solver.parameters.num_workers = n_workers
@@ -158,8 +169,12 @@ def _roster_type(
     if missed := sum(solver.value(p.var) for p in misses):
         log.info("roster of type %s: %d shifts off their count", alone.agents[0].agent_id, missed)
     return {
-        a: tuple(sorted((k for (i, k), var in v.shift.items() if i == pos and solver.value(var)),
-                        key=lambda k: problem.options[k].start_slot))
+        a: tuple(
+            sorted(
+                (k for (i, k), var in v.shift.items() if i == pos and solver.value(var)),
+                key=lambda k: problem.options[k].start_slot,
+            )
+        )
         for pos, a in enumerate(members)
     }
 
@@ -201,13 +216,28 @@ def roster_counts(
         share_end = time.perf_counter() + (deadline - time.perf_counter()) * len(members) / pending
         pending -= len(members)
         # Exact counts are found, or proven out of reach, in a fraction of the share.
-        part = (_roster_type(problem, members, own, exact=True, n_workers=n_workers, seed=seed,
-                             time_s=0.5 * (share_end - time.perf_counter()))
-                or _roster_type(problem, members, own, exact=False, n_workers=n_workers,
-                                seed=seed, time_s=share_end - time.perf_counter()))
+        part = _roster_type(
+            problem,
+            members,
+            own,
+            exact=True,
+            n_workers=n_workers,
+            seed=seed,
+            time_s=0.5 * (share_end - time.perf_counter()),
+        ) or _roster_type(
+            problem,
+            members,
+            own,
+            exact=False,
+            n_workers=n_workers,
+            seed=seed,
+            time_s=share_end - time.perf_counter(),
+        )
         if part is None:
-            log.warning("no roster for the MIP's shift counts of %s within the time",
-                        problem.agents[members[0]].agent_id)
+            log.warning(
+                "no roster for the MIP's shift counts of %s within the time",
+                problem.agents[members[0]].agent_id,
+            )
             return None
         shifts.update(part)
     return shifts
@@ -234,10 +264,16 @@ def place_breaks(
     box = {var.index: (float(key in worked),) * 2 for key, var in v.shift.items()}
     placements = [var.index for pairs in v.brk.values() for _, var in pairs]
     flows = [var.index for var in v.flow.values()]
-    result = solve_highs(built.model, integer=placements + flows, box=box, time_s=time_s,
-                         rel_gap=1e-3, seed=seed)
+    result = solve_highs(
+        built.model, integer=placements + flows, box=box, time_s=time_s, rel_gap=1e-3, seed=seed
+    )
     if result.values is None:
         return None
-    keep = [*box, *(var.index for var in v.starts.values()), *placements, *flows,
-            *(var.index for tiers in v.short.values() for var in tiers)]
+    keep = [
+        *box,
+        *(var.index for var in v.starts.values()),
+        *placements,
+        *flows,
+        *(var.index for tiers in v.short.values() for var in tiers),
+    ]
     return {i: round(result.values[i]) for i in keep}, result.objective

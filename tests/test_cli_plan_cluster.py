@@ -44,8 +44,24 @@ def _pools(out: Path) -> pl.DataFrame:
 def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("network")
     # 0.23 years = 84 days = 12 whole weeks from Monday 2024-11-18: history ends on a Sunday.
-    _invoke(["data", "generate-network", "--out", str(out), "--sites", "2", "--queues", "4",
-             "--agents", "6", "--years", "0.23", "--seed", "11"])
+    _invoke(
+        [
+            "data",
+            "generate-network",
+            "--out",
+            str(out),
+            "--sites",
+            "2",
+            "--queues",
+            "4",
+            "--agents",
+            "6",
+            "--years",
+            "0.23",
+            "--seed",
+            "11",
+        ]
+    )
     return out
 
 
@@ -91,10 +107,27 @@ def test_schedule_on_a_local_cluster_gives_the_in_process_schedule(
     network: Path, in_process: Path, tmp_path: Path
 ) -> None:
     pytest.importorskip("distributed")
-    _invoke(["schedule", "--requirements", str(in_process / "requirements.csv"),
-             "--roster", str(network / "roster.csv"), "--center", str(network / "center.yaml"),
-             "--week", WEEK, "--time-limit", LIMIT_S, "--workers", "1", "--out", str(tmp_path),
-             "--cluster", "local:2"])
+    _invoke(
+        [
+            "schedule",
+            "--requirements",
+            str(in_process / "requirements.csv"),
+            "--roster",
+            str(network / "roster.csv"),
+            "--center",
+            str(network / "center.yaml"),
+            "--week",
+            WEEK,
+            "--time-limit",
+            LIMIT_S,
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path),
+            "--cluster",
+            "local:2",
+        ]
+    )
     _same_schedule(tmp_path, in_process)
 
 

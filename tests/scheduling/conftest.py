@@ -25,25 +25,65 @@ def tiny_config(**overrides) -> dict:
         "interval_min": 30,
         "shrinkage_frac": 0.0,
         "queues": [
-            {"id": "triage", "channel": "voice", "skill": "triage", "open_hours": "24/7",
-             "target": {"service_level_frac": 0.8, "answer_within_s": 30}},
-            {"id": "office", "channel": "voice", "skill": "office",
-             "open_hours": {"mon": "08:00-18:00", "tue": "08:00-18:00"},
-             "target": {"service_level_frac": 0.8, "answer_within_s": 30}},
+            {
+                "id": "triage",
+                "channel": "voice",
+                "skill": "triage",
+                "open_hours": "24/7",
+                "target": {"service_level_frac": 0.8, "answer_within_s": 30},
+            },
+            {
+                "id": "office",
+                "channel": "voice",
+                "skill": "office",
+                "open_hours": {"mon": "08:00-18:00", "tue": "08:00-18:00"},
+                "target": {"service_level_frac": 0.8, "answer_within_s": 30},
+            },
         ],
         "shift_templates": [
-            {"id": "day4", "earliest_start": "08:00", "latest_start": "12:00",
-             "start_step_min": 60, "length_h": 4, "days": ["mon", "tue"],
-             "breaks": [{"kind": "break", "duration_min": 30, "paid": True,
-                         "earliest_after_start_min": 60, "latest_after_start_min": 150}]},
-            {"id": "night4", "earliest_start": "22:00", "latest_start": "22:00",
-             "start_step_min": 60, "length_h": 4, "days": ["mon", "tue"],
-             "breaks": [{"kind": "lunch", "duration_min": 30, "paid": False,
-                         "earliest_after_start_min": 60, "latest_after_start_min": 120}]},
+            {
+                "id": "day4",
+                "earliest_start": "08:00",
+                "latest_start": "12:00",
+                "start_step_min": 60,
+                "length_h": 4,
+                "days": ["mon", "tue"],
+                "breaks": [
+                    {
+                        "kind": "break",
+                        "duration_min": 30,
+                        "paid": True,
+                        "earliest_after_start_min": 60,
+                        "latest_after_start_min": 150,
+                    }
+                ],
+            },
+            {
+                "id": "night4",
+                "earliest_start": "22:00",
+                "latest_start": "22:00",
+                "start_step_min": 60,
+                "length_h": 4,
+                "days": ["mon", "tue"],
+                "breaks": [
+                    {
+                        "kind": "lunch",
+                        "duration_min": 30,
+                        "paid": False,
+                        "earliest_after_start_min": 60,
+                        "latest_after_start_min": 120,
+                    }
+                ],
+            },
         ],
         "contracts": [
-            {"id": "flex", "weekly_hours_min": 0, "weekly_hours_max": 8,
-             "shift_templates": ["day4", "night4"], "max_days_per_week": 2},
+            {
+                "id": "flex",
+                "weekly_hours_min": 0,
+                "weekly_hours_max": 8,
+                "shift_templates": ["day4", "night4"],
+                "max_days_per_week": 2,
+            },
         ],
         "labor_rules": {"min_rest_h": 11, "max_consecutive_days": 6},
     }
@@ -59,17 +99,19 @@ def roster(rows: list[dict]) -> pl.DataFrame:
     """A roster frame; each row gives agent_id, skills (queue ids) and optional fields."""
     out = []
     for row in rows:
-        out.append({
-            "agent_id": row["agent_id"],
-            "name": row["agent_id"],
-            "team": "t",
-            "supervisor": "s",
-            "skills": [{"queue_id": q, "proficiency": 1.0} for q in row["skills"]],
-            "contract": row.get("contract", "flex"),
-            "availability": row.get("availability", []),
-            "preferred_start": row.get("preferred_start"),
-            "preferred_days_off": row.get("preferred_days_off", []),
-        })
+        out.append(
+            {
+                "agent_id": row["agent_id"],
+                "name": row["agent_id"],
+                "team": "t",
+                "supervisor": "s",
+                "skills": [{"queue_id": q, "proficiency": 1.0} for q in row["skills"]],
+                "contract": row.get("contract", "flex"),
+                "availability": row.get("availability", []),
+                "preferred_start": row.get("preferred_start"),
+                "preferred_days_off": row.get("preferred_days_off", []),
+            }
+        )
     return pl.DataFrame(out, schema=ROSTER_DTYPES)
 
 
@@ -82,14 +124,24 @@ def requirements(center: Center, need: dict[tuple[str, int, int, int], float]) -
             local = at.astimezone(center.tz)
             day = (local.date() - WEEK).days
             minute = local.hour * 60 + local.minute
-            value = sum(v for (q, d, lo, hi), v in need.items()
-                        if q == queue_id and d == day and lo <= minute < hi)
+            value = sum(
+                v
+                for (q, d, lo, hi), v in need.items()
+                if q == queue_id and d == day and lo <= minute < hi
+            )
             rows.append({"queue_id": queue_id, "interval_start": at, "agents_gross": value})
-    frame = pl.DataFrame(rows, schema={"queue_id": pl.Utf8,
-                                       "interval_start": pl.Datetime("us", "UTC"),
-                                       "agents_gross": pl.Float64})
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "queue_id": pl.Utf8,
+            "interval_start": pl.Datetime("us", "UTC"),
+            "agents_gross": pl.Float64,
+        },
+    )
     return frame.with_columns(
-        pl.lit(0.0).alias("volume"), pl.lit(300.0).alias("aht_s"), pl.lit(0.0).alias("workload_erl"),
+        pl.lit(0.0).alias("volume"),
+        pl.lit(300.0).alias("aht_s"),
+        pl.lit(0.0).alias("workload_erl"),
         pl.col("agents_gross").ceil().cast(pl.Int64).alias("agents_net"),
     )
 

@@ -33,10 +33,23 @@ def inputs(tmp_path):
 
 
 def _args(d, **extra):
-    args = ["schedule", "--requirements", str(d / "requirements.parquet"),
-            "--roster", str(d / "roster.csv"), "--center", str(d / "center.yaml"),
-            "--week", "2026-11-30", "--out", str(d / "out"), "--time-limit", "2",
-            "--workers", "1"]
+    args = [
+        "schedule",
+        "--requirements",
+        str(d / "requirements.parquet"),
+        "--roster",
+        str(d / "roster.csv"),
+        "--center",
+        str(d / "center.yaml"),
+        "--week",
+        "2026-11-30",
+        "--out",
+        str(d / "out"),
+        "--time-limit",
+        "2",
+        "--workers",
+        "1",
+    ]
     for key, value in extra.items():
         args[args.index(f"--{key}") + 1] = value
     return args
@@ -45,8 +58,17 @@ def _args(d, **extra):
 def test_schedule_writes_tables_workbook_and_chart(inputs):
     result = runner.invoke(app, _args(inputs))
     assert result.exit_code == 0, result.output
-    for name in ("schedule.csv", "schedule.parquet", "coverage.csv", "coverage.parquet",
-                 "agent_week.csv", "schedule.xlsx", "coverage.png", "shortfall.txt", "pools.csv"):
+    for name in (
+        "schedule.csv",
+        "schedule.parquet",
+        "coverage.csv",
+        "coverage.parquet",
+        "agent_week.csv",
+        "schedule.xlsx",
+        "coverage.png",
+        "shortfall.txt",
+        "pools.csv",
+    ):
         assert (inputs / "out" / name).stat().st_size > 0, name
     schedule = pl.read_parquet(inputs / "out" / "schedule.parquet")
     assert set(schedule["agent_id"]) == {"a1", "a2"}
@@ -54,12 +76,21 @@ def test_schedule_writes_tables_workbook_and_chart(inputs):
 
 
 def test_schedule_explains_a_contract_the_availability_cannot_meet(inputs):
-    roster = ROSTER_CSV.replace("a1,Ann,t,Sam,office:1.0,flex,,09:00,",
-                                "a1,Ann,t,Sam,office:1.0,full,mon 08:00-12:00,09:00,")
+    roster = ROSTER_CSV.replace(
+        "a1,Ann,t,Sam,office:1.0,flex,,09:00,",
+        "a1,Ann,t,Sam,office:1.0,full,mon 08:00-12:00,09:00,",
+    )
     (inputs / "roster.csv").write_text(roster)
     config = yaml.safe_load((inputs / "center.yaml").read_text())
-    config["contracts"].append({"id": "full", "weekly_hours_min": 8, "weekly_hours_max": 8,
-                                "shift_templates": ["day4"], "max_days_per_week": 2})
+    config["contracts"].append(
+        {
+            "id": "full",
+            "weekly_hours_min": 8,
+            "weekly_hours_max": 8,
+            "shift_templates": ["day4"],
+            "max_days_per_week": 2,
+        }
+    )
     (inputs / "center.yaml").write_text(yaml.safe_dump(config))
     result = runner.invoke(app, _args(inputs))
     assert result.exit_code == 1

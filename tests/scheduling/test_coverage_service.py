@@ -21,15 +21,27 @@ def _erlang_c(n: int, a: float) -> float:
 
 
 def _frames(scheduled: int, queue_id: str = "triage"):
-    coverage = pl.DataFrame({
-        "queue_id": [queue_id], "interval_start": [AT], "agents_gross": [4.0], "required": [4],
-        "scheduled": [scheduled], "shortfall": [max(0, 4 - scheduled)],
-        "service_level": [None], "asa_s": [None],
-    }, schema_overrides={"interval_start": pl.Datetime("us", "UTC"),
-                         "service_level": pl.Float64, "asa_s": pl.Float64})
-    requirements = pl.DataFrame({"queue_id": [queue_id], "interval_start": [AT],
-                                 "volume": [20.0], "aht_s": [300.0]},
-                                schema_overrides={"interval_start": pl.Datetime("us", "UTC")})
+    coverage = pl.DataFrame(
+        {
+            "queue_id": [queue_id],
+            "interval_start": [AT],
+            "agents_gross": [4.0],
+            "required": [4],
+            "scheduled": [scheduled],
+            "shortfall": [max(0, 4 - scheduled)],
+            "service_level": [None],
+            "asa_s": [None],
+        },
+        schema_overrides={
+            "interval_start": pl.Datetime("us", "UTC"),
+            "service_level": pl.Float64,
+            "asa_s": pl.Float64,
+        },
+    )
+    requirements = pl.DataFrame(
+        {"queue_id": [queue_id], "interval_start": [AT], "volume": [20.0], "aht_s": [300.0]},
+        schema_overrides={"interval_start": pl.Datetime("us", "UTC")},
+    )
     return coverage, requirements
 
 

@@ -60,34 +60,63 @@ def test_an_agent_never_works_two_shifts_on_one_day(small):
 
 
 def test_every_shift_takes_its_break_inside_the_window(small):
-    _p, schedule, shifts = _solve(small, [{"agent_id": "a", "skills": ["office"]},
-                                         {"agent_id": "b", "skills": ["office"]}])
+    _p, schedule, shifts = _solve(
+        small, [{"agent_id": "a", "skills": ["office"]}, {"agent_id": "b", "skills": ["office"]}]
+    )
     breaks = schedule.filter(pl.col("activity") == "break")
     assert breaks.height == len(shifts) >= 2
     for _, start, _ in shifts:
-        inside = breaks.filter(pl.col("start") >= start,
-                               pl.col("start") <= start + dt.timedelta(minutes=150))
+        inside = breaks.filter(
+            pl.col("start") >= start, pl.col("start") <= start + dt.timedelta(minutes=150)
+        )
         assert inside.height == 1
         assert inside["start"][0] >= start + dt.timedelta(minutes=60)
 
 
 def test_weekly_hours_never_exceed_the_contract_maximum():
-    center = tiny_center(contracts=[{"id": "flex", "weekly_hours_min": 0, "weekly_hours_max": 4,
-                                     "shift_templates": ["day4"], "max_days_per_week": 2}])
+    center = tiny_center(
+        contracts=[
+            {
+                "id": "flex",
+                "weekly_hours_min": 0,
+                "weekly_hours_max": 4,
+                "shift_templates": ["day4"],
+                "max_days_per_week": 2,
+            }
+        ]
+    )
     p, schedule, _ = _solve(center, [{"agent_id": "a", "skills": ["office"]}])
     assert _paid_h(p, schedule, "a") == 4
 
 
 def test_weekly_hours_reach_the_contract_minimum_even_without_demand():
-    center = tiny_center(contracts=[{"id": "flex", "weekly_hours_min": 8, "weekly_hours_max": 8,
-                                     "shift_templates": ["day4"], "max_days_per_week": 2}])
+    center = tiny_center(
+        contracts=[
+            {
+                "id": "flex",
+                "weekly_hours_min": 8,
+                "weekly_hours_max": 8,
+                "shift_templates": ["day4"],
+                "max_days_per_week": 2,
+            }
+        ]
+    )
     p, schedule, _ = _solve(center, [{"agent_id": "a", "skills": ["office"]}], need={})
     assert _paid_h(p, schedule, "a") == 8
 
 
 def test_days_worked_never_exceed_the_contract_days():
-    center = tiny_center(contracts=[{"id": "flex", "weekly_hours_min": 0, "weekly_hours_max": 8,
-                                     "shift_templates": ["day4"], "max_days_per_week": 1}])
+    center = tiny_center(
+        contracts=[
+            {
+                "id": "flex",
+                "weekly_hours_min": 0,
+                "weekly_hours_max": 8,
+                "shift_templates": ["day4"],
+                "max_days_per_week": 1,
+            }
+        ]
+    )
     _, _, shifts = _solve(center, [{"agent_id": "a", "skills": ["office"]}])
     assert len(shifts) == 1
 
@@ -99,8 +128,11 @@ def test_consecutive_days_never_exceed_the_labor_rule():
 
 
 def test_rest_between_shifts_is_at_least_the_minimum(small):
-    need = {("triage", 0, 22 * 60, 24 * 60): 1, ("triage", 1, 0, 2 * 60): 1,
-            ("triage", 1, 8 * 60, 12 * 60): 1}
+    need = {
+        ("triage", 0, 22 * 60, 24 * 60): 1,
+        ("triage", 1, 0, 2 * 60): 1,
+        ("triage", 1, 8 * 60, 12 * 60): 1,
+    }
     _, _, shifts = _solve(small, [{"agent_id": "a", "skills": ["triage"]}], need)
     ordered = sorted(shifts, key=lambda s: s[1])
     assert len(ordered) >= 1
@@ -110,15 +142,17 @@ def test_rest_between_shifts_is_at_least_the_minimum(small):
 
 def test_no_shift_falls_outside_the_agents_availability(small):
     tuesday = [{"weekday": 1, "start_min": 0, "end_min": 1440}]
-    _, _, shifts = _solve(small, [{"agent_id": "a", "skills": ["office"],
-                                   "availability": tuesday}])
+    _, _, shifts = _solve(small, [{"agent_id": "a", "skills": ["office"], "availability": tuesday}])
     assert shifts
     assert all(s.astimezone(small.tz).date() == WEEK + dt.timedelta(days=1) for _, s, _ in shifts)
 
 
 def test_an_agent_serves_only_queues_it_is_skilled_for(small):
-    _, schedule, _ = _solve(small, [{"agent_id": "a", "skills": ["office"]}],
-                            {("triage", 0, 0, 1440): 5, ("office", 0, 8 * 60, 9 * 60): 1})
+    _, schedule, _ = _solve(
+        small,
+        [{"agent_id": "a", "skills": ["office"]}],
+        {("triage", 0, 0, 1440): 5, ("office", 0, 8 * 60, 9 * 60): 1},
+    )
     served = set(schedule.filter(pl.col("activity") == "work")["queue_id"].drop_nulls())
     assert served <= {"office"}
 
@@ -139,16 +173,21 @@ def test_a_multi_skilled_agent_counts_once_per_interval(small):
         ("overlap", lambda f: pl.concat([f, f.head(1)])),
         ("skills", lambda f: f.with_columns(pl.lit("triage").alias("queue_id"))),
         ("template", lambda f: f.with_columns(pl.col("end") + dt.timedelta(minutes=30))),
-        ("availability", lambda f: f.with_columns(pl.col("start") - dt.timedelta(days=1),
-                                                  pl.col("end") - dt.timedelta(days=1))),
+        (
+            "availability",
+            lambda f: f.with_columns(
+                pl.col("start") - dt.timedelta(days=1), pl.col("end") - dt.timedelta(days=1)
+            ),
+        ),
         ("breaks", lambda f: f.with_columns(pl.lit("work").alias("activity"))),
     ],
 )
 def test_the_checker_flags_a_schedule_that_breaks_the_rule(rule, mutate):
     center = tiny_center()
     tuesday = [{"weekday": 1, "start_min": 0, "end_min": 1440}]
-    p, schedule, _ = _solve(center, [{"agent_id": "a", "skills": ["office"],
-                                      "availability": tuesday}])
+    p, schedule, _ = _solve(
+        center, [{"agent_id": "a", "skills": ["office"], "availability": tuesday}]
+    )
     broken = mutate(schedule.filter(pl.col("agent_id") == "a"))
     assert rule in {v.rule for v in check_schedule(p, broken)}
 

@@ -15,8 +15,11 @@ from scheduling.problem import from_frames
 from tests.scheduling.conftest import PARAMS, WEEK, requirements, roster
 from wfm.execution import DaskExecutor, InProcessExecutor
 
-NEED = {("office", 0, 8 * 60, 18 * 60): 2, ("triage", 0, 0, 24 * 60): 1,
-        ("office", 1, 8 * 60, 12 * 60): 1}
+NEED = {
+    ("office", 0, 8 * 60, 18 * 60): 2,
+    ("triage", 0, 0, 24 * 60): 1,
+    ("office", 1, 8 * 60, 12 * 60): 1,
+}
 # Two pools: office agents and triage agents share no queue.
 ROWS = [
     {"agent_id": "a1", "skills": ["office"]},
@@ -28,7 +31,11 @@ ROWS = [
 
 def _pooled(small, executor=None):
     return schedule_pools(
-        requirements(small, NEED), roster(ROWS), small, week_start=WEEK, params=PARAMS,
+        requirements(small, NEED),
+        roster(ROWS),
+        small,
+        week_start=WEEK,
+        params=PARAMS,
         executor=executor,
     )
 

@@ -19,11 +19,28 @@ def _problem(center, week, rows=None):
 
 
 def test_a_week_with_the_fall_back_sunday_has_two_extra_half_hour_slots():
-    center = tiny_center(**{"shift_templates": [
-        {"id": "night4", "earliest_start": "22:00", "latest_start": "22:00",
-         "start_step_min": 60, "length_h": 4, "days": ["sat"]}],
-        "contracts": [{"id": "flex", "weekly_hours_min": 0, "weekly_hours_max": 8,
-                       "shift_templates": ["night4"]}]})
+    center = tiny_center(
+        **{
+            "shift_templates": [
+                {
+                    "id": "night4",
+                    "earliest_start": "22:00",
+                    "latest_start": "22:00",
+                    "start_step_min": 60,
+                    "length_h": 4,
+                    "days": ["sat"],
+                }
+            ],
+            "contracts": [
+                {
+                    "id": "flex",
+                    "weekly_hours_min": 0,
+                    "weekly_hours_max": 8,
+                    "shift_templates": ["night4"],
+                }
+            ],
+        }
+    )
     p = _problem(center, DST_WEEK)
     assert p.n_week_slots == 7 * 48 + 2
     assert p.day_start_slot[6] == 6 * 48
@@ -31,11 +48,28 @@ def test_a_week_with_the_fall_back_sunday_has_two_extra_half_hour_slots():
 
 
 def test_a_night_shift_over_the_clock_change_lasts_its_elapsed_length():
-    center = tiny_center(**{"shift_templates": [
-        {"id": "night4", "earliest_start": "22:00", "latest_start": "22:00",
-         "start_step_min": 60, "length_h": 4, "days": ["sat"]}],
-        "contracts": [{"id": "flex", "weekly_hours_min": 0, "weekly_hours_max": 8,
-                       "shift_templates": ["night4"]}]})
+    center = tiny_center(
+        **{
+            "shift_templates": [
+                {
+                    "id": "night4",
+                    "earliest_start": "22:00",
+                    "latest_start": "22:00",
+                    "start_step_min": 60,
+                    "length_h": 4,
+                    "days": ["sat"],
+                }
+            ],
+            "contracts": [
+                {
+                    "id": "flex",
+                    "weekly_hours_min": 0,
+                    "weekly_hours_max": 8,
+                    "shift_templates": ["night4"],
+                }
+            ],
+        }
+    )
     p = _problem(center, DST_WEEK)
     (option,) = p.options
     assert option.end_slot - option.start_slot == 8
@@ -47,8 +81,11 @@ def test_a_night_shift_over_the_clock_change_lasts_its_elapsed_length():
 def test_shift_options_respect_availability_and_template_days():
     center = tiny_center()
     tuesday = [{"weekday": 1, "start_min": 9 * 60, "end_min": 14 * 60}]
-    p = _problem(center, dt.date(2026, 11, 30),
-                 [{"agent_id": "a", "skills": ["office"], "availability": tuesday}])
+    p = _problem(
+        center,
+        dt.date(2026, 11, 30),
+        [{"agent_id": "a", "skills": ["office"], "availability": tuesday}],
+    )
     (agent,) = p.agents
     assert [len(day) for day in agent.options] == [0, 2, 0, 0, 0, 0, 0]
     starts = sorted(p.options[k].start_local_min for k in agent.options[1])
@@ -69,7 +106,11 @@ def test_an_unknown_contract_is_a_data_error_naming_the_row():
 def test_coverage_target_is_the_ceiling_of_agents_gross():
     center = tiny_center()
     need = {("office", 0, 8 * 60, 9 * 60): 1.2, ("office", 0, 9 * 60, 10 * 60): 2.0}
-    p = from_frames(requirements(center, need), roster([{"agent_id": "a", "skills": ["office"]}]),
-                    center, week_start=dt.date(2026, 11, 30))
+    p = from_frames(
+        requirements(center, need),
+        roster([{"agent_id": "a", "skills": ["office"]}]),
+        center,
+        week_start=dt.date(2026, 11, 30),
+    )
     q = p.queue_ids.index("office")
     assert p.required[q, 16] == 2 and p.required[q, 18] == 2 and p.required[q, 20] == 0

@@ -16,8 +16,11 @@ def _causes(center, rows, need):
 
 def test_too_few_skilled_agents_at_night_is_named_with_the_counts(small):
     need = {("triage", 0, 22 * 60, 24 * 60): 3}
-    causes = _causes(small, [{"agent_id": "n", "skills": ["triage"]},
-                             {"agent_id": "o", "skills": ["office"]}], need)
+    causes = _causes(
+        small,
+        [{"agent_id": "n", "skills": ["triage"]}, {"agent_id": "o", "skills": ["office"]}],
+        need,
+    )
     assert len(causes) == 1
     assert causes[0].startswith("triage Mon 2026-11-30 22:00-00:00")
     assert "too few triage-skilled agents can work then (at most 1, 3 required)" in causes[0]

@@ -5,8 +5,11 @@ from scheduling.solution import allocate
 from scheduling.solve import solve
 from tests.scheduling.conftest import PARAMS, problem
 
-NEED = {("office", 0, 8 * 60, 18 * 60): 2, ("triage", 0, 0, 24 * 60): 1,
-        ("office", 1, 8 * 60, 12 * 60): 1}
+NEED = {
+    ("office", 0, 8 * 60, 18 * 60): 2,
+    ("triage", 0, 0, 24 * 60): 1,
+    ("office", 1, 8 * 60, 12 * 60): 1,
+}
 ROWS = [
     {"agent_id": "a1", "skills": ["office"]},
     {"agent_id": "a2", "skills": ["office", "triage"]},

@@ -37,7 +37,10 @@ def _pools_table(week: PooledSchedule) -> Table:
         table.add_column(name, justify="left" if name in ("pool", "status") else "right")
     for row in week.pool_status().head(_MAX_POOL_ROWS).iter_rows(named=True):
         table.add_row(
-            row["pool_id"], str(row["n_agents"]), str(row["n_queues"]), row["status"],
+            row["pool_id"],
+            str(row["n_agents"]),
+            str(row["n_queues"]),
+            row["status"],
             f"{row['shortfall_cost']:,.0f} / {row['shortfall_bound']:,.0f}",
             f"{row['solve_s']:.1f}",
         )
@@ -50,8 +53,10 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
     table = Table(title=f"Schedule for the week of {week.week_start}", show_header=False)
     for label, value in (
         ("status", week.status),
-        ("objective / best bound (gap)",
-         f"{week.objective:,.0f} / {week.best_bound:,.0f} ({week.gap:.1%})"),
+        (
+            "objective / best bound (gap)",
+            f"{week.objective:,.0f} / {week.best_bound:,.0f} ({week.gap:.1%})",
+        ),
         (
             "shortfall cost / proven bound",
             f"{s.shortfall_cost:,.0f} / {week.shortfall_bound:,.0f} "

@@ -30,7 +30,7 @@ from api.db import (
     utcnow,
 )
 from api.errors import NotFoundError
-from api.frames import roster_table, schedule_frame, states_frame
+from api.frames import roster_table, schedule_table, states_frame
 from api.schemas import RosterAgentIn, ScheduleRowIn, StateEventIn
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
@@ -307,7 +307,7 @@ def publish_schedule(
     issues = _week_issues(week_start, rows, center.tz)
     if issues:
         raise DataError("schedule", issues)
-    load_schedule(schedule_frame(rows), center, agent_ids=known_agents)
+    load_schedule(schedule_table(rows), center, agent_ids=known_agents)
     latest = session.scalar(
         select(func.max(ScheduleVersion.version)).where(ScheduleVersion.week_start == week_start)
     )
@@ -381,7 +381,7 @@ def adherence_inputs(
     than STATE_LOOKBACK before `start` is not read: the phone system reports every agent at
     least daily, and an agent without a state counts as off, like one logged out.
     """
-    schedule = schedule_frame(
+    schedule = schedule_table(
         schedule_rows_between(session, start=start, end=end, agent_ids=agent_ids, tz=tz)
     )
     query = select(

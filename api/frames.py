@@ -1,5 +1,6 @@
-"""Stored rows <-> the polars tables of tables.md, so routes hand the engines and loaders
-exactly the frames they expect (Datetime("us", "UTC"), DESIGN.md column names)."""
+"""Stored rows <-> the polars tables of the README's Tables section, so routes hand the
+engines and loaders exactly the frames they expect (Datetime("us", "UTC") timestamps, the
+tables' column names)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,9 @@ __all__ = [
     "SCHEDULE_SCHEMA",
     "STATES_SCHEMA",
     "STORED_STATES_SCHEMA",
-    "frame_records",
     "roster_table",
     "roster_teams_frame",
-    "schedule_frame",
+    "schedule_table",
     "states_frame",
     "stored_states_frame",
 ]
@@ -62,7 +62,7 @@ def _timestamps(values: list[Any], name: str) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Datetime("us", "UTC"))
 
 
-def schedule_frame(rows: Iterable[Sequence[Any]] | Iterable[ScheduleRowIn]) -> pl.DataFrame:
+def schedule_table(rows: Iterable[Sequence[Any]] | Iterable[ScheduleRowIn]) -> pl.DataFrame:
     """A schedule table from tuples (agent_id, activity, start, end, queue_id) or API rows."""
     tuples = [
         (r.agent_id, r.activity, r.start, r.end, r.queue_id) if isinstance(r, ScheduleRowIn) else r
@@ -91,8 +91,3 @@ def roster_teams_frame(teams_of: dict[str, str]) -> pl.DataFrame:
 def roster_table(agents: list[RosterAgentIn]) -> pl.DataFrame:
     """The roster as its on-disk text table, for `wfm.loaders.load_roster` to check."""
     return roster_text_frame(a.model_dump() for a in agents)
-
-
-def frame_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a result frame as dicts (dates and datetimes stay Python objects)."""
-    return frame.to_dicts()

@@ -1,8 +1,9 @@
 """Background forecast runs: queued -> running -> done | failed, in a small thread pool.
 
-A run reads the server's history table (and drivers / events when configured) with the
-loaders, calls `forecasting.forecast`, and stores the forecast table and backtest scores in
-the run's row. Runs left unfinished by a stopped server are marked failed at start-up.
+A run reads the server's history table (and drivers / events when configured) through the
+forecast use case (`wfm.usecases.forecast`, the same as `wfm forecast`) and stores the
+forecast table and backtest scores in the run's row. Runs left unfinished by a stopped
+server are marked failed at start-up.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import polars as pl
 from api import crud
 from api.db import Database, utcnow
 from wfm.errors import WfmError
-from wfm.loaders import load_drivers, load_events, load_history
 from wfm.settings import Settings
+from wfm.usecases.forecast import forecast_from, load_forecast_inputs
 
 __all__ = ["ForecastJobs", "records"]
 
@@ -82,24 +83,22 @@ class ForecastJobs:
             self._set(run_id, status="done", result=result, finished_at=utcnow())
 
     def _forecast(self, run_id: str) -> dict[str, Any]:
-        from forecasting import forecast
-
         with self.database.read_session() as session:
             params = crud.get_forecast_run(session, run_id=run_id).params
             _, center = crud.current_center(session)
         settings = self.settings
         if settings.history_path is None:
             raise WfmError("no history table configured (WFM_HISTORY_PATH)")
-        history = load_history(settings.history_path, center)
-        drivers = load_drivers(settings.drivers_path, center) if settings.drivers_path else None
-        events = load_events(settings.events_path, center) if settings.events_path else None
-        result = forecast(
-            history,
+        inputs = load_forecast_inputs(
             center,
+            settings.history_path,
+            drivers=settings.drivers_path,
+            events=settings.events_path,
+        )
+        result = forecast_from(
+            inputs,
             start=dt.date.fromisoformat(params["start"]),
             horizon_days=params["horizon_days"],
-            drivers=drivers,
-            events=events,
             model=params["model"],
             level=params["level"],
             granularity=params["granularity"],

@@ -19,8 +19,11 @@ from pydantic import (
     model_validator,
 )
 
+from forecasting.registry import MODEL_NAMES
+from wfm.center import WEEKDAYS
+from wfm.loaders import ACTIVITIES
+
 __all__ = [
-    "ACTIVITIES",
     "AgentDayPublic",
     "AgentDaysPublic",
     "AuditPublic",
@@ -61,7 +64,6 @@ __all__ = [
     "Timestamp",
 ]
 
-ACTIVITIES = ("work", "break", "lunch", "meeting", "training", "off")
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,63}$")]
 EventId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
 StateName = Annotated[
@@ -168,7 +170,7 @@ class StatesPublic(BaseModel):
 
 class ScheduleRowIn(_Span):
     agent_id: Id
-    activity: Literal["work", "break", "lunch", "meeting", "training", "off"]
+    activity: Literal[ACTIVITIES]  # type: ignore[valid-type]
     start: Timestamp
     end: Timestamp
     queue_id: Id | None = None
@@ -250,7 +252,7 @@ class RosterAgentIn(Strict):
     preferred_start: (
         Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None
     ) = None
-    preferred_days_off: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+    preferred_days_off: list[Literal[WEEKDAYS]] = Field(  # type: ignore[valid-type]
         default_factory=list
     )
 
@@ -364,7 +366,8 @@ class ExceptionsPublic(BaseModel):
 
 # --- forecasts --------------------------------------------------------------------------
 
-ForecastModel = Literal["auto", "seasonal_naive", "weighted_avg", "ets", "sarimax", "prophet"]
+# The forecasting registry's names, so the API offers every model the CLI does.
+ForecastModel = Literal[("auto", *MODEL_NAMES)]  # type: ignore[valid-type]
 
 
 class ForecastCreate(Strict):

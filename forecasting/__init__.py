@@ -8,9 +8,11 @@ small models of `forecasting.models` (statsmodels and Prophet models live in
 from forecasting.core import Forecaster
 from forecasting.metrics import bias, mase, wape
 from forecasting.models import SeasonalNaive, WeightedSameWeekdayAverage
-from forecasting.run import MODEL_NAMES, ForecastResult, backtest, forecast, to_weekly
+from forecasting.registry import MODEL_NAMES, MODELS
+from forecasting.run import ForecastResult, backtest, forecast, to_weekly
 
 __all__ = [
+    "MODELS",
     "MODEL_NAMES",
     "ForecastResult",
     "Forecaster",

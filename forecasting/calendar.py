@@ -1,7 +1,7 @@
 """Day-level features: weekday, trend, yearly season, public holidays and events.
 
 Holidays come from the `holidays` package per the center's `holidays` block (country,
-subdivision, observed days). Events (tables.md: name, kind, start, end UTC, queue_id or
+subdivision, observed days). Events (README, Tables: name, kind, start, end UTC, queue_id or
 null for all) become one column per kind giving the share of the local day they cover,
 except flu seasons, which rise and fall (a sine over the season's days); outages are not a
 regressor but mark past days as outliers to leave out of model fitting.

@@ -1,6 +1,6 @@
 """The Forecaster: per queue, validate, backtest the candidate models, pick, fit, predict.
 
-Long frames in (the history table of tables.md), long frames out (the forecast table).
+Long frames in (the history table, README Tables), long frames out (the forecast table).
 Inside, each queue becomes a local day matrix (see `forecasting.profiles`): interval models
 see it flattened, daily models see daily totals with calendar / event / driver regressors and
 are spread back to intervals by intraday profiles. The automatic choice is a rolling-origin
@@ -37,6 +37,7 @@ from forecasting.profiles import from_day_matrix, intraday_shares, spread_daily,
 from wfm.center import Center, Queue
 from wfm.errors import ForecastError
 from wfm.grid import grid, open_mask
+from wfm.loaders import FORECAST_COLUMNS
 
 __all__ = ["Combination", "Forecaster", "QueueSeries", "build_queue_series", "single_thread_blas"]
 
@@ -658,15 +659,9 @@ class Forecaster:
                 ]
             )
             frames.append(
-                frame.select(
-                    pl.lit(qid).alias("queue_id"),
-                    "interval_start",
-                    "volume",
-                    "volume_lo",
-                    "volume_hi",
-                    "aht_s",
-                    pl.lit(repr(model)).alias("model"),
-                )
+                frame.with_columns(
+                    pl.lit(qid).alias("queue_id"), pl.lit(repr(model)).alias("model")
+                ).select(FORECAST_COLUMNS)
             )
         return pl.concat(frames)
 

@@ -1,12 +1,9 @@
-"""Plots of history and forecast per queue: a PNG, and an HTML page embedding it."""
+"""Plots of history and forecast per queue, as PNG bytes."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
 import io
-from pathlib import Path
 
 import matplotlib
 
@@ -16,7 +13,7 @@ import polars as pl
 
 from wfm.center import Center
 
-__all__ = ["plot_forecast", "write_plot"]
+__all__ = ["plot_forecast"]
 
 
 def _local(frame: pl.DataFrame, center: Center) -> pl.Series:
@@ -81,18 +78,3 @@ def plot_forecast(
     fig.savefig(buf, format="png", dpi=90)
     plt.close(fig)
     return buf.getvalue()
-
-
-def write_plot(png: bytes, path: Path, *, title: str) -> list[Path]:
-    """Write `path` (.png) and a sibling .html page that embeds the same image."""
-    path = Path(path).with_suffix(".png")
-    path.write_bytes(png)
-    page = path.with_suffix(".html")
-    encoded = base64.b64encode(png).decode("ascii")
-    page.write_text(
-        f"<!doctype html><meta charset=utf-8><title>{html.escape(title)}</title>"
-        f"<h1>{html.escape(title)}</h1><img alt='forecast per queue' "
-        f"src='data:image/png;base64,{encoded}'>\n",
-        encoding="utf-8",
-    )
-    return [path, page]

@@ -1,9 +1,7 @@
-"""Entry points the CLI calls: `forecast` (planner and manager views) and `backtest`.
+"""`forecast` (planner and manager views) and `backtest`: frames in, frames out.
 
-Model names for `model=`: auto (backtest the candidates and pick per queue), or one of
-seasonal_naive, weighted_avg (recent weeks weighted 0.4 / 0.3 / 0.2 / 0.1), avg_4w (the plain
-4-week same-slot average), weighted_avg_daily, ets, sarimax, prophet (with the calendar,
-event and driver regressors), prophet_plain (Prophet's defaults plus its country holidays).
+`model=` is auto (backtest the candidates and pick per queue) or a name of the model registry
+(`forecasting.registry.MODELS`).
 """
 
 from __future__ import annotations
@@ -19,84 +17,24 @@ import polars as pl
 
 from forecasting.core import Forecaster
 from forecasting.metrics import bias, mase, wape
-from forecasting.models import (
-    DailyWeightedAverage,
-    Model,
-    SeasonalNaive,
-    WeightedSameWeekdayAverage,
-)
+from forecasting.registry import DAILY_MODEL_NAMES, MODEL_NAMES, make_models
 from wfm.center import Center
 from wfm.errors import ForecastError
 from wfm.execution import Executor, InProcessExecutor
 from wfm.grid import local_midnight_utc, with_local_columns
+from wfm.loaders import FORECAST_COLUMNS
 
 __all__ = [
-    "MODEL_NAMES",
     "ForecastResult",
     "QueueTask",
     "backtest",
     "backtest_queue",
     "forecast",
     "forecast_queue",
-    "make_models",
     "to_weekly",
 ]
 
-MODEL_NAMES = (
-    "seasonal_naive",
-    "weighted_avg",
-    "avg_4w",
-    "weighted_avg_daily",
-    "ets",
-    "sarimax",
-    "prophet",
-    "prophet_plain",
-)
-_DAILY = ("ets", "sarimax", "prophet", "prophet_plain")
-
 log = logging.getLogger(__name__)
-
-
-def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Model]:
-    """Instantiate models by name for the center's interval grid."""
-    week = 7 * 86400 // center.interval_s
-    models: list[Model] = []
-    for name in names:
-        if name == "seasonal_naive":
-            models.append(SeasonalNaive(season_length=week))
-        elif name == "weighted_avg":
-            models.append(WeightedSameWeekdayAverage(season_length=week))
-        elif name == "avg_4w":
-            models.append(
-                WeightedSameWeekdayAverage(season_length=week, weights=(1.0,) * 4, alias="avg_4w")
-            )
-        elif name == "weighted_avg_daily":
-            models.append(DailyWeightedAverage())
-        elif name == "ets":
-            from forecasting.adapters.statsmodels import ETS
-
-            models.append(ETS())
-        elif name == "sarimax":
-            from forecasting.adapters.statsmodels import SARIMAXRegression
-
-            models.append(SARIMAXRegression())
-        elif name == "prophet":
-            from forecasting.adapters.prophet import ProphetDaily
-
-            models.append(ProphetDaily())
-        elif name == "prophet_plain":
-            from forecasting.adapters.prophet import ProphetDaily
-
-            models.append(
-                ProphetDaily(
-                    use_exog=False, country_holidays=center.holidays.country, alias="prophet_plain"
-                )
-            )
-        else:
-            raise ForecastError(
-                f"unknown model {name!r}; choose auto or one of {', '.join(MODEL_NAMES)}"
-            )
-    return models
 
 
 @dataclass(frozen=True)
@@ -231,7 +169,7 @@ def _candidates(model: str, granularity: str) -> tuple[str, ...]:
     if model != "auto":
         return (model,)
     # Repeating last week's pattern cannot see a season coming: weekly plans use daily models.
-    return _DAILY if granularity == "week" else MODEL_NAMES
+    return DAILY_MODEL_NAMES if granularity == "week" else MODEL_NAMES
 
 
 def forecast(
@@ -253,7 +191,7 @@ def forecast(
     """Forecast volume, AHT and prediction intervals per queue.
 
     Args:
-        history: the history table (tables.md); rows on or after `start` are ignored.
+        history: the history table (README, Tables); rows on or after `start` are ignored.
         center: the center.
         start: first local day to forecast.
         horizon_days: number of local days to forecast.
@@ -379,13 +317,7 @@ def to_weekly(
             .alias("interval_start")
         )
         .select(
-            "queue_id",
-            "interval_start",
-            "volume",
-            "volume_lo",
-            "volume_hi",
-            "aht_s",
-            "model",
+            *FORECAST_COLUMNS,
             *(["agent_h_gross", "fte_needed"] if fte_hours is not None else []),
         )
         .sort("queue_id", "interval_start")

@@ -389,7 +389,7 @@ def from_frames(
         DataError: a roster or requirements row names an unknown contract or queue.
     """
     if week_start.weekday() != 0:
-        raise ScheduleError(f"--week must be a Monday, got {week_start} ({week_start:%A})")
+        raise ScheduleError(f"the week must start on a Monday, got {week_start} ({week_start:%A})")
     if not center.shift_templates or not center.contracts:
         raise ScheduleError("the center config has no shift_templates or no contracts")
     slot_min = center.interval_min

@@ -6,6 +6,7 @@
     ├── ForecastError     a forecast cannot be produced
     ├── StaffingError     a staffing input or target is invalid
     ├── AdherenceError    adherence inputs cannot be reconciled
+    ├── OutputError       an output cannot be written (unknown format, ...)
     └── ScheduleError     a schedule cannot be built
         └── InfeasibleError   hard rules contradict each other
 
@@ -24,6 +25,7 @@ __all__ = [
     "DataIssue",
     "ForecastError",
     "InfeasibleError",
+    "OutputError",
     "ScheduleError",
     "StaffingError",
     "WfmError",
@@ -86,6 +88,10 @@ class StaffingError(WfmError):
 
 class AdherenceError(WfmError):
     """Adherence inputs cannot be reconciled (unknown state mapping, ...)."""
+
+
+class OutputError(WfmError):
+    """An output cannot be written (a table name without .csv / .parquet, ...)."""
 
 
 class ScheduleError(WfmError):

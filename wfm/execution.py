@@ -32,7 +32,6 @@ __all__ = [
     "Executor",
     "InProcessExecutor",
     "LocalProcessExecutor",
-    "executor_from_option",
 ]
 
 log = logging.getLogger(__name__)
@@ -132,7 +131,7 @@ class DaskExecutor(Executor):
             from distributed import Client, LocalCluster
         except ImportError as exc:
             raise WfmError(
-                f"--cluster {address} needs Dask distributed, which is not installed: "
+                f"the Dask cluster {address} needs Dask distributed, which is not installed: "
                 f"{_INSTALL_HINT}"
             ) from exc
         self.address = address
@@ -141,7 +140,7 @@ class DaskExecutor(Executor):
         if local:
             n_workers = int(local.group(1))
             if n_workers < 1:
-                raise WfmError(f"--cluster local:N needs N >= 1, got {address!r}")
+                raise WfmError(f"a local Dask cluster needs N >= 1 workers, got {address!r}")
             import dask
 
             # The statistical profiler samples every task thread each 10 ms and takes the GIL
@@ -158,7 +157,7 @@ class DaskExecutor(Executor):
         elif "://" in address:
             self._client = Client(address)
         else:
-            raise WfmError(f"--cluster expects tcp://host:port or local:N, got {address!r}")
+            raise WfmError(f"a Dask cluster address is tcp://host:port or local:N, got {address!r}")
         log.info("dask cluster %s: %d workers", address, self.n_workers)
 
     @property
@@ -178,22 +177,3 @@ class DaskExecutor(Executor):
 
     def __repr__(self) -> str:
         return f"dask {self.address}"
-
-
-def executor_from_option(cluster: str | None, *, workers: int | None = None) -> Executor:
-    """The executor for the CLI's `--cluster` / `--workers` options.
-
-    Args:
-        cluster: None (no cluster), "tcp://host:port" or "local:N" (Dask).
-        workers: with no cluster, run in that many local processes (None or 1 = in-process).
-
-    Raises:
-        WfmError: both options given, a bad value, or Dask missing for --cluster.
-    """
-    if cluster is not None:
-        if workers is not None:
-            raise WfmError("give --cluster or --workers, not both")
-        return DaskExecutor(cluster.strip())
-    if workers is None or workers == 1:
-        return InProcessExecutor()
-    return LocalProcessExecutor(workers)

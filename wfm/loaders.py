@@ -1,4 +1,4 @@
-"""One loader per table of DESIGN.md: CSV or Parquet on disk to a typed polars frame.
+"""One loader per table (README, Tables): CSV or Parquet on disk to a typed polars frame.
 
 Each `load_x(path, center)` reads the file through `wfm.tables.read_table`, applies the
 table's own rules (grid alignment, known queues and agents, gaps in open hours, ...) and
@@ -27,8 +27,10 @@ from wfm.tables import ROW, Column, IssueLog, TableSchema, read_table
 __all__ = [
     "ACTIVITIES",
     "EVENT_KINDS",
+    "FORECAST_COLUMNS",
     "ROSTER_DTYPES",
     "SCHEMAS",
+    "TABLE_KINDS",
     "LoadResult",
     "aggregate_to_grid",
     "format_availability",
@@ -166,6 +168,9 @@ SCHEMAS: dict[str, TableSchema] = {
         ),
     ),
 }
+
+# The forecast table's columns, in order: what every forecaster writes.
+FORECAST_COLUMNS: tuple[str, ...] = tuple(SCHEMAS["forecast"].names)
 
 SKILLS_DTYPE = pl.List(pl.Struct({"queue_id": pl.String, "proficiency": pl.Float64}))
 AVAILABILITY_DTYPE = pl.List(
@@ -655,7 +660,20 @@ def load_arrival_times(path: str | Path | pl.DataFrame, center: Center) -> pl.Da
     return _finish(frame, log, ["ts", "queue_id"]).frame
 
 
-_LOADERS = {
+# The tables of a center folder, in the order they are checked (the roster before the tables
+# that name its agents), and their loaders: the one registry `wfm data validate`, the
+# commands that read a center folder and the service use.
+TABLE_KINDS = (
+    "history",
+    "drivers",
+    "events",
+    "roster",
+    "schedule",
+    "states",
+    "forecast",
+    "requirements",
+)
+_LOADERS: dict[str, Any] = {
     "history": load_history,
     "forecast": load_forecast,
     "requirements": load_requirements,
@@ -665,8 +683,33 @@ _LOADERS = {
     "schedule": load_schedule,
     "states": load_states,
 }
+_NAMES_AGENTS = ("schedule", "states")
 
 
-def load_table(kind: str, path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame:
-    """Load a table by its DESIGN.md name (history, forecast, requirements, ...)."""
-    return _LOADERS[kind](path, center)  # type: ignore[operator]
+def load_table(
+    kind: str,
+    source: str | Path | pl.DataFrame,
+    center: Center,
+    *,
+    agent_ids: set[str] | None = None,
+) -> pl.DataFrame:
+    """Load a table by its name (README, Tables): history, forecast, roster, schedule, ...
+
+    Args:
+        kind: one of TABLE_KINDS.
+        source: a CSV or Parquet file (a history may be a folder of Parquet files), or a
+            frame in the on-disk shape.
+        center: the center the table belongs to.
+        agent_ids: for schedule and states, the roster's agents (others are refused).
+
+    Raises:
+        DataError: the table breaks its rules (file, row and column named).
+    """
+    if kind not in _LOADERS:
+        raise DataError(
+            source if not isinstance(source, pl.DataFrame) else kind,
+            [DataIssue(None, None, f"unknown table {kind!r}; one of {', '.join(TABLE_KINDS)}")],
+        )
+    if kind in _NAMES_AGENTS:
+        return _LOADERS[kind](source, center, agent_ids=agent_ids)
+    return _LOADERS[kind](source, center)

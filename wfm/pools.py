@@ -40,7 +40,7 @@ def agent_pools(roster: pl.DataFrame, queue_ids: list[str] | tuple[str, ...]) ->
     """Split a center into independent agent pools.
 
     Args:
-        roster: the roster table (tables.md, as loaded: `skills` a list of structs).
+        roster: the roster table (README, Tables; as loaded: `skills` a list of structs).
         queue_ids: every queue of the center (queues without skilled agents become pools
             of their own).
 

@@ -9,29 +9,10 @@ import polars as pl
 
 from wfm.center import Center, load_center
 from wfm.errors import ConfigError, DataError, DataIssue
-from wfm.loaders import (
-    load_drivers,
-    load_events,
-    load_forecast,
-    load_history_checked,
-    load_requirements,
-    load_roster,
-    load_schedule,
-    load_states,
-)
+from wfm.folder import find_table
+from wfm.loaders import TABLE_KINDS, load_history_checked, load_table
 
-__all__ = ["TABLE_KINDS", "TableReport", "ValidationReport", "find_table", "validate_dir"]
-
-TABLE_KINDS = (
-    "history",
-    "drivers",
-    "events",
-    "roster",
-    "schedule",
-    "states",
-    "forecast",
-    "requirements",
-)
+__all__ = ["TableReport", "ValidationReport", "validate_dir"]
 
 
 @dataclass(frozen=True)
@@ -59,19 +40,6 @@ class ValidationReport:
         return next((t for t in self.tables if t.kind == kind), None)
 
 
-def find_table(directory: Path, kind: str) -> Path | None:
-    """`<kind>.parquet`, `<kind>.csv` or a `<kind>/` folder of Parquet files in `directory`,
-    whichever exists first in that order."""
-    for suffix in (".parquet", ".csv"):
-        candidate = directory / f"{kind}{suffix}"
-        if candidate.exists():
-            return candidate
-    folder = directory / kind
-    if folder.is_dir() and any(folder.rglob("*.parquet")):
-        return folder
-    return None
-
-
 def validate_dir(directory: str | Path) -> ValidationReport:
     """Load `center.yaml` and every known table in `directory`; never raises for bad data.
 
@@ -93,20 +61,10 @@ def validate_dir(directory: str | Path) -> ValidationReport:
             if kind == "history":
                 result = load_history_checked(path, center)
                 frame, warnings = result.frame, result.warnings
-            elif kind == "roster":
-                frame = load_roster(path, center)
-                agent_ids = set(frame["agent_id"].to_list())
-            elif kind in ("schedule", "states"):
-                loader = load_schedule if kind == "schedule" else load_states
-                frame = loader(path, center, agent_ids=agent_ids)
             else:
-                loader = {
-                    "drivers": load_drivers,
-                    "events": load_events,
-                    "forecast": load_forecast,
-                    "requirements": load_requirements,
-                }[kind]
-                frame = loader(path, center)
+                frame = load_table(kind, path, center, agent_ids=agent_ids)
+                if kind == "roster":
+                    agent_ids = set(frame["agent_id"].to_list())
             report.tables.append(TableReport(kind, path, frame.height, [], warnings, frame))
         except DataError as exc:
             report.tables.append(TableReport(kind, path, 0, exc.issues, [], None))

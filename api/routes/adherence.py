@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api import crud
 from api.db import utcnow
 from api.deps import AgentScope, CenterDep, DatabaseDep, RulesDep, ScopeDep, SessionDep
-from api.frames import roster_teams_frame, schedule_frame
+from api.frames import roster_teams_frame, schedule_table
 from api.recent_states import RecentStates
 from api.schemas import (
     AgentDayPublic,
@@ -90,7 +90,7 @@ async def realtime(
                 session, start=start, end=end, agent_ids=None, tz=center.tz
             )
         states = recent.between(start, end)
-        frame = _engine(schedule_frame(rows), states, scope.teams_of, center, rules, now)
+        frame = _engine(schedule_table(rows), states, scope.teams_of, center, rules, now)
         return CenterSnapshot(now, frame)
 
     # An agent's row does not depend on who asks: one snapshot of the center, computed once

@@ -49,5 +49,5 @@ def test_forecast_with_both_cluster_and_workers_is_an_error(
     args = ["forecast", "--history", str(files["history"]), "--center", str(files["center"])]
     args += ["--out", str(tmp_path / "fc.parquet"), "--cluster", "local:2", "--workers", "2"]
     result = runner.invoke(app, args)
-    assert result.exit_code == 1
-    assert "Error: give --cluster or --workers, not both" in result.output
+    assert result.exit_code == 2
+    assert "give --cluster or --workers, not both" in result.output

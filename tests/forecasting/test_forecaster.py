@@ -127,7 +127,8 @@ def test_too_little_history_to_backtest_uses_the_weekly_average(center, short_hi
 
 
 def test_auto_keeps_the_candidate_with_the_lowest_backtest_score(center, short_history):
-    from forecasting.run import _candidates, make_models
+    from forecasting.registry import make_models
+    from forecasting.run import _candidates
 
     assert "avg_4w" in _candidates("auto", "interval")
     models = make_models(["seasonal_naive", "weighted_avg", "avg_4w"], center)

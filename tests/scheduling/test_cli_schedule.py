@@ -100,5 +100,5 @@ def test_schedule_explains_a_contract_the_availability_cannot_meet(inputs):
 
 def test_schedule_refuses_a_week_that_does_not_start_on_monday(inputs):
     result = runner.invoke(app, _args(inputs, week="2026-12-01"))
-    assert result.exit_code == 1
-    assert "must be a Monday" in result.output
+    assert result.exit_code == 2
+    assert "must start on a Monday" in result.output

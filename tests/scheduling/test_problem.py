@@ -93,7 +93,7 @@ def test_shift_options_respect_availability_and_template_days():
 
 
 def test_the_week_must_start_on_a_monday():
-    with pytest.raises(ScheduleError, match="must be a Monday"):
+    with pytest.raises(ScheduleError, match="must start on a Monday"):
         _problem(tiny_center(), dt.date(2026, 12, 1))
 
 

@@ -13,7 +13,6 @@ from wfm.execution import (
     Executor,
     InProcessExecutor,
     LocalProcessExecutor,
-    executor_from_option,
 )
 
 
@@ -75,34 +74,16 @@ def test_a_work_unit_error_reaches_the_caller_with_its_type(
 
 
 @pytest.mark.parametrize(
-    ("cluster", "workers", "expected"),
+    ("address", "message"),
     [
-        (None, None, InProcessExecutor),
-        (None, 1, InProcessExecutor),
-        (None, 2, LocalProcessExecutor),
+        ("myhost:8786", "a Dask cluster address is tcp://host:port or local:N, got 'myhost:8786'"),
+        ("local:0", "a local Dask cluster needs N >= 1 workers, got 'local:0'"),
     ],
 )
-def test_executor_from_option_picks_the_executor(
-    cluster: str | None, workers: int | None, expected: type
-) -> None:
-    with executor_from_option(cluster, workers=workers) as executor:
-        assert type(executor) is expected
-
-
-@pytest.mark.parametrize(
-    ("cluster", "workers", "message"),
-    [
-        ("local:2", 2, "give --cluster or --workers, not both"),
-        ("myhost:8786", None, "--cluster expects tcp://host:port or local:N, got 'myhost:8786'"),
-        ("local:0", None, "--cluster local:N needs N >= 1, got 'local:0'"),
-    ],
-)
-def test_executor_from_option_rejects_bad_values(
-    cluster: str, workers: int | None, message: str
-) -> None:
+def test_dask_executor_rejects_bad_addresses(address: str, message: str) -> None:
     pytest.importorskip("distributed")
     with pytest.raises(WfmError, match=message):
-        executor_from_option(cluster, workers=workers)
+        DaskExecutor(address)
 
 
 def test_process_pool_needs_a_worker() -> None:
@@ -115,4 +96,4 @@ def test_cluster_without_dask_installed_says_how_to_install_it(
 ) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # import now raises ImportError
     with pytest.raises(WfmError, match=r"pip install 'wfm\[dask\]'"):
-        executor_from_option("local:2")
+        DaskExecutor("local:2")

@@ -1,6 +1,6 @@
 """The adherence engine: interval algebra in polars over schedule and actual states.
 
-Definitions (DESIGN.md, made precise here):
+Definitions (README, `wfm adherence`; made precise here):
 - Every agent's time is cut into elementary pieces at each schedule, state and local-midnight
   boundary; on a piece the scheduled activity (or "off") and the actual state are constant.
 - Scheduled time: pieces whose scheduled activity is not off and not neutral, and whose
@@ -263,8 +263,8 @@ def adherence(
     """Adherence, conformance and exceptions per agent and local day.
 
     Args:
-        schedule: published schedule (tables.md `schedule`).
-        states: agent states, interval or event-log form (tables.md `agent states`).
+        schedule: published schedule (README, Tables: `schedule`).
+        states: agent states, interval or event-log form (README, Tables: `agent states`).
         center: the center (its time zone decides days).
         rules: mapping and thresholds; defaults to AdherenceRules().
         as_of: data known up to this instant; open states close here and scheduled time
@@ -283,7 +283,7 @@ def adherence(
             without a roster.
     """
     if teams is not None and roster is None:
-        raise AdherenceError("a team filter needs the roster (--roster)")
+        raise AdherenceError("a team filter needs the roster (its agents and teams)")
     rules = rules or AdherenceRules()
     as_of = latest_state_at(states) if as_of is None else to_utc(as_of, "as_of")
     tz = center.tz

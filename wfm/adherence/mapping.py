@@ -25,16 +25,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from wfm.errors import ConfigError
+from wfm.loaders import ACTIVITIES
 
 __all__ = [
-    "ACTIVITIES",
     "DEFAULT_MAPPING",
     "FAMILIES",
     "AdherenceRules",
     "load_rules",
 ]
 
-ACTIVITIES = ("work", "break", "lunch", "meeting", "training", "off")
 # A phone state maps to a scheduled activity, or to "neutral" (time that counts neither way).
 FAMILIES = (*ACTIVITIES, "neutral")
 

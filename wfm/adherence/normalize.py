@@ -27,8 +27,9 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from wfm.adherence._order import sort_agent_time
-from wfm.adherence.mapping import ACTIVITIES, AdherenceRules
+from wfm.adherence.mapping import AdherenceRules
 from wfm.errors import AdherenceError, DataError, DataIssue
+from wfm.loaders import ACTIVITIES
 
 __all__ = ["flatten_schedule", "normalize_states", "to_utc"]
 
@@ -181,7 +182,7 @@ def flatten_schedule(
     """Resolve overlapping schedule rows and approved exceptions into shifts of segments.
 
     Args:
-        schedule: `agent_id, activity, start, end[, queue_id]` (tables.md).
+        schedule: `agent_id, activity, start, end[, queue_id]` (README, Tables).
         tz: the center's time zone (decides the day a shift belongs to).
         approved: optional approved exceptions `agent_id, start, end, activity`; they
             replace the schedule over their span (activity "off" = approved time off).

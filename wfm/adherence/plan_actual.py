@@ -65,9 +65,9 @@ def plan_vs_actual(
 
     Args:
         center: the center (grid, time zone, interval length).
-        forecast: tables.md `forecast`.
-        history: tables.md `history` (optional `service_level` column is carried).
-        requirements: tables.md `requirements` (agents_net, agents_gross), optional.
+        forecast: the `forecast` table (README, Tables).
+        history: the `history` table (optional `service_level` column is carried).
+        requirements: the `requirements` table (agents_net, agents_gross), optional.
         schedule: published schedule, optional.
         states: agent states, optional (staffed agents).
         roster: roster (skills split agent time over queues), optional.

@@ -74,7 +74,7 @@ class RealtimeIndex:
         # One sorted key per piece: agent code in the high part, time offset in the low part.
         self._span = int(self._ends.max() - self._base + 1) if starts.size else 1
         if len(self._agents) * self._span >= 2**62:
-            raise ValueError("timeline too long to index; build the index per day")
+            raise AdherenceError("timeline too long to index; build the index per day")
         self._codes = codes
         self._keys = codes * self._span + (starts - self._base)
         first = np.r_[0, np.flatnonzero(np.diff(codes)) + 1] if codes.size else codes
@@ -164,7 +164,7 @@ def realtime_snapshot(
         DataError: an input table is malformed.
     """
     if teams is not None and roster is None:
-        raise AdherenceError("a team filter needs the roster (--roster)")
+        raise AdherenceError("a team filter needs the roster (its agents and teams)")
     rules = rules or AdherenceRules()
     at = to_utc(at, "at")
     # Close open states just past `at`, so the state open at `at` is seen.

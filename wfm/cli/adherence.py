@@ -2,60 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
-import polars as pl
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from wfm.adherence.engine import team_rollup
-from wfm.adherence.mapping import load_rules
-from wfm.adherence.plan_actual import PlanActual, plan_vs_actual
-from wfm.adherence.report import AdherenceReport, adherence_report, write_report, write_tables
-from wfm.center import Center, load_center
+from wfm.adherence.plan_actual import PlanActual
+from wfm.adherence.report import AdherenceReport
+from wfm.center import load_center
 from wfm.cli.main import app
-from wfm.errors import ConfigError
-from wfm.loaders import (
-    load_forecast,
-    load_history,
-    load_requirements,
-    load_roster,
-    load_schedule,
-    load_states,
+from wfm.cli.options import (
+    CenterOpt,
+    FormatOpt,
+    OutDirOpt,
+    console,
+    parse_day,
+    parse_instant,
 )
-
-console = Console()
-if not console.is_terminal:
-    console = Console(width=140)
-
-
-def _instant(text: str | None, tz: str) -> dt.datetime | None:
-    """ISO timestamp; without an offset it is the center's local time."""
-    if text is None:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(
-            f"--at: expected an ISO timestamp like 2026-11-10T10:30, got {text!r}"
-        ) from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz))
-    return value.astimezone(dt.UTC)
-
-
-def _day(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(f"--date: expected YYYY-MM-DD, got {text!r}") from None
+from wfm.usecases.adherence import run_adherence, run_plan_actual
 
 
 def _pct(value: float | None) -> str:
@@ -124,8 +91,8 @@ def _render(report: AdherenceReport, top: int) -> None:
 def adherence_command(
     schedule: Annotated[Path, typer.Option(help="Published schedule (CSV or Parquet).")],
     states: Annotated[Path, typer.Option(help="Agent states or state event log (CSV/Parquet).")],
-    center: Annotated[Path, typer.Option(help="Center configuration YAML.")],
-    out: Annotated[Path, typer.Option(help="Output directory.")],
+    center: CenterOpt,
+    out: OutDirOpt,
     roster: Annotated[
         Path | None, typer.Option(help="Roster (gives teams; needed by --team).")
     ] = None,
@@ -136,7 +103,9 @@ def adherence_command(
     approved: Annotated[
         Path | None, typer.Option(help="Approved exceptions (schedule format).")
     ] = None,
-    date: Annotated[str | None, typer.Option(help="Local day YYYY-MM-DD (shift day).")] = None,
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Local day (shift day).")
+    ] = None,
     team: Annotated[str | None, typer.Option(help="Only this team (needs --roster).")] = None,
     at: Annotated[
         str | None,
@@ -144,9 +113,7 @@ def adherence_command(
             help="Snapshot instant (ISO; local time if no offset); adherence counts up to it."
         ),
     ] = None,
-    fmt: Annotated[
-        Literal["csv", "parquet"], typer.Option("--format", help="Table format.")
-    ] = "csv",
+    fmt: FormatOpt = "both",
     plot: Annotated[bool, typer.Option(help="Draw the timeline PNG.")] = True,
     top: Annotated[int, typer.Option(help="Rows shown in the terminal.")] = 20,
 ) -> None:
@@ -157,28 +124,26 @@ def adherence_command(
         wfm adherence --schedule data/sample/schedule.parquet --states data/sample/states.parquet
         --roster data/sample/roster.csv --center data/sample/center.yaml --out out/adherence
     """
+    if team is not None and roster is None:
+        raise typer.BadParameter("a team filter needs the roster (--roster)", param_hint="--team")
     cfg = load_center(center)
-    report = adherence_report(
-        load_schedule(schedule, cfg),
-        load_states(states, cfg),
+    run = run_adherence(
+        schedule,
+        states,
         cfg,
-        rules=load_rules(rules),
-        roster=None if roster is None else load_roster(roster, cfg),
-        approved=None if approved is None else load_schedule(approved, cfg),
-        day=_day(date),
+        out_dir=out,
+        roster=roster,
+        rules=rules,
+        approved=approved,
+        day=None if date is None else parse_day(date),
         team=team,
-        at=_instant(at, cfg.timezone),
+        at=None if at is None else parse_instant(at, cfg.tz, option="--at"),
+        fmt=fmt,
+        plot=plot,
     )
-    written = write_report(report, out, fmt=fmt, plot=plot)
-    _render(report, top)
-    for path in written:
+    _render(run.report, top)
+    for path in run.files:
         console.print(f"wrote {path}")
-
-
-def _optional(
-    path: Path | None, loader: Callable[[Path, Center], pl.DataFrame], cfg: Center
-) -> pl.DataFrame | None:
-    return None if path is None else loader(path, cfg)
 
 
 def _render_plan_actual(result: PlanActual) -> None:
@@ -200,16 +165,14 @@ def _render_plan_actual(result: PlanActual) -> None:
 def plan_actual_command(
     forecast: Annotated[Path, typer.Option(help="Forecast (CSV or Parquet).")],
     history: Annotated[Path, typer.Option(help="Actual history (CSV or Parquet).")],
-    center: Annotated[Path, typer.Option(help="Center configuration YAML.")],
-    out: Annotated[Path, typer.Option(help="Output directory.")],
+    center: CenterOpt,
+    out: OutDirOpt,
     requirements: Annotated[Path | None, typer.Option(help="Requirements table.")] = None,
     schedule: Annotated[Path | None, typer.Option(help="Published schedule.")] = None,
     states: Annotated[Path | None, typer.Option(help="Agent states (staffed agents).")] = None,
     roster: Annotated[Path | None, typer.Option(help="Roster (skills split agents).")] = None,
     rules: Annotated[Path | None, typer.Option(help="Adherence rules YAML.")] = None,
-    fmt: Annotated[
-        Literal["csv", "parquet"], typer.Option("--format", help="Table format.")
-    ] = "csv",
+    fmt: FormatOpt = "both",
 ) -> None:
     """Plan vs actual per queue x interval: forecast vs actual volume and AHT (WAPE per day
     and week), required vs scheduled vs staffed agents, service level achieved.
@@ -219,19 +182,18 @@ def plan_actual_command(
         --schedule data/sample/schedule.parquet --states data/sample/states.parquet
         --roster data/sample/roster.csv --center data/sample/center.yaml --out out/plan_actual
     """
-    cfg = load_center(center)
-    result = plan_vs_actual(
-        cfg,
-        forecast=load_forecast(forecast, cfg),
-        history=load_history(history, cfg),
-        requirements=_optional(requirements, load_requirements, cfg),
-        schedule=_optional(schedule, load_schedule, cfg),
-        states=_optional(states, load_states, cfg),
-        roster=_optional(roster, load_roster, cfg),
-        rules=load_rules(rules),
+    run = run_plan_actual(
+        forecast,
+        history,
+        load_center(center),
+        out_dir=out,
+        requirements=requirements,
+        schedule=schedule,
+        states=states,
+        roster=roster,
+        rules=rules,
+        fmt=fmt,
     )
-    tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}
-    written = write_tables(tables, out, fmt=fmt)
-    _render_plan_actual(result)
-    for path in written:
+    _render_plan_actual(run.result)
+    for path in run.files:
         console.print(f"wrote {path}")

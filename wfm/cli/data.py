@@ -7,11 +7,11 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from wfm.center import WEEKDAYS, Center, Queue
 from wfm.cli.main import app
+from wfm.cli.options import console
 from wfm.errors import ConfigError
 from wfm.validate import ValidationReport, validate_dir
 
@@ -19,9 +19,6 @@ __all__ = ["data_app"]
 
 data_app = typer.Typer(help="Validate and generate center data.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
-console = Console()
-if not console.is_terminal:
-    console = Console(width=140)
 
 
 def _hours(queue: Queue) -> str:

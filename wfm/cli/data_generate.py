@@ -8,28 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from wfm.cli.data import data_app
+from wfm.cli.options import console, parse_day, progress_bar
 from wfm.synthetic.network import generate_network
 from wfm.synthetic.sample import DEFAULT_N_DAYS, DEFAULT_START, STEPS, generate_sample_center
 
 __all__: list[str] = []
-
-console = Console()
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def _per_site(total: int, n_sites: int, option: str) -> int:
@@ -42,22 +28,14 @@ def _per_site(total: int, n_sites: int, option: str) -> int:
     return total // n_sites
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"expected YYYY-MM-DD, got {text!r}", param_hint="--start"
-        ) from None
-
-
 @data_app.command("generate")
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 7,
-    start: Annotated[str, typer.Option(help="First history day (local), YYYY-MM-DD.")] = str(
-        DEFAULT_START
-    ),
+    start: Annotated[
+        dt.date,
+        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First history day (local)."),
+    ] = DEFAULT_START,
     days: Annotated[int, typer.Option(min=7, help="History length in days.")] = DEFAULT_N_DAYS,
 ) -> None:
     """Generate the sample center: center.yaml, two years of 15-minute history, discharges,
@@ -66,14 +44,14 @@ def generate(
     Example:
         wfm data generate --seed 7 --out data/sample
     """
-    with _progress() as progress:
+    with progress_bar(counts=True) as progress:
         task = progress.add_task("generating", total=len(STEPS))
 
         def step(name: str) -> None:
             progress.update(task, advance=1, description=f"{name} done")
 
         summary = generate_sample_center(
-            out, seed=seed, start_date=_date(start), n_days=days, on_step=step
+            out, seed=seed, start_date=start, n_days=days, on_step=step
         )
     table = Table(title=f"Sample center in {summary.out_dir} (seed {seed})")
     for name in ("file", "rows", "size KB"):
@@ -117,7 +95,7 @@ def generate_network_cmd(
         raise typer.BadParameter(f"expected 15 or 30, got {interval}", param_hint="--interval")
     queues_per_site = _per_site(queues, sites, "--queues")
     agents_per_site = _per_site(agents, sites, "--agents")
-    with _progress() as progress:
+    with progress_bar(counts=True) as progress:
         task = progress.add_task("sites", total=sites)
         summary = generate_network(
             out,

@@ -6,14 +6,12 @@ import logging
 from typing import Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
+from wfm.cli.options import err_console
 from wfm.errors import WfmError
 
-__all__ = ["app", "err_console", "main"]
-
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+__all__ = ["app", "main"]
 
 
 class _ErrorBoundary(TyperGroup):

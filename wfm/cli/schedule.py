@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from scheduling.export import write_outputs
-from scheduling.pooled import PooledSchedule, schedule_pools
+from scheduling.pooled import PooledSchedule
 from scheduling.solve import SolveParams
 from wfm.center import load_center
-from wfm.cli.forecast import ClusterOpt
 from wfm.cli.main import app
-from wfm.execution import executor_from_option
-from wfm.loaders import load_requirements, load_roster
+from wfm.cli.options import (
+    CenterOpt,
+    ClusterOpt,
+    FormatOpt,
+    OutDirOpt,
+    RosterOpt,
+    SeedOpt,
+    SolverWorkersOpt,
+    TimeLimitOpt,
+    WeekOpt,
+    console,
+    executor_from_options,
+)
+from wfm.usecases.schedule import run_schedule
 
 __all__ = ["render_schedule"]
 
-console = Console(highlight=False)
 _MAX_POOL_ROWS = 20
-
-
-def _week(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _pools_table(week: PooledSchedule) -> Table:
@@ -88,37 +89,38 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
 
 @app.command("schedule")
 def schedule_cmd(
-    requirements: Path = typer.Option(..., "--requirements", help="Requirements CSV/Parquet."),
-    roster: Path = typer.Option(..., "--roster", help="Roster CSV/Parquet."),
-    center: Path = typer.Option(..., "--center", help="Center config YAML."),
-    week: str = typer.Option(..., "--week", help="Local Monday starting the week, YYYY-MM-DD."),
-    out: Path = typer.Option(..., "--out", help="Output directory."),
-    time_limit: float = typer.Option(
-        60.0, "--time-limit", min=1, help="Solver seconds for the week (shared by the pools)."
-    ),
-    workers: int = typer.Option(2, "--workers", min=1, help="CP-SAT search workers."),
-    seed: int = typer.Option(0, "--seed", help="Solver random seed."),
+    requirements: Annotated[Path, typer.Option("--requirements", help="Requirements CSV/Parquet.")],
+    roster: RosterOpt,
+    center: CenterOpt,
+    week: WeekOpt,
+    out: OutDirOpt,
+    time_limit: TimeLimitOpt = 60.0,
+    workers: SolverWorkersOpt = 2,
+    seed: SeedOpt = 0,
     cluster: ClusterOpt = None,
+    fmt: FormatOpt = "both",
 ) -> None:
     """Build the week's schedule: shifts, breaks, lunches and queues for every agent.
 
     The center is split into independent agent pools (agents linked by shared skills), one
     model each, solved in turn or side by side on --cluster. Writes schedule, coverage and
-    agent_week as CSV and Parquet, schedule.xlsx, coverage.png, shortfall.txt and pools.csv
+    agent_week (CSV and/or Parquet), schedule.xlsx, coverage.png, shortfall.txt and pools.csv
     into --out.
 
     Example: wfm schedule --requirements out/requirements.parquet --roster data/sample/roster.csv
     --center data/sample/center.yaml --week 2026-11-30 --out out/schedule --time-limit 60
     --cluster local:2
     """
-    config = load_center(center)
-    frames = load_requirements(requirements, config), load_roster(roster, config)
-    with executor_from_option(cluster) as executor:
-        result = schedule_pools(
-            *frames,
-            config,
-            week_start=_week(week),
+    cfg = load_center(center)
+    with executor_from_options(cluster) as executor:
+        run = run_schedule(
+            requirements,
+            roster,
+            cfg,
+            week_start=week,
             params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
+            out_dir=out,
+            fmt=fmt,
             executor=executor,
         )
-    render_schedule(result, write_outputs(result, out))
+    render_schedule(run.week, run.files)

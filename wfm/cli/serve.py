@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from wfm.cli.main import app
+from wfm.cli.options import console
 from wfm.settings import Settings, get_settings
 
 __all__ = ["db_app", "users_app"]
 
-console = Console(highlight=False)
 users_app = typer.Typer(help="API keys: add, revoke, list.", no_args_is_help=True)
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
 app.add_typer(users_app, name="users")

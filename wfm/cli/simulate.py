@@ -7,34 +7,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from wfm.center import load_center
 from wfm.cli.main import app
-from wfm.errors import ConfigError
-from wfm.loaders import load_roster, load_schedule
-from wfm.simulation import (
-    HandleTimeModel,
-    SimulationResult,
-    arrivals_between,
-    load_arrivals,
-    schedule_days,
-    simulate,
+from wfm.cli.options import (
+    CenterOpt,
+    FormatOpt,
+    OutDirOpt,
+    SeedOpt,
+    console,
+    parse_day,
+    progress_bar,
 )
-from wfm.simulation.report import write_results
-
-console = Console()
-if not console.is_terminal:
-    console = Console(width=140)
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(f"--start: expected YYYY-MM-DD, got {text!r}") from None
+from wfm.simulation import HandleTimeModel, SimulationResult
+from wfm.usecases.simulate import run_simulation
 
 
 def _fmt(value: float | None, spec: str) -> str:
@@ -78,14 +65,14 @@ def simulate_command(
             "or actual arrivals (queue_id, ts).",
         ),
     ],
-    center: Annotated[Path, typer.Option("--center", help="Center config YAML.")],
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    center: CenterOpt,
+    out: OutDirOpt,
     roster: Annotated[
         Path | None,
         typer.Option("--roster", help="Roster, for the skills of work rows without queue_id."),
     ] = None,
     replications: Annotated[int, typer.Option("--replications", min=1)] = 10,
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    seed: SeedOpt = 0,
     handle_time: Annotated[
         str, typer.Option("--handle-time", help="lognormal or exponential.")
     ] = "lognormal",
@@ -93,12 +80,18 @@ def simulate_command(
         float, typer.Option("--aht-cv", help="Coefficient of variation of lognormal handle times.")
     ] = 1.0,
     start: Annotated[
-        str | None,
-        typer.Option("--start", help="First local day YYYY-MM-DD (default: the schedule's)."),
+        dt.date | None,
+        typer.Option(
+            "--start",
+            parser=parse_day,
+            metavar="YYYY-MM-DD",
+            help="First local day (default: the schedule's).",
+        ),
     ] = None,
     days: Annotated[
         int | None, typer.Option("--days", min=1, help="Days to simulate (default: schedule's).")
     ] = None,
+    fmt: FormatOpt = "both",
 ) -> None:
     """Simulate a schedule against arrivals; write per-interval and per-day service with CIs.
 
@@ -109,29 +102,24 @@ def simulate_command(
         wfm simulate --schedule schedule.parquet --arrivals forecast.parquet
         --center center.yaml --roster roster.csv --replications 10 --out out/sim
     """
-    cfg = load_center(center)
-    roster_frame = load_roster(roster, cfg) if roster is not None else None
-    agent_ids = None if roster_frame is None else set(roster_frame["agent_id"].to_list())
-    schedule_frame = load_schedule(schedule, cfg, agent_ids=agent_ids)
-    first, end = schedule_days(schedule_frame, cfg.tz)
-    if start is not None:
-        first = _day(start)
-    if start is not None or days is not None:
-        end = first + dt.timedelta(days=days or 7)
-    console.print(f"Simulating local days {first} to {end - dt.timedelta(days=1)}")
-    contacts = arrivals_between(load_arrivals(arrivals, cfg), cfg, start=first, end=end)
-    with Progress(console=console, transient=True) as progress:
+    with progress_bar() as progress:
         task = progress.add_task("replications", total=replications)
-        result = simulate(
-            schedule_frame,
-            contacts,
-            cfg,
-            roster=roster_frame,
+        run = run_simulation(
+            schedule,
+            arrivals,
+            load_center(center),
+            out_dir=out,
+            roster=roster,
             replications=replications,
             seed=seed,
             handle_times=HandleTimeModel(kind=handle_time, cv=aht_cv),  # type: ignore[arg-type]
+            start=start,
+            n_days=days,
+            fmt=fmt,
+            on_start=lambda first, end: console.print(
+                f"Simulating local days {first} to {end - dt.timedelta(days=1)}"
+            ),
             on_replication=lambda done, _total: progress.update(task, completed=done),
         )
-    paths = write_results(result, out, tz=cfg.timezone, interval_s=cfg.interval_s)
-    _render(result)
-    console.print(f"Wrote {len(paths)} files to {out}")
+    _render(run.result)
+    console.print(f"Wrote {len(run.files)} files to {out}")

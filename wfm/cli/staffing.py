@@ -8,16 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from wfm.center import load_center
 from wfm.cli.main import app
+from wfm.cli.options import CenterOpt, OutFileOpt, console, parse_day
 from wfm.staffing.calculator import CalculatorResult, erlang_calculator, parse_duration_s
-from wfm.staffing.plan import RequirementsRun, staff_file
-
-console = Console()
-if not console.is_terminal:
-    console = Console(width=140)
+from wfm.usecases.staff import RequirementsRun, run_staff
 
 BasisOpt = Annotated[
     str,
@@ -141,18 +138,18 @@ def staff_command(
     input_path: Annotated[
         Path, typer.Option("--input", help="Forecast or history table (.csv or .parquet).")
     ],
-    center: Annotated[Path, typer.Option(help="Center configuration (center.yaml).")],
-    out: Annotated[Path, typer.Option(help="Requirements table to write (.csv or .parquet).")],
+    center: CenterOpt,
+    out: OutFileOpt,
     last_week: Annotated[
         bool, typer.Option("--last-week", help="Only the last 7 local days of the input.")
     ] = False,
     start: Annotated[
-        dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="First local day to staff (YYYY-MM-DD)."),
+        dt.date | None,
+        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First local day to staff."),
     ] = None,
     end: Annotated[
-        dt.datetime | None,
-        typer.Option(formats=["%Y-%m-%d"], help="Last local day to staff, inclusive."),
+        dt.date | None,
+        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="Last local day, inclusive."),
     ] = None,
     sl_basis: BasisOpt = "offered",
 ) -> None:
@@ -162,12 +159,14 @@ def staff_command(
     Example:
         wfm staff --input history.parquet --center center.yaml --last-week --out req.parquet
     """
-    run = staff_file(
+    if last_week and (start is not None or end is not None):
+        raise typer.BadParameter("give either --last-week or --start/--end, not both")
+    run = run_staff(
         input_path,
-        center,
+        load_center(center),
         out_path=out,
-        start=start.date() if start else None,
-        end=end.date() if end else None,
+        start=start,
+        end=end,
         only_last_week=last_week,
         service_level_basis=sl_basis,  # type: ignore[arg-type]
     )

@@ -11,7 +11,7 @@ mu = 1 / aht_s, offered traffic A = lambda * aht_s (Erlangs), patience rate thet
 Erlang B: where N > A it is the Poisson pmf / cdf quotient in log space (the cdf is then
 above ~1/2, so nothing cancels); where N <= A it comes from the stable forward recursion
 B(n) = A B(n-1) / (n + A B(n-1)), whose error contracts at each step. Erlang C follows from
-B. Erlang A uses the stationary law of Palm's model (see DESIGN.md): the tail of the queue
+B. Erlang A uses the stationary law of Palm's model (README, `wfm erlang`): the tail of the queue
 is summed as Kummer's series
 M(b, z) = sum_k z^k / ((b+1)...(b+k)), b = N mu / theta, z = lambda / theta, in scaled
 floating point so that no term overflows; the waiting-time law comes in closed form from the

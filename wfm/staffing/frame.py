@@ -4,7 +4,7 @@ The thin layer between tables and the array math of `wfm.staffing`: it builds ea
 interval grid over the local days the input covers (closed or absent intervals get zero
 volume), picks the model from the queue's configuration (deferred targets -> backlog
 staffing; real-time -> Erlang A when the queue has a patience, else Erlang C) and assembles
-the requirements table of DESIGN.md.
+the requirements table (README, Tables).
 """
 
 from __future__ import annotations

@@ -91,5 +91,6 @@ def test_simulate_uses_only_arrivals_on_the_days_asked(tmp_path: Path) -> None:
 
 def test_simulate_refuses_a_bad_start_day(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, [*_files(tmp_path), "--start", "next monday"])
-    assert result.exit_code == 1
-    assert "--start: expected YYYY-MM-DD, got 'next monday'" in result.output
+    assert result.exit_code == 2
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "Invalid value for '--start': expected YYYY-MM-DD, got 'next monday'" in text

@@ -143,5 +143,5 @@ def test_staff_refuses_both_last_week_and_dates(center, center_dir):
         "2026-11-02",
     ]
     result = runner.invoke(app, args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "either --last-week or --start/--end" in result.output

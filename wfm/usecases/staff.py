@@ -1,4 +1,4 @@
-"""`wfm staff` in one call: read the input and center, pick the days, staff, write the table."""
+"""The staffing use case: read a forecast or history, pick the days, staff, write the table."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
-from wfm.center import load_center
+from wfm.center import Center
 from wfm.errors import StaffingError
 from wfm.loaders import load_forecast, load_history, table_columns
+from wfm.output import write_table
 from wfm.staffing.erlang import ServiceLevelBasis
 from wfm.staffing.frame import (
     InputKind,
@@ -21,12 +22,12 @@ from wfm.staffing.frame import (
     summarize_requirements,
 )
 
-__all__ = ["RequirementsRun", "staff_file", "write_table"]
+__all__ = ["RequirementsRun", "run_staff"]
 
 
 @dataclass(frozen=True)
 class RequirementsRun:
-    """What `staff_file` did.
+    """What `run_staff` did.
 
     Attributes:
         kind: "forecast" or "history".
@@ -46,21 +47,9 @@ class RequirementsRun:
     center_name: str
 
 
-def write_table(frame: pl.DataFrame, path: Path) -> None:
-    """Write a table as CSV or Parquet by the file's extension (folders are created)."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise StaffingError(f"{path}: the output must end in .csv or .parquet")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.write_csv(path)
-    else:
-        frame.write_parquet(path)
-
-
-def staff_file(
+def run_staff(
     input_path: str | Path,
-    center_path: str | Path,
+    center: Center,
     *,
     out_path: str | Path,
     start: dt.date | None = None,
@@ -75,14 +64,13 @@ def staff_file(
     the last 7 days the input covers; by default every day is staffed.
 
     Raises:
-        ConfigError: the center file is invalid.
         DataError: the input breaks the table's rules (file, row, column named).
-        StaffingError: conflicting day options, no rows in range, an unknown queue, ...
+        StaffingError: both a day range and the last week, no rows, an unknown queue, ...
+        OutputError: the output name ends in neither .csv nor .parquet.
     """
     input_path, out_path = Path(input_path), Path(out_path)
     if only_last_week and (start is not None or end is not None):
-        raise StaffingError("give either --last-week or --start/--end, not both")
-    center = load_center(center_path)
+        raise StaffingError("staff either the last week or a range of days, not both")
     kind = detect_input_kind(table_columns(input_path))
     frame = (load_forecast if kind == "forecast" else load_history)(input_path, center)
     if frame.is_empty():

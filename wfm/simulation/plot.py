@@ -1,4 +1,4 @@
-"""Files of a simulation: tables (CSV and Parquet) and the service-level picture."""
+"""The service-level picture of a simulation."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import polars as pl
 
-from wfm.simulation.run import SimulationResult
-
-__all__ = ["plot_service_level", "write_results"]
+__all__ = ["plot_service_level"]
 
 
 def _with_gaps(part: pl.DataFrame, interval_s: int) -> pl.DataFrame:
@@ -77,30 +75,3 @@ def plot_service_level(
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return path
-
-
-def write_results(
-    result: SimulationResult, out_dir: str | Path, *, tz: str, interval_s: int
-) -> list[Path]:
-    """Write intervals, days and summary as CSV and Parquet, and service_level.png.
-
-    Returns:
-        The paths written.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    for name, frame in (
-        ("sim_intervals", result.intervals),
-        ("sim_days", result.days),
-        ("sim_summary", result.summary),
-    ):
-        frame.write_csv(out / f"{name}.csv")
-        frame.write_parquet(out / f"{name}.parquet")
-        paths += [out / f"{name}.csv", out / f"{name}.parquet"]
-    paths.append(
-        plot_service_level(
-            result.intervals, out / "sim_service_level.png", tz=tz, interval_s=interval_s
-        )
-    )
-    return paths

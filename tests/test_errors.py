@@ -1,0 +1,61 @@
+"""Every error of the tree reaches the user the same way: `Error: <message>` and exit code 1
+from the CLI."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.test_exports import MODULES
+from wfm.cli.main import app
+from wfm.errors import DataError, DataIssue, InfeasibleError, WfmError
+
+runner = CliRunner()
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _all_errors() -> list[type[WfmError]]:
+    for name in MODULES:
+        importlib.import_module(name)
+    return sorted({WfmError, *_subclasses(WfmError)}, key=lambda c: c.__qualname__)
+
+
+ERRORS = _all_errors()
+
+
+def _instance(cls: type[WfmError]) -> WfmError:
+    if issubclass(cls, DataError):
+        return cls("history.csv", [DataIssue(4, "aht_s", "must be >= 0")])
+    if issubclass(cls, InfeasibleError):
+        return cls("the hard rules contradict each other", ["agent A017: too few hours"])
+    return cls("something is wrong")
+
+
+def test_the_tree_holds_the_errors_of_every_package() -> None:
+    modules = {cls.__module__ for cls in ERRORS}
+    assert {"wfm.errors", "api.errors"} <= modules
+
+
+@pytest.mark.parametrize("cls", ERRORS, ids=lambda c: c.__qualname__)
+def test_the_cli_prints_every_error_and_exits_1(cls: type[WfmError]) -> None:
+    error = _instance(cls)
+
+    @app.command("raise-for-test", hidden=True)
+    def _raise() -> None:
+        raise error
+
+    try:
+        result = runner.invoke(app, ["raise-for-test"])
+    finally:
+        app.registered_commands.pop()
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {error}".splitlines()[0])
+    assert "Traceback" not in result.output

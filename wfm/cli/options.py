@@ -1,0 +1,172 @@
+"""The CLI's vocabulary: the consoles, every shared option, and the parsers of option values.
+
+Every command takes its shared options from here, so an option has one name, one help text
+and one parser wherever it appears (README, Commands).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from forecasting.registry import MODEL_NAMES
+from wfm.execution import DaskExecutor, Executor, InProcessExecutor, LocalProcessExecutor
+from wfm.output import TableFormat
+
+__all__ = [
+    "CenterOpt",
+    "ClusterOpt",
+    "DriversOpt",
+    "EventsOpt",
+    "FormatOpt",
+    "HistoryOpt",
+    "ModelOpt",
+    "OutDirOpt",
+    "OutFileOpt",
+    "ProcessesOpt",
+    "RosterOpt",
+    "SeedOpt",
+    "SolverWorkersOpt",
+    "TimeLimitOpt",
+    "WeekOpt",
+    "console",
+    "err_console",
+    "executor_from_options",
+    "parse_day",
+    "parse_horizon_days",
+    "parse_instant",
+    "parse_monday",
+    "progress_bar",
+]
+
+# Tables go to stdout, errors and progress to stderr. Off a terminal (tests, pipes) rich
+# would wrap tables at 80 columns; 140 keeps a row on one line.
+console = Console(highlight=False)
+if not console.is_terminal:
+    console = Console(highlight=False, width=140)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def parse_day(text: str | dt.date) -> dt.date:
+    """A local day, YYYY-MM-DD (a date passes through: option defaults are dates)."""
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def parse_monday(text: str | dt.date) -> dt.date:
+    """A local Monday, YYYY-MM-DD: the first day of a planning week."""
+    day = parse_day(text)
+    if day.weekday() != 0:
+        raise typer.BadParameter(f"the week must start on a Monday; {day} is not a Monday")
+    return day
+
+
+def parse_instant(text: str, tz: ZoneInfo | str, *, option: str) -> dt.datetime:
+    """An ISO timestamp; without a UTC offset it is the center's local time. Returns UTC."""
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected an ISO timestamp like 2026-11-10T10:30, got {text!r}",
+            param_hint=f"'{option}'",
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(str(tz)))
+    return value.astimezone(dt.UTC)
+
+
+def parse_horizon_days(text: str) -> int:
+    """'6w' -> 42, '10d' -> 10."""
+    match = re.fullmatch(r"\s*(\d+)\s*([wd])\s*", text.lower())
+    if not match or int(match.group(1)) < 1:
+        raise typer.BadParameter(f"expected e.g. 6w or 10d, got {text!r}")
+    return int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+
+
+CenterOpt = Annotated[Path, typer.Option("--center", help="Center configuration (center.yaml).")]
+HistoryOpt = Annotated[Path, typer.Option("--history", help="History table (CSV or Parquet).")]
+DriversOpt = Annotated[
+    Path | None, typer.Option("--drivers", help="Daily drivers, e.g. discharges (past + planned).")
+]
+EventsOpt = Annotated[Path | None, typer.Option("--events", help="Events calendar.")]
+RosterOpt = Annotated[Path, typer.Option("--roster", help="Roster (CSV or Parquet).")]
+OutFileOpt = Annotated[
+    Path, typer.Option("--out", help="Output table; .csv or .parquet decides the format.")
+]
+OutDirOpt = Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")]
+FormatOpt = Annotated[
+    TableFormat, typer.Option("--format", help="Tables in the folder: csv, parquet or both.")
+]
+WeekOpt = Annotated[
+    dt.date,
+    typer.Option(
+        "--week",
+        parser=parse_monday,
+        metavar="YYYY-MM-DD",
+        help="Local Monday starting the week.",
+    ),
+]
+ModelOpt = Annotated[
+    str, typer.Option("--model", help=f"auto, or a model: {', '.join(MODEL_NAMES)}.")
+]
+TimeLimitOpt = Annotated[
+    float,
+    typer.Option("--time-limit", min=1, help="Solver seconds for the week (shared by the pools)."),
+]
+SolverWorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="CP-SAT search workers.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
+# Rich markup would read "[dask]" as a style tag: the backslash keeps it as text.
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="Run the work units (forecast queues, schedule pools) on Dask: tcp://host:8786 "
+        "(a running scheduler) or local:N (start N local workers). Needs "
+        "pip install 'wfm\\[dask]'.",
+    ),
+]
+ProcessesOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Run the queues in N local processes (no Dask)."),
+]
+
+
+def executor_from_options(cluster: str | None, *, workers: int | None = None) -> Executor:
+    """The executor for `--cluster` / `--workers`: Dask, local processes, or in-process.
+
+    Raises:
+        typer.BadParameter: both options given.
+        WfmError: a malformed cluster address, or Dask not installed (from DaskExecutor).
+    """
+    if cluster is None:
+        if workers is None or workers == 1:
+            return InProcessExecutor()
+        return LocalProcessExecutor(workers)
+    if workers is not None:
+        raise typer.BadParameter("give --cluster or --workers, not both", param_hint="--cluster")
+    return DaskExecutor(cluster.strip())
+
+
+def progress_bar(*, counts: bool = False) -> Progress:
+    """A transient progress bar on stderr; with `counts`, done/total and elapsed time too."""
+    if not counts:
+        return Progress(console=err_console, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )

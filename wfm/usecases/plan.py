@@ -1,0 +1,126 @@
+"""The planner's week as one use case: forecast -> staff -> schedule, every stage on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from forecasting import ForecastResult
+from scheduling.pooled import PooledSchedule, schedule_pools
+from scheduling.solve import SolveParams
+from wfm.center import Center
+from wfm.execution import Executor
+from wfm.folder import CenterFolder
+from wfm.output import TableFormat, write_table
+from wfm.staffing.frame import requirements_from_frame
+from wfm.usecases.forecast import ForecastInputs, forecast_from
+from wfm.usecases.schedule import write_schedule
+
+__all__ = ["PlanRun", "WeekPlan", "plan_week", "run_plan"]
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """Every table the week's plan produced, stage by stage."""
+
+    center: Center
+    forecast: ForecastResult
+    requirements: pl.DataFrame
+    schedule: PooledSchedule
+
+
+def plan_week(
+    folder: CenterFolder,
+    *,
+    week_start: dt.date,
+    model: str = "auto",
+    params: SolveParams,
+    progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
+) -> WeekPlan:
+    """Forecast the week from the folder's history, staff it, and schedule its roster.
+
+    Args:
+        folder: the center and its tables: history and roster, optional drivers and events.
+        week_start: the local Monday the week starts on; history must end before it.
+        model: forecasting model, or "auto" to choose per queue by backtest.
+        params: solver time limit (for the week, shared among the pools), workers and seed.
+        progress: called with a short label as each stage (forecast queue, schedule pool)
+            finishes.
+        executor: runs the forecast's queues and the schedule's agent pools (default
+            in-process); results do not depend on it.
+
+    Raises:
+        WfmError: any stage's error (bad tables, no history, contradictory rules, ...).
+    """
+    center = folder.center
+    inputs = ForecastInputs(
+        center,
+        folder.load("history"),
+        drivers=folder.load_optional("drivers"),
+        events=folder.load_optional("events"),
+    )
+    roster = folder.load("roster")
+    result = forecast_from(
+        inputs,
+        start=week_start,
+        horizon_days=7,
+        model=model,
+        progress=progress,
+        executor=executor,
+    )
+    requirements = requirements_from_frame(result.forecast, center)
+    if progress is not None:
+        progress("staffing")
+    week = schedule_pools(
+        requirements,
+        roster,
+        center,
+        week_start=week_start,
+        params=params,
+        executor=executor,
+        on_pool=None if progress is None else lambda pool_id: progress(f"schedule {pool_id}"),
+    )
+    return WeekPlan(center, result, requirements, week)
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """A planned week and the files written for it."""
+
+    plan: WeekPlan
+    files: list[Path]
+
+
+def run_plan(
+    folder: CenterFolder,
+    *,
+    week_start: dt.date,
+    out_dir: str | Path,
+    fmt: TableFormat = "both",
+    model: str = "auto",
+    params: SolveParams,
+    progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
+) -> PlanRun:
+    """Plan the week (`plan_week`) and write forecast.csv, requirements.csv and the schedule's
+    files into `out_dir`."""
+    plan = plan_week(
+        folder,
+        week_start=week_start,
+        model=model,
+        params=params,
+        progress=progress,
+        executor=executor,
+    )
+    out = Path(out_dir)
+    files = [
+        write_table(plan.forecast.forecast, out / "forecast.csv"),
+        write_table(plan.requirements, out / "requirements.csv"),
+        *write_schedule(plan.schedule, out, fmt=fmt),
+    ]
+    return PlanRun(plan, files)

@@ -17,7 +17,14 @@ import polars as pl
 from wfm.center import Center
 from wfm.loaders import ROSTER_DTYPES, roster_text_frame
 
-__all__ = ["TEAM_SKILLS", "SyntheticAgent", "build_roster", "roster_frame", "roster_to_disk"]
+__all__ = [
+    "TEAM_SKILLS",
+    "SyntheticAgent",
+    "build_roster",
+    "roster_frame",
+    "roster_to_disk",
+    "skill_groups",
+]
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -85,6 +92,15 @@ class SyntheticAgent:
     availability: tuple[tuple[int, int, int], ...]  # (weekday, start_min, end_min)
     preferred_start: str | None
     preferred_days_off: tuple[str, ...]
+
+
+def skill_groups(center: Center) -> dict[str, tuple[str, ...]]:
+    """The queue ids of each skill, in the center's queue order: an agent with a skill serves
+    all its queues."""
+    groups: dict[str, list[str]] = {}
+    for queue in center.queues:
+        groups.setdefault(queue.skill, []).append(queue.id)
+    return {skill: tuple(ids) for skill, ids in groups.items()}
 
 
 def _team_headcount(n_agents: float, team: str) -> tuple[int, int]:

@@ -120,9 +120,6 @@ def network_roster(center: Center, *, agents_per_site: int, seed: int) -> list[S
                     supervisor=team.supervisor,
                     skills=skills,
                     contract="pt24" if i >= agents_per_site - n_part else "ft40",
-                    availability=(),
-                    preferred_start=None,
-                    preferred_days_off=(),
                 )
             )
     return agents

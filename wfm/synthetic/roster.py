@@ -81,7 +81,8 @@ _PART_TIME_WINDOWS = (
 @dataclass(frozen=True)
 class SyntheticAgent:
     """One agent as a generator makes it (the roster row before encoding); the sample roster,
-    the network's and the benches' rosters are lists of these."""
+    the network's and the benches' rosters are lists of these. By default the agent is
+    available at any time and has no preferences."""
 
     agent_id: str
     name: str
@@ -89,9 +90,9 @@ class SyntheticAgent:
     supervisor: str
     skills: tuple[tuple[str, float], ...]
     contract: str
-    availability: tuple[tuple[int, int, int], ...]  # (weekday, start_min, end_min)
-    preferred_start: str | None
-    preferred_days_off: tuple[str, ...]
+    availability: tuple[tuple[int, int, int], ...] = ()  # (weekday, start_min, end_min)
+    preferred_start: str | None = None
+    preferred_days_off: tuple[str, ...] = ()
 
 
 def skill_groups(center: Center) -> dict[str, tuple[str, ...]]:

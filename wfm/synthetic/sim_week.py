@@ -108,9 +108,6 @@ def synthetic_week(
                     supervisor=team.supervisor,
                     skills=tuple((qid, 1.0) for qid in g),
                     contract=contract,
-                    availability=(),
-                    preferred_start=None,
-                    preferred_days_off=(),
                 )
             )
             first_off = int(rng.integers(0, 7))

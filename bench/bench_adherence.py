@@ -24,8 +24,8 @@ import polars as pl
 from common import git_sha, peak_rss_mb
 
 from wfm.adherence import AdherenceRules, RealtimeIndex, adherence, realtime_snapshot
-from wfm.adherence.synthetic import synthetic_day
 from wfm.center import load_center
+from wfm.synthetic import synthetic_day
 
 CENTER = Path(__file__).resolve().parents[1] / "wfm" / "synthetic" / "sample_center.yaml"
 DAY = dt.date(2026, 11, 10)

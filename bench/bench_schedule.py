@@ -4,8 +4,8 @@ Sample case (`--sample DIR`, default data/sample): the generated center, its ros
 (125 agents) and the last full week of its history; requirements are that week's offered
 volumes staffed by the staffing engine (as the generator staffs it: Erlang A to each queue's
 target, deferred work by workload / occupancy cap), grossed up by shrinkage.
-Scaling cases: synthetic roster and requirements (scheduling.synthetic, fixed seeds) on the
-sample center's config (8 queues, 15-minute intervals). One JSON line per case:
+Scaling cases: synthetic roster and requirements (wfm.synthetic.scheduling_panel, fixed
+seeds) on the sample center's config (8 queues, 15-minute intervals). One JSON line per case:
   bench, n_agents, wall_s, status, objective, best_bound, gap, shortfall_cost,
   shortfall_bound, shortfall_gap, shortfall_h, paid_h, and for the baseline its figures.
 Shortfall bound: the better of CP-SAT's proven bound of pass 1 (shortfall alone) and the
@@ -33,9 +33,9 @@ from scheduling.problem import from_frames
 from scheduling.report import summarize
 from scheduling.solution import allocate
 from scheduling.solve import SolveParams, solve
-from scheduling.synthetic import synthetic_requirements, synthetic_roster
 from wfm.center import Center, load_center
 from wfm.loaders import load_history, load_roster
+from wfm.synthetic import synthetic_requirements, synthetic_roster
 from wfm.synthetic.staffing_in_place import required_agents
 
 CENTER = Path(__file__).resolve().parents[1] / "wfm" / "synthetic" / "sample_center.yaml"

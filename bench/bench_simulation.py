@@ -31,7 +31,7 @@ from common import emit, peak_rss_mb
 from wfm.center import load_center
 from wfm.loaders import load_roster
 from wfm.simulation import Contacts, QueueRules, WorkSegments, run_events, simulate
-from wfm.simulation.synthetic import synthetic_week
+from wfm.synthetic import synthetic_week
 
 CENTER = Path(__file__).resolve().parents[1] / "wfm" / "synthetic" / "sample_center.yaml"
 WEEK = dt.date(2026, 11, 9)  # a Monday

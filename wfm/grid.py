@@ -19,6 +19,7 @@ __all__ = [
     "day_grid",
     "grid",
     "local_midnight_utc",
+    "local_minute_utc",
     "open_mask",
     "with_local_columns",
 ]
@@ -33,6 +34,13 @@ def local_midnight_utc(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     local = naive.replace(tzinfo=tz)
     # fold=0 picks the earlier of an ambiguous pair; a nonexistent midnight round-trips forward.
     return local.astimezone(dt.UTC)
+
+
+def local_minute_utc(day: dt.date, minute: int, tz: ZoneInfo) -> dt.datetime:
+    """The UTC instant of local wall-clock `minute` (0 = midnight) on `day`; 22:00 is 22:00
+    local on a daylight-saving day too."""
+    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
+    return naive.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
 def grid(start: dt.date, end: dt.date, tz: ZoneInfo, interval_s: int) -> pl.Series:

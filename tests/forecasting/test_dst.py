@@ -10,15 +10,15 @@ import pytest
 
 from forecasting import forecast
 from forecasting.profiles import from_day_matrix, to_day_matrix
-from tests.forecasting.synth import make_history
 from wfm.grid import grid
+from wfm.synthetic import shaped_history
 
 
 @pytest.mark.parametrize(
     ("day", "n_intervals"), [(dt.date(2026, 3, 8), 92), (dt.date(2026, 11, 1), 100)]
 )
 def test_dst_day_forecast_has_its_own_number_of_intervals(center, day, n_intervals):
-    history = make_history(
+    history = shaped_history(
         center, start=day - dt.timedelta(days=35), n_days=35, queue_ids=["triage_voice"]
     )
     table = forecast(history, center, start=day, horizon_days=1, model="weighted_avg").forecast

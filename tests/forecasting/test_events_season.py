@@ -11,8 +11,8 @@ import pytest
 from forecasting.adapters.statsmodels import SARIMAXRegression
 from forecasting.core import Forecaster, build_queue_series
 from forecasting.metrics import wape
-from tests.forecasting.synth import make_history
 from wfm.grid import local_midnight_utc
+from wfm.synthetic import shaped_history
 
 START = dt.date(2024, 11, 4)
 SEASONS = (
@@ -49,7 +49,7 @@ def _events(center) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def flu_history(center) -> pl.DataFrame:
     n_days = (ORIGIN - START).days + HORIZON_DAYS
-    return make_history(
+    return shaped_history(
         center,
         start=START,
         n_days=n_days,

@@ -10,14 +10,14 @@ import polars as pl
 from forecasting.core import Forecaster
 from forecasting.models import WeightedSameWeekdayAverage
 from forecasting.run import to_weekly
-from tests.forecasting.synth import make_history
 from wfm.grid import grid
+from wfm.synthetic import shaped_history
 
 START = dt.date(2026, 3, 16)  # the Monday after the synthetic history
 
 
 def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(center):
-    history = make_history(
+    history = shaped_history(
         center, start=dt.date(2025, 10, 6), n_days=140, queue_ids=["triage_voice"]
     )
     week = 7 * 86400 // center.interval_s

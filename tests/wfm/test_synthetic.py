@@ -13,7 +13,8 @@ from wfm.grid import open_mask, with_local_columns
 from wfm.loaders import load_roster
 from wfm.synthetic import LAG_PROFILE, generate_history
 from wfm.synthetic.roster import build_roster, roster_frame, roster_to_disk
-from wfm.synthetic.schedule import build_schedule, schedule_frame
+from wfm.synthetic.schedule import build_schedule
+from wfm.synthetic.shifts import activities_frame
 from wfm.synthetic.states import agent_states
 
 WEEK = dt.date(2026, 11, 9)
@@ -207,7 +208,7 @@ def test_roster_on_disk_loads_with_the_roster_loader(center, tmp_path):
 
 def test_schedule_tiles_each_shift_and_keeps_breaks_in_their_windows(center):
     agents = build_roster(center, TEAM_SIZE, seed=7)
-    schedule = schedule_frame(build_schedule(center, agents, WEEK))
+    schedule = activities_frame(build_schedule(center, agents, WEEK))
     assert (schedule["end"] > schedule["start"]).all()
     contracts = {a.agent_id: center.contract(a.contract) for a in agents}
     shift_start, previous_end, previous_agent = None, None, None
@@ -235,7 +236,7 @@ def test_schedule_tiles_each_shift_and_keeps_breaks_in_their_windows(center):
 def test_states_cover_the_schedule_week_with_deviations(center):
     agents = build_roster(center, TEAM_SIZE, seed=7)
     rows = build_schedule(center, agents, WEEK)
-    schedule = schedule_frame(rows)
+    schedule = activities_frame(rows)
     states = agent_states(center, agents, rows, seed=7)
     assert set(states["agent_id"]) == set(schedule["agent_id"])
     assert states["event_id"].n_unique() == states.height
@@ -257,7 +258,7 @@ def test_states_cover_the_schedule_week_with_deviations(center):
 
 def test_scheduled_paid_hours_respect_each_contract_and_open_days(center):
     agents = build_roster(center, TEAM_SIZE, seed=7)
-    schedule = schedule_frame(build_schedule(center, agents, WEEK))
+    schedule = activities_frame(build_schedule(center, agents, WEEK))
     paid_h = dict(
         schedule.filter(pl.col("activity") != "lunch")
         .group_by("agent_id")

@@ -1,7 +1,7 @@
 """The synthetic center's calendar: US holidays, flu seasons, open enrollment, campaigns, outages.
 
 Events are plain records (`SampleEvent`) that drive the generator; `events_frame` turns them
-into the events table of tables.md. Flu seasons move and vary in strength from year to year
+into the events table (README, Tables). Flu seasons move and vary in strength from year to year
 (a deterministic function of the season's year), so the events calendar carries information a
 forecaster cannot get from the date alone.
 """
@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from wfm.center import Center
-from wfm.grid import local_midnight_utc
+from wfm.grid import local_midnight_utc, local_minute_utc
 from wfm.loaders import SCHEMAS
 
 __all__ = [
@@ -170,7 +170,7 @@ def day_event_lift(events: list[SampleEvent], kind: str, dates: list[dt.date]) -
 
 
 def events_frame(events: list[SampleEvent], center: Center) -> pl.DataFrame:
-    """The events table (tables.md): one row per event and affected queue (null = all queues),
+    """The events table (README, Tables): one row per event and affected queue (null = all queues),
     start/end as UTC instants, end exclusive."""
     tz = center.tz
     rows: dict[str, list] = {"name": [], "kind": [], "start": [], "end": [], "queue_id": []}
@@ -178,8 +178,8 @@ def events_frame(events: list[SampleEvent], center: Center) -> pl.DataFrame:
         start_at = local_midnight_utc(event.start, tz)
         end_at = local_midnight_utc(event.end + dt.timedelta(days=1), tz)
         if event.start_min is not None and event.end_min is not None:
-            start_at = _local_at(event.start, event.start_min, center)
-            end_at = _local_at(event.end, event.end_min, center)
+            start_at = local_minute_utc(event.start, event.start_min, tz)
+            end_at = local_minute_utc(event.end, event.end_min, tz)
         for queue_id in event.queue_ids or (None,):
             rows["name"].append(event.name)
             rows["kind"].append(event.kind)
@@ -187,8 +187,3 @@ def events_frame(events: list[SampleEvent], center: Center) -> pl.DataFrame:
             rows["end"].append(end_at)
             rows["queue_id"].append(queue_id)
     return pl.DataFrame(rows, schema=SCHEMAS["events"].dtypes)
-
-
-def _local_at(day: dt.date, minute: int, center: Center) -> dt.datetime:
-    naive = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
-    return naive.replace(tzinfo=center.tz).astimezone(dt.UTC)

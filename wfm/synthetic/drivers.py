@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 from wfm.center import Center
+from wfm.loaders import SCHEMAS
 from wfm.synthetic.calendar import HOLIDAY_BRIDGE, HOLIDAY_MAJOR, holiday_kind
 
 __all__ = ["LAG_PROFILE", "discharges", "lagged"]
@@ -57,7 +58,8 @@ def discharges(
         planned = np.array([d >= planned_from for d in dates])
         values = np.where(planned, np.round(expected), values)
     return pl.DataFrame(
-        {"date": dates, "discharges": values}, schema={"date": pl.Date, "discharges": pl.Float64}
+        {"date": dates, "discharges": values},
+        schema={**SCHEMAS["drivers"].dtypes, "discharges": pl.Float64},
     )
 
 

@@ -1,4 +1,4 @@
-"""Interval history (tables.md `history`) from the demand model: offered, handled, abandoned,
+"""Interval history (README, Tables: `history`) from the demand model: offered, handled, abandoned,
 AHT, and the service level the staffing in place achieved.
 
 Real-time queues (voice, chat) had, per interval, the agents the Erlang requirement asked for
@@ -18,24 +18,15 @@ import polars as pl
 
 from wfm.center import Center, Queue
 from wfm.grid import with_local_columns
+from wfm.loaders import SCHEMAS
 from wfm.staffing.erlang import erlang_a
 from wfm.synthetic.calendar import SampleEvent, sample_events
 from wfm.synthetic.drivers import LAG_PROFILE, discharges
 from wfm.synthetic.staffing_in_place import DEFAULT_PATIENCE_S, required_agents
 from wfm.synthetic.volumes import day_calendar, queue_demand, queue_rng
 
-__all__ = ["HISTORY_SCHEMA", "generate_history", "realize_queue"]
+__all__ = ["generate_history", "realize_queue"]
 
-HISTORY_SCHEMA = {
-    "queue_id": pl.Utf8,
-    "interval_start": pl.Datetime("us", "UTC"),
-    "offered": pl.Int64,
-    "handled": pl.Int64,
-    "abandoned": pl.Int64,
-    "aht_s": pl.Float64,
-    "service_level": pl.Float64,
-    "asa_s": pl.Float64,
-}
 _AHT_CV = 0.8  # coefficient of variation of one contact's handle time
 _STAFFING_NOISE_FRAC = 0.07
 _STAFFING_BIAS = 0.03  # centers round up and pad a little on top of the requirement
@@ -107,7 +98,7 @@ def realize_queue(center: Center, queue: Queue, demand: pl.DataFrame, *, seed: i
             "service_level": service_level,
             "asa_s": asa_s,
         },
-        schema=HISTORY_SCHEMA,
+        schema=SCHEMAS["history"].dtypes,
         nan_to_null=True,
     )
 
@@ -134,7 +125,7 @@ def generate_history(
             and the `n_days` from it (default: generated with `seed`).
 
     Returns:
-        The history table (tables.md) sorted by queue_id, interval_start, with the optional
+        The history table (README, Tables) sorted by queue_id, interval_start, with the optional
         `service_level` and `asa_s` columns; rows only for open intervals.
     """
     n_lag = len(LAG_PROFILE)

@@ -29,7 +29,7 @@ from wfm.center import Center
 from wfm.synthetic.calendar import sample_events
 from wfm.synthetic.drivers import LAG_PROFILE, discharges
 from wfm.synthetic.history import generate_history
-from wfm.synthetic.roster import AgentSpec, roster_to_disk
+from wfm.synthetic.roster import SyntheticAgent, roster_to_disk
 from wfm.synthetic.sample import SAMPLE_CENTER_PATH
 
 __all__ = [
@@ -89,7 +89,7 @@ def _site_queues(center: Center, site: int) -> list[str]:
     return [q.id for q in center.queues if q.id.startswith(prefix)]
 
 
-def network_roster(center: Center, *, agents_per_site: int, seed: int) -> list[AgentSpec]:
+def network_roster(center: Center, *, agents_per_site: int, seed: int) -> list[SyntheticAgent]:
     """Agents per site (team), each skilled in 1-3 of its own site's queues only.
 
     Agent i of a site serves queue i (cycling) and, while i + 1 is a queue, queue i + 1 too:
@@ -98,7 +98,7 @@ def network_roster(center: Center, *, agents_per_site: int, seed: int) -> list[A
     of each site works part time (contract pt24), the rest ft40. Ids are A00001, A00002, ...
     """
     rng = np.random.default_rng([seed, 0x4E37])
-    agents: list[AgentSpec] = []
+    agents: list[SyntheticAgent] = []
     for site, team in enumerate(center.teams):
         queue_ids = _site_queues(center, site)
         n_part = round(_PART_TIME_FRAC * agents_per_site)
@@ -113,16 +113,13 @@ def network_roster(center: Center, *, agents_per_site: int, seed: int) -> list[A
             skills = tuple((q, round(float(rng.uniform(0.75, 1.0)), 2)) for q in chosen)
             agent_id = f"A{len(agents) + 1:05d}"
             agents.append(
-                AgentSpec(
+                SyntheticAgent(
                     agent_id=agent_id,
                     name=f"Agent {agent_id}",
                     team=team.id,
                     supervisor=team.supervisor,
                     skills=skills,
                     contract="pt24" if i >= agents_per_site - n_part else "ft40",
-                    availability=(),
-                    preferred_start=None,
-                    preferred_days_off=(),
                 )
             )
     return agents

@@ -17,7 +17,14 @@ import polars as pl
 from wfm.center import Center
 from wfm.loaders import ROSTER_DTYPES, roster_text_frame
 
-__all__ = ["TEAM_SKILLS", "AgentSpec", "build_roster", "roster_frame", "roster_to_disk"]
+__all__ = [
+    "TEAM_SKILLS",
+    "SyntheticAgent",
+    "build_roster",
+    "roster_frame",
+    "roster_to_disk",
+    "skill_groups",
+]
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -72,8 +79,10 @@ _PART_TIME_WINDOWS = (
 
 
 @dataclass(frozen=True)
-class AgentSpec:
-    """One agent as generated (the roster row before encoding)."""
+class SyntheticAgent:
+    """One agent as a generator makes it (the roster row before encoding); the sample roster,
+    the network's and the benches' rosters are lists of these. By default the agent is
+    available at any time and has no preferences."""
 
     agent_id: str
     name: str
@@ -81,9 +90,18 @@ class AgentSpec:
     supervisor: str
     skills: tuple[tuple[str, float], ...]
     contract: str
-    availability: tuple[tuple[int, int, int], ...]  # (weekday, start_min, end_min)
-    preferred_start: str | None
-    preferred_days_off: tuple[str, ...]
+    availability: tuple[tuple[int, int, int], ...] = ()  # (weekday, start_min, end_min)
+    preferred_start: str | None = None
+    preferred_days_off: tuple[str, ...] = ()
+
+
+def skill_groups(center: Center) -> dict[str, tuple[str, ...]]:
+    """The queue ids of each skill, in the center's queue order: an agent with a skill serves
+    all its queues."""
+    groups: dict[str, list[str]] = {}
+    for queue in center.queues:
+        groups.setdefault(queue.skill, []).append(queue.id)
+    return {skill: tuple(ids) for skill, ids in groups.items()}
 
 
 def _team_headcount(n_agents: float, team: str) -> tuple[int, int]:
@@ -97,7 +115,7 @@ def _team_headcount(n_agents: float, team: str) -> tuple[int, int]:
 
 def build_roster(
     center: Center, team_size: dict[str, float], *, seed: int, n_floaters: int = 4
-) -> list[AgentSpec]:
+) -> list[SyntheticAgent]:
     """Agents for each team of `center`, sized by `team_size` (agents per team).
 
     Args:
@@ -114,7 +132,7 @@ def build_roster(
     queue_ids = set(center.queue_ids)
     names = [f"{f} {last}" for f in _FIRST for last in _LAST]
     order = rng.permutation(len(names))
-    agents: list[AgentSpec] = []
+    agents: list[SyntheticAgent] = []
 
     def add(
         team: str,
@@ -127,7 +145,7 @@ def build_roster(
         kept = tuple((q, p) for q, p in skills if q in queue_ids)
         supervisor = next(t.supervisor for t in center.teams if t.id == team)
         agents.append(
-            AgentSpec(
+            SyntheticAgent(
                 agent_id=f"A{len(agents) + 1:03d}",
                 name=names[order[len(agents)]],
                 team=team,
@@ -194,8 +212,9 @@ def build_roster(
     return agents
 
 
-def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
-    """The roster table (tables.md) in memory: skills and availability as lists of structs."""
+def roster_frame(agents: list[SyntheticAgent]) -> pl.DataFrame:
+    """The roster table (README, Tables) as `load_roster` returns it: skills and availability
+    as lists of structs."""
     return pl.DataFrame(
         {
             "agent_id": [a.agent_id for a in agents],
@@ -215,8 +234,8 @@ def roster_frame(agents: list[AgentSpec]) -> pl.DataFrame:
     )
 
 
-def roster_to_disk(agents: list[AgentSpec]) -> pl.DataFrame:
-    """The roster as written to roster.csv: lists encoded as tables.md's strings."""
+def roster_to_disk(agents: list[SyntheticAgent]) -> pl.DataFrame:
+    """The roster as written to roster.csv: lists encoded as text (README, Tables)."""
     return roster_text_frame(
         {
             "agent_id": a.agent_id,

@@ -27,7 +27,8 @@ from wfm.synthetic.calendar import events_frame, sample_events
 from wfm.synthetic.drivers import LAG_PROFILE, discharges
 from wfm.synthetic.history import realize_queue
 from wfm.synthetic.roster import build_roster, roster_to_disk
-from wfm.synthetic.schedule import build_schedule, schedule_frame
+from wfm.synthetic.schedule import build_schedule
+from wfm.synthetic.shifts import activities_frame
 from wfm.synthetic.staffing_in_place import required_agents
 from wfm.synthetic.states import agent_states
 from wfm.synthetic.volumes import day_calendar, queue_demand
@@ -199,7 +200,7 @@ def generate_sample_center(
 
     week_start = end_date - dt.timedelta(days=7)
     schedule_rows = build_schedule(center, agents, week_start)
-    _write_parquet(schedule_frame(schedule_rows), out / "schedule.parquet")
+    _write_parquet(activities_frame(schedule_rows), out / "schedule.parquet")
     done("schedule")
 
     states = agent_states(center, agents, schedule_rows, seed=seed)

@@ -12,16 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import polars as pl
 
-from wfm.center import WEEKDAYS, Center, ShiftTemplate, parse_clock_min
-from wfm.synthetic.roster import AgentSpec
+from wfm.center import MINUTES_PER_DAY, WEEKDAYS, Center, ShiftTemplate, parse_clock_min
+from wfm.grid import local_minute_utc
+from wfm.synthetic.roster import SyntheticAgent
+from wfm.synthetic.shifts import ScheduledActivity, ShiftPiece, shift_activities, tile_shift
 
-__all__ = ["ScheduledActivity", "build_schedule", "schedule_frame"]
-
-MINUTES_PER_DAY = 24 * 60
-
-ScheduledActivity = tuple[str, str, dt.datetime, dt.datetime]  # agent_id, activity, start, end
+__all__ = ["build_schedule"]
 
 _DAYS_OFF_ROTATION = {
     "weekday_only": (("sat", "sun"),),
@@ -65,7 +62,7 @@ _MEETING_DAY = {
 }
 
 
-def _template_and_days(center: Center, agent: AgentSpec) -> tuple[ShiftTemplate, int]:
+def _template_and_days(center: Center, agent: SyntheticAgent) -> tuple[ShiftTemplate, int]:
     """The contract's template and day count that give the most paid hours within its limits
     (first template on a tie)."""
     contract = center.contract(agent.contract)
@@ -82,7 +79,7 @@ def _template_and_days(center: Center, agent: AgentSpec) -> tuple[ShiftTemplate,
     return best[1], best[2]
 
 
-def _open_minutes(center: Center, agent: AgentSpec, weekday: int) -> np.ndarray:
+def _open_minutes(center: Center, agent: SyntheticAgent, weekday: int) -> np.ndarray:
     """Minutes of `weekday` and the next day (0..2879) when one of the agent's queues is open."""
     is_open = np.zeros(2 * MINUTES_PER_DAY, dtype=bool)
     for queue_id, _ in agent.skills:
@@ -94,7 +91,7 @@ def _open_minutes(center: Center, agent: AgentSpec, weekday: int) -> np.ndarray:
 
 
 def _starts(
-    center: Center, agent: AgentSpec, template: ShiftTemplate, weekday: int
+    center: Center, agent: SyntheticAgent, template: ShiftTemplate, weekday: int
 ) -> list[tuple[int, int]]:
     """(start_min, minutes inside open hours) for the template's starts that fit the
     agent's availability on `weekday`."""
@@ -110,7 +107,7 @@ def _starts(
 
 
 def _working_days(
-    center: Center, agent: AgentSpec, index: int, template: ShiftTemplate, n_days: int
+    center: Center, agent: SyntheticAgent, index: int, template: ShiftTemplate, n_days: int
 ) -> list[int]:
     """Up to `n_days` workable days: a start fits the agent's availability and keeps at least
     half the shift inside its queues' open hours. Days off come from the preference or the
@@ -133,7 +130,7 @@ def _working_days(
 
 
 def _start_min(
-    center: Center, agent: AgentSpec, index: int, template: ShiftTemplate, weekday: int
+    center: Center, agent: SyntheticAgent, index: int, template: ShiftTemplate, weekday: int
 ) -> int:
     """The start nearest the agent's preferred (or team-staggered) start among those that keep
     the shift within 30 minutes of its best fit to open hours."""
@@ -147,7 +144,7 @@ def _start_min(
 
 
 def build_schedule(
-    center: Center, agents: list[AgentSpec], week_start: dt.date
+    center: Center, agents: list[SyntheticAgent], week_start: dt.date
 ) -> list[ScheduledActivity]:
     """Activities (work, break, lunch, meeting, training) for the week from `week_start`.
 
@@ -162,7 +159,7 @@ def build_schedule(
         for weekday in _working_days(center, agent, index, template, n_days):
             day = week_start + dt.timedelta(days=weekday)
             start = _start_min(center, agent, index, template, weekday)
-            inserts: list[tuple[str, int, int]] = []
+            inserts: list[ShiftPiece] = []
             for k, rule in enumerate(template.breaks):
                 span = rule.latest_after_start_min - rule.earliest_after_start_min
                 steps = span // 15 + 1
@@ -172,65 +169,19 @@ def build_schedule(
                 inserts += _fit("meeting", 30, inserts, template.length_min)
             if index % 11 == 3 and weekday == 3:
                 inserts += _fit("training", 60, inserts, template.length_min)
-            rows += _tile(agent.agent_id, day, start, template.length_min, inserts, center)
+            pieces = tile_shift(template.length_min, inserts)
+            rows += shift_activities(
+                agent.agent_id, local_minute_utc(day, start, center.tz), pieces
+            )
     return rows
 
 
 def _fit(
-    activity: str, length_min: int, taken: list[tuple[str, int, int]], shift_min: int
-) -> list[tuple[str, int, int]]:
+    activity: str, length_min: int, taken: list[ShiftPiece], shift_min: int
+) -> list[ShiftPiece]:
     """Place `activity` in the first free stretch long enough, 30 min after the last break."""
     edges = [0, *sorted(x for _, a, b in taken for x in (a, b)), shift_min]
     for lo, hi in zip(edges[::2], edges[1::2], strict=False):
         if hi - lo >= length_min + 60:
             return [(activity, lo + 30, lo + 30 + length_min)]
     return []
-
-
-def _tile(
-    agent_id: str,
-    day: dt.date,
-    start_min: int,
-    length_min: int,
-    inserts: list[tuple[str, int, int]],
-    center: Center,
-) -> list[ScheduledActivity]:
-    origin = (
-        (dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=start_min))
-        .replace(tzinfo=center.tz)
-        .astimezone(dt.UTC)
-    )
-
-    def at(offset_min: int) -> dt.datetime:
-        return origin + dt.timedelta(minutes=offset_min)
-
-    rows: list[ScheduledActivity] = []
-    cursor = 0
-    for activity, lo, hi in sorted(inserts, key=lambda x: x[1]):
-        if lo > cursor:
-            rows.append((agent_id, "work", at(cursor), at(lo)))
-        rows.append((agent_id, activity, at(lo), at(hi)))
-        cursor = hi
-    if cursor < length_min:
-        rows.append((agent_id, "work", at(cursor), at(length_min)))
-    return rows
-
-
-def schedule_frame(rows: list[ScheduledActivity]) -> pl.DataFrame:
-    """The schedule table (tables.md): queue_id null on work = all the agent's skills."""
-    return pl.DataFrame(
-        {
-            "agent_id": [r[0] for r in rows],
-            "activity": [r[1] for r in rows],
-            "start": [r[2] for r in rows],
-            "end": [r[3] for r in rows],
-            "queue_id": [None] * len(rows),
-        },
-        schema={
-            "agent_id": pl.Utf8,
-            "activity": pl.Utf8,
-            "start": pl.Datetime("us", "UTC"),
-            "end": pl.Datetime("us", "UTC"),
-            "queue_id": pl.Utf8,
-        },
-    ).sort("agent_id", "start")

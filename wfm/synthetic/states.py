@@ -18,12 +18,14 @@ import numpy as np
 import polars as pl
 
 from wfm.center import Center
-from wfm.synthetic.roster import AgentSpec
-from wfm.synthetic.schedule import ScheduledActivity
+from wfm.loaders import SCHEMAS
+from wfm.synthetic.roster import SyntheticAgent
+from wfm.synthetic.shifts import ScheduledActivity
 
-__all__ = ["StateSettings", "agent_states"]
+__all__ = ["ACTIVITY_STATE", "StateSettings", "agent_states"]
 
-_STATE_OF = {"break": "Break", "lunch": "Lunch", "meeting": "Meeting", "training": "Training"}
+# The phone state an agent logs for each scheduled activity other than work.
+ACTIVITY_STATE = {"break": "Break", "lunch": "Lunch", "meeting": "Meeting", "training": "Training"}
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def _shift_states(
             length += int(rng.uniform(240, 1200))
         else:
             length += int(rng.uniform(-30, 90))
-        blocks.append((_STATE_OF[activity], lo, lo + length))
+        blocks.append((ACTIVITY_STATE[activity], lo, lo + length))
     if rng.random() < s.unscheduled_meeting_frac:
         works = [r for r in shift if r[1] == "work"]
         longest = max(works, key=lambda r: r[3] - r[2])
@@ -148,13 +150,13 @@ def _shift_states(
 
 def agent_states(
     center: Center,
-    agents: list[AgentSpec],
+    agents: list[SyntheticAgent],
     schedule: list[ScheduledActivity],
     *,
     seed: int,
     settings: StateSettings | None = None,
 ) -> pl.DataFrame:
-    """Agent states (tables.md) for the scheduled shifts, sorted by agent and start.
+    """Agent states (README, Tables) for the scheduled shifts, sorted by agent and start.
 
     Args:
         center: the center (AHT of each agent's first skill drives call lengths).
@@ -212,10 +214,10 @@ def agent_states(
             "end": pl.Series(out_hi, dtype=pl.Int64),
         }
     )
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.from_epoch("start", time_unit="s").dt.replace_time_zone("UTC"),
         pl.from_epoch("end", time_unit="s").dt.replace_time_zone("UTC"),
-    ).with_columns(pl.col("start", "end").cast(pl.Datetime("us", "UTC")))
-    return frame.with_columns(
-        pl.format("E{}", pl.int_range(1, pl.len() + 1).cast(pl.Utf8).str.zfill(7)).alias("event_id")
-    )
+        pl.format("E{}", pl.int_range(1, pl.len() + 1).cast(pl.Utf8).str.zfill(7)).alias(
+            "event_id"
+        ),
+    ).cast(SCHEMAS["states"].dtypes)

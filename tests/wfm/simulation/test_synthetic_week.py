@@ -9,7 +9,7 @@ import pytest
 
 from wfm.center import Center
 from wfm.loaders import load_roster, load_schedule
-from wfm.simulation.synthetic import synthetic_week
+from wfm.synthetic import synthetic_week
 
 
 def test_synthetic_week_is_valid_and_sized_as_asked(center: Center) -> None:

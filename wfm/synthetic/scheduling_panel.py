@@ -1,4 +1,4 @@
-"""Seeded synthetic rosters and requirements for tests and the scheduling bench.
+"""A seeded roster and week of requirements of any size, for the scheduling bench and tests.
 
 Agents are drawn per skill in proportion to each skill's share of the workload, so the
 requirements stay in reach of the roster at every size (50 to 600 agents). Requirements
@@ -13,15 +13,16 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from wfm.center import Center
+from wfm.center import MINUTES_PER_DAY, Center
 from wfm.grid import grid, open_mask, with_local_columns
-from wfm.loaders import ROSTER_DTYPES
+from wfm.loaders import SCHEMAS
+from wfm.synthetic.roster import SyntheticAgent, roster_frame, skill_groups
 
 __all__ = ["synthetic_requirements", "synthetic_roster"]
 
 # Rough on-phone agent-slots per agent and week (36 paid hours less breaks), in hours.
 _ON_PHONE_H_PER_AGENT = 34.0
-_DAYS_OFF = (["sat", "sun"], ["sun"], ["wed"])
+_DAYS_OFF = (("sat", "sun"), ("sun",), ("wed",))
 
 
 def _skill_weights(center: Center) -> dict[str, float]:
@@ -35,7 +36,7 @@ def _skill_weights(center: Center) -> dict[str, float]:
 
 
 def synthetic_roster(center: Center, n_agents: int, *, seed: int = 0) -> pl.DataFrame:
-    """A roster of `n_agents` for `center` (tables.md roster columns, in memory).
+    """A roster of `n_agents` for `center`, as `load_roster` returns it (README, Tables).
 
     Args:
         center: the center (queues, teams, contracts).
@@ -45,10 +46,12 @@ def synthetic_roster(center: Center, n_agents: int, *, seed: int = 0) -> pl.Data
     rng = np.random.default_rng(seed)
     weights = _skill_weights(center)
     skills = sorted(weights)
-    by_skill = {s: [q.id for q in center.queues if q.skill == s] for s in skills}
+    by_skill = skill_groups(center)
     night_skills = {q.skill for q in center.queues if q.is_24_7}
     night_templates = {
-        t.id for t in center.shift_templates if t.earliest_start_min + t.length_min > 1440
+        t.id
+        for t in center.shift_templates
+        if t.earliest_start_min + t.length_min > MINUTES_PER_DAY
     }
     night_contracts = [c.id for c in center.contracts if set(c.shift_templates) & night_templates]
     day_contracts = [c.id for c in center.contracts if c.id not in night_contracts]
@@ -58,47 +61,42 @@ def synthetic_roster(center: Center, n_agents: int, *, seed: int = 0) -> pl.Data
         counts[counts.argmax()] -= 1
     while counts.sum() < n_agents:
         counts[counts.argmin()] += 1
-    rows = []
+    agents: list[SyntheticAgent] = []
     for skill, count in zip(skills, counts, strict=True):
         team_pool = [t for t in teams if skill[:4] in t] or teams
         for i in range(count):
-            own = [{"queue_id": q, "proficiency": 1.0} for q in by_skill[skill]]
+            own = [(q, 1.0) for q in by_skill[skill]]
             if rng.random() < 0.2 and len(skills) > 1:
                 other = skills[
                     (skills.index(skill) + 1 + rng.integers(len(skills) - 1)) % len(skills)
                 ]
-                own += [{"queue_id": q, "proficiency": 0.8} for q in by_skill[other]]
+                own += [(q, 0.8) for q in by_skill[other]]
             if skill in night_skills and night_contracts and i % 4 == 0:
                 contract = night_contracts[0]
             else:
                 contract = str(rng.choice(day_contracts, p=_contract_mix(day_contracts)))
-            availability = []
+            availability: tuple[tuple[int, int, int], ...] = ()
             if center.contract(contract).weekly_hours_max <= 24 and rng.random() < 0.5:
-                availability = [
-                    {"weekday": d, "start_min": 7 * 60, "end_min": 17 * 60} for d in range(5)
-                ]
+                availability = tuple((d, 7 * 60, 17 * 60) for d in range(5))
             pref = None
             if rng.random() < 0.3:
                 pref = f"{int(rng.choice([7, 8, 9, 10])):02d}:00"
-            days_off = _DAYS_OFF[rng.integers(len(_DAYS_OFF))] if rng.random() < 0.3 else []
-            agent_no = len(rows) + 1
-            rows.append(
-                {
-                    "agent_id": f"A{agent_no:04d}",
-                    "name": f"Agent {agent_no}",
-                    "team": team_pool[i % len(team_pool)],
-                    "supervisor": "Supervisor",
-                    "skills": own,
-                    "contract": contract,
-                    "availability": availability,
-                    "preferred_start": pref,
-                    "preferred_days_off": days_off,
-                }
+            days_off = _DAYS_OFF[rng.integers(len(_DAYS_OFF))] if rng.random() < 0.3 else ()
+            agent_no = len(agents) + 1
+            agents.append(
+                SyntheticAgent(
+                    agent_id=f"A{agent_no:04d}",
+                    name=f"Agent {agent_no}",
+                    team=team_pool[i % len(team_pool)],
+                    supervisor="Supervisor",
+                    skills=tuple(own),
+                    contract=contract,
+                    availability=availability,
+                    preferred_start=pref,
+                    preferred_days_off=days_off,
+                )
             )
-    return pl.DataFrame(
-        rows,
-        schema=ROSTER_DTYPES,
-    )
+    return roster_frame(agents)
 
 
 def _contract_mix(contracts: list[str]) -> list[float]:
@@ -114,7 +112,8 @@ def synthetic_requirements(
     load_frac: float = 0.85,
     seed: int = 0,
 ) -> pl.DataFrame:
-    """Requirements for the week (tables.md columns), sized for `n_agents`.
+    """Requirements for the week (the requirements table, README, Tables), sized for
+    `n_agents`.
 
     Args:
         center: the center.
@@ -140,6 +139,7 @@ def synthetic_requirements(
         n_same_skill = sum(1 for x in center.queues if x.skill == q.skill)
         target_h = n_agents * _ON_PHONE_H_PER_AGENT * load_frac * skill_w[q.skill] / n_same_skill
         gross = shape / max(shape.sum() * slot_h, 1e-9) * target_h
+        no_figure = [None] * len(starts)
         frames.append(
             pl.DataFrame(
                 {
@@ -152,10 +152,12 @@ def synthetic_requirements(
                         np.int64
                     ),
                     "agents_gross": gross,
-                }
-            ).with_columns(
-                pl.lit(None, dtype=pl.Float64).alias(name)
-                for name in ("service_level", "asa_s", "abandon_rate", "occupancy")
+                    "service_level": no_figure,
+                    "asa_s": no_figure,
+                    "abandon_rate": no_figure,
+                    "occupancy": no_figure,
+                },
+                schema=SCHEMAS["requirements"].dtypes,
             )
         )
     return pl.concat(frames)

@@ -1,5 +1,9 @@
-"""A small synthetic history for forecasting tests: known weekly, intraday and yearly shape,
-Poisson noise, optional discharge-driven volume. Fixed seeds; no files."""
+"""A small history with a known shape, for forecasting tests: weekday factors, a two-hump
+intraday profile and a yearly cosine, with Poisson noise. Fixed seeds; no files.
+
+Unlike `generate_history` (the sample center's demand model), every factor here is a plain
+formula a test can reason about.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,13 @@ import polars as pl
 
 from wfm.center import Center
 from wfm.grid import grid, open_mask, with_local_columns
+from wfm.loaders import SCHEMAS
+
+__all__ = ["WEEKDAY_FACTOR", "intraday_shape", "shaped_history"]
 
 WEEKDAY_FACTOR = np.array([1.3, 1.1, 1.0, 1.0, 0.95, 0.6, 0.5])
+_COLUMNS = ("queue_id", "interval_start", "offered", "handled", "abandoned", "aht_s")
+_DTYPES = {name: SCHEMAS["history"].dtypes[name] for name in _COLUMNS}
 
 
 def intraday_shape(minute_of_day: np.ndarray) -> np.ndarray:
@@ -20,7 +29,7 @@ def intraday_shape(minute_of_day: np.ndarray) -> np.ndarray:
     return 0.15 + np.exp(-((h - 10.5) ** 2) / 4) + 0.7 * np.exp(-((h - 14.5) ** 2) / 5)
 
 
-def make_history(
+def shaped_history(
     center: Center,
     *,
     start: dt.date,
@@ -28,17 +37,19 @@ def make_history(
     seed: int = 0,
     daily_level: float = 800.0,
     queue_ids: list[str] | None = None,
-    discharges: np.ndarray | None = None,
-    lag_profile: np.ndarray | None = None,
-    driven_queue: str | None = None,
     day_factor: np.ndarray | None = None,
 ) -> pl.DataFrame:
-    """History rows (open intervals only) for the center's queues.
+    """History rows (README, Tables; open intervals only, without the optional columns) for
+    the center's queues, or those in `queue_ids`.
 
-    With `discharges` (one value per day from `start - len(lag_profile) + 1`), the volume of
-    `driven_queue` is its base plus discharges convolved with `lag_profile` (calls per
-    discharge at lag 0, 1, ... days). `day_factor` (one value per day) multiplies every
-    queue's rate, e.g. an epidemic season.
+    Args:
+        center: the center (time zone, interval, open hours).
+        start: first local day.
+        n_days: number of local days.
+        seed: random seed.
+        daily_level: the scale of a queue's daily volume.
+        queue_ids: queues to generate (default: all).
+        day_factor: one value per day multiplying every queue's rate, e.g. an epidemic season.
     """
     rng = np.random.default_rng(seed)
     starts = grid(start, start + dt.timedelta(days=n_days), center.tz, center.interval_s)
@@ -55,12 +66,6 @@ def make_history(
             continue
         is_open = open_mask(q, starts, center.tz).to_numpy()
         rate = daily_level / 40 * WEEKDAY_FACTOR[weekday] * shape * yearly
-        if discharges is not None and q.id == driven_queue:
-            assert lag_profile is not None
-            effect = np.convolve(discharges, lag_profile)[len(lag_profile) - 1 :][:n_days]
-            open_shape = np.where(is_open, shape, 0.0)
-            per_day = np.bincount(day_idx, weights=open_shape)[day_idx]
-            rate = rate * 0.3 + effect[day_idx] * open_shape / np.maximum(per_day, 1e-9)
         offered = rng.poisson(np.where(is_open, rate, 0.0))
         aht = np.where(
             offered > 0, 300 + 60 * np.sin(local["minute_of_day"].to_numpy() / 229), np.nan
@@ -73,8 +78,10 @@ def make_history(
                     "offered": offered.astype(np.int64),
                     "handled": offered.astype(np.int64),
                     "abandoned": np.zeros_like(offered, dtype=np.int64),
-                    "aht_s": pl.Series(aht, dtype=pl.Float64, nan_to_null=True),
-                }
+                    "aht_s": aht,
+                },
+                schema=_DTYPES,
+                nan_to_null=True,
             ).filter(pl.Series(is_open))
         )
     return pl.concat(frames)

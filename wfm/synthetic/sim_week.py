@@ -20,14 +20,13 @@ import numpy as np
 import polars as pl
 
 from wfm.center import Center
-from wfm.grid import grid, open_mask
-from wfm.loaders import format_skills
+from wfm.grid import grid, local_minute_utc, open_mask
+from wfm.synthetic.roster import SyntheticAgent, roster_to_disk, skill_groups
+from wfm.synthetic.shifts import activities_frame, eight_and_a_half_hour_shift, shift_activities
 
 __all__ = ["SyntheticWeek", "synthetic_week"]
 
-TS = pl.Datetime("us", "UTC")
-_SHIFT = (("work", 0, 120), ("break", 120, 135), ("work", 135, 240), ("lunch", 240, 270),
-          ("work", 270, 390), ("break", 390, 405), ("work", 405, 510))  # fmt: skip
+_SHIFT = eight_and_a_half_hour_shift(lunch_after_min=240)
 
 
 @dataclass(frozen=True)
@@ -39,14 +38,6 @@ class SyntheticWeek:
     volumes: pl.DataFrame
     roster: pl.DataFrame
     schedule: pl.DataFrame
-
-
-def _groups(center: Center) -> list[tuple[str, ...]]:
-    """Skill groups: queues sharing a skill are served together by one agent."""
-    by_skill: dict[str, list[str]] = {}
-    for q in center.queues:
-        by_skill.setdefault(q.skill, []).append(q.id)
-    return [tuple(ids) for ids in by_skill.values()]
 
 
 def synthetic_week(
@@ -91,7 +82,7 @@ def synthetic_week(
         volume=pl.col("weight") * weekly_contacts / pl.col("weight").sum()
     ).drop("weight")
 
-    groups = _groups(center)
+    groups = list(skill_groups(center).values())
     work_by_group = np.array(
         [
             volumes.filter(pl.col("queue_id").is_in(list(g)))
@@ -102,22 +93,22 @@ def synthetic_week(
     )
     shares = np.maximum(1, np.round(work_by_group / work_by_group.sum() * n_agents)).astype(int)
     shares[np.argmax(shares)] += n_agents - shares.sum()
-    agents, rows = [], []
+    agents: list[SyntheticAgent] = []
+    rows = []
     team, contract = center.teams[0], center.contracts[0].id
     for g, n_group in zip(groups, shares.tolist(), strict=True):
         queues = [center.queue(qid) for qid in g]
         for _ in range(n_group):
             agent_id = f"s{len(agents):04d}"
             agents.append(
-                {
-                    "agent_id": agent_id,
-                    "name": f"Agent {len(agents)}",
-                    "team": team.id,
-                    "supervisor": team.supervisor,
-                    "skills": format_skills([{"queue_id": qid, "proficiency": 1.0} for qid in g]),
-                    "contract": contract,
-                    "availability": None,
-                }
+                SyntheticAgent(
+                    agent_id=agent_id,
+                    name=f"Agent {len(agents)}",
+                    team=team.id,
+                    supervisor=team.supervisor,
+                    skills=tuple((qid, 1.0) for qid in g),
+                    contract=contract,
+                )
             )
             first_off = int(rng.integers(0, 7))
             days_on = [d for d in range(7) if d not in (first_off, (first_off + 1) % 7)]
@@ -128,48 +119,16 @@ def synthetic_week(
                 if not windows:
                     continue
                 lo = min(w[0] for w in windows)
-                hi = max(lo, max(w[1] for w in windows) - 510)
+                hi = max(lo, max(w[1] for w in windows) - _SHIFT.length_min)
                 start_min = (
                     22 * 60 if night else lo + 30 * int(rng.integers(0, hi // 30 - lo // 30 + 1))
                 )
-                midnight = dt.datetime.combine(day, dt.time(), tzinfo=center.tz)
-                for activity, a, b in _SHIFT:
-                    rows.append(
-                        {
-                            "agent_id": agent_id,
-                            "activity": activity,
-                            "start": (midnight + dt.timedelta(minutes=start_min + a)).astimezone(
-                                dt.UTC
-                            ),
-                            "end": (midnight + dt.timedelta(minutes=start_min + b)).astimezone(
-                                dt.UTC
-                            ),
-                            "queue_id": None,
-                        }
-                    )
-    work_s = (
-        sum(b - a for activity, a, b in _SHIFT if activity == "work")
-        * 60.0
-        * len(rows)
-        / len(_SHIFT)
-    )
+                shift_start = local_minute_utc(day, start_min, center.tz)
+                rows += shift_activities(agent_id, shift_start, _SHIFT.pieces)
+    n_shifts = len(rows) // len(_SHIFT.pieces)
+    work_s = _SHIFT.work_min * 60.0 * n_shifts
     workload_s = volumes.select((pl.col("volume") * pl.col("aht_s")).sum()).item()
     volumes = volumes.with_columns(pl.col("aht_s") * (load_frac * work_s / workload_s))
-    schedule = pl.DataFrame(
-        rows,
-        schema={"agent_id": pl.String, "activity": pl.String, "start": TS, "end": TS,
-                "queue_id": pl.String},
-    )  # fmt: skip
-    roster = pl.DataFrame(
-        agents,
-        schema={
-            "agent_id": pl.String,
-            "name": pl.String,
-            "team": pl.String,
-            "supervisor": pl.String,
-            "skills": pl.String,
-            "contract": pl.String,
-            "availability": pl.String,
-        },
-    )
+    schedule = activities_frame(rows)
+    roster = roster_to_disk(agents)
     return SyntheticWeek(volumes=volumes, roster=roster, schedule=schedule)

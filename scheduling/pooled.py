@@ -222,8 +222,8 @@ def schedule_pools(
     """Split the center into independent pools, schedule each, and join the results.
 
     Args:
-        requirements: requirements table (tables.md).
-        roster: roster table (tables.md).
+        requirements: requirements table (README, Tables).
+        roster: roster table (README, Tables).
         center: center configuration.
         week_start: local Monday.
         params: solver settings; max_time_s is the whole week's budget, shared among the

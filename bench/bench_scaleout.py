@@ -140,7 +140,7 @@ def _schedule_record(pooled: PooledSchedule) -> dict[str, object]:
         "wall_s": round(pooled.wall_s, 2),
         "solve_s_summed": round(pooled.solve_s, 2),
         "shortfall_cost": int(pooled.summary.shortfall_cost),
-        "objective": round(pooled.objective),
+        "objective": None if pooled.objective is None else round(pooled.objective),
         "pools_unproven": int((status["status"] != "OPTIMAL").sum()),
         # solve.py keeps pass 1's schedule, objective = shortfall cost, when pass 2 finds
         # nothing in the time left: those pools' other terms were never optimised.

@@ -100,7 +100,7 @@ def run_case(n_agents: int, params: SolveParams, *, bench: str, sample: Path | N
         "status": result.status,
         "objective": result.objective,
         "best_bound": result.best_bound,
-        "gap": round(result.gap, 4),
+        "gap": None if result.gap is None else round(result.gap, 4),
         "shortfall_cost": ours.shortfall_cost,
         "shortfall_bound": result.shortfall_bound,
         "lp_bound": result.lp_bound,

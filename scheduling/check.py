@@ -14,11 +14,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from scheduling.problem import ScheduleProblem
-from wfm.center import WEEKDAYS, ShiftTemplate
+from wfm.center import MINUTES_PER_DAY, WEEKDAYS, ShiftTemplate
 
 __all__ = ["Violation", "check_schedule"]
-
-MINUTES_PER_DAY = 1440
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def _check_breaks(template: ShiftTemplate, start: dt.datetime, block: list[dict]
 
 
 def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Violation]:
-    """Every hard rule broken by `schedule` (tables.md schedule columns).
+    """Every hard rule broken by `schedule` (README, Tables: schedule).
 
     Rules: activities of one agent never overlap; a shift is a known template of the
     agent's contract, started on an allowed weekday and start time; inside the agent's

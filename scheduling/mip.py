@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import sys
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -57,6 +59,33 @@ def _bound(value: int) -> float:
     if value >= _INT64_EDGE:
         return highspy.kHighsInf
     return float(value)
+
+
+def _public_highs() -> highspy.Highs:
+    """The public class, built with stdout (file descriptor 1, where HiGHS writes its banner
+    from C++) sent to the null device for the constructor's duration."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _quiet_highs() -> highspy._core._Highs:
+    """A HiGHS instance with its output off."""
+    # The public `highspy.Highs` enables callbacks in its constructor, which prints HiGHS's
+    # banner to stdout before any option can be set; the private core class it extends solves
+    # the same way without. tests/scheduling/test_mip.py pins that class for the pinned
+    # highspy; should a release drop it, the public class stands in, its banner kept off
+    # stdout as far as a process can (output of other threads meanwhile is lost too).
+    core = getattr(getattr(highspy, "_core", None), "_Highs", None)
+    highs = core() if core is not None else _public_highs()
+    highs.setOptionValue("output_flag", False)
+    return highs
 
 
 def _lp(model: cp_model.CpModel, integer: Collection[int]) -> tuple[highspy.HighsLp, float]:
@@ -167,10 +196,7 @@ def solve_highs(
         lower[index] = np.maximum(lower[index], [lo for lo, _ in box.values()])
         upper[index] = np.minimum(upper[index], [hi for _, hi in box.values()])
         lp.col_lower_, lp.col_upper_ = lower, upper
-    # The public `highspy.Highs` enables callbacks in its constructor, which prints HiGHS's
-    # banner to stdout before any option can be set; the core class solves the same way.
-    highs = highspy._core._Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = _quiet_highs()
     highs.setOptionValue("time_limit", max(0.5, float(time_s)))
     highs.setOptionValue("mip_rel_gap", float(rel_gap))
     highs.setOptionValue("random_seed", int(seed))

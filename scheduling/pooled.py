@@ -12,9 +12,10 @@ the pools' proven bounds is a proven bound of the center), and one status row pe
 
 A pool still too large for the time limit is named, not hidden: when its solve stops without
 proof (status not OPTIMAL) and its shortfall is more than `split_gap_frac` above the proven
-bound, the result carries a warning that suggests more time or splitting the pool (by team).
-Queues nobody is skilled for form pools without agents; when they need agents, a warning says
-that their whole requirement is shortfall.
+bound, or with no solver schedule at all (WARM_START_ONLY), the result carries a warning that
+suggests more time or splitting the pool (by team). Queues nobody is skilled for form pools
+without agents; when they need agents, a warning says that their whole requirement is
+shortfall.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import polars as pl
 from scheduling.problem import AgentSpec
 from scheduling.report import ScheduleSummary
 from scheduling.run import WeekSchedule, schedule_week
-from scheduling.solve import SolveParams, relative_gap
+from scheduling.solve import SolveParams, SolveStatus, relative_gap
 from wfm.center import Center
 from wfm.errors import ScheduleError
 from wfm.execution import Executor, InProcessExecutor
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 _MIN_POOL_S = 5.0
 
 # Statuses from best to worst: the center's status is its worst pool's.
-_STATUS_ORDER = ("OPTIMAL", "FEASIBLE", "WARM_START_ONLY")
+_STATUS_ORDER = (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.WARM_START_ONLY)
 
 
 @dataclass(frozen=True)
@@ -101,22 +102,28 @@ class PooledSchedule:
         return sorted((a for w in self.weeks for a in w.problem.agents), key=lambda a: a.agent_id)
 
     @property
-    def status(self) -> str:
+    def status(self) -> SolveStatus:
         """The worst pool status: OPTIMAL only when every pool is proven optimal."""
-        return max((w.result.status for w in self.weeks), key=_status_rank)
+        return max((w.result.status for w in self.weeks), key=_STATUS_ORDER.index)
 
     @property
-    def objective(self) -> float:
-        return sum(w.result.objective for w in self.weeks)
+    def objective(self) -> float | None:
+        """The pools' objectives summed; None when a pool has no solver schedule."""
+        objectives = [w.result.objective for w in self.weeks]
+        if any(o is None for o in objectives):
+            return None
+        return sum(o for o in objectives if o is not None)
 
     @property
     def best_bound(self) -> float:
         return sum(w.result.best_bound for w in self.weeks)
 
     @property
-    def gap(self) -> float:
-        """Relative gap between the summed objective and the summed bound."""
-        return relative_gap(self.objective, self.best_bound)
+    def gap(self) -> float | None:
+        """Relative gap between the summed objective and the summed bound (None without an
+        objective)."""
+        objective = self.objective
+        return None if objective is None else relative_gap(objective, self.best_bound)
 
     @property
     def shortfall_bound(self) -> float:
@@ -135,7 +142,7 @@ class PooledSchedule:
                 "n_agents": pool.n_agents,
                 "n_queues": len(pool.queue_ids),
                 "teams": ";".join(pool.teams),
-                "status": week.result.status,
+                "status": str(week.result.status),
                 "objective": week.result.objective,
                 "best_bound": week.result.best_bound,
                 "shortfall_cost": week.result.shortfall_cost,
@@ -146,11 +153,11 @@ class PooledSchedule:
             }
             for pool, week, warning in zip(self.pools, self.weeks, self.pool_warnings, strict=True)
         ]
-        return pl.DataFrame(rows, schema_overrides={"warning": pl.String})
-
-
-def _status_rank(status: str) -> int:
-    return _STATUS_ORDER.index(status) if status in _STATUS_ORDER else len(_STATUS_ORDER)
+        # Objective, shortfall cost and gap are null for a pool without a solver schedule.
+        floats = ("objective", "shortfall_cost", "shortfall_gap")
+        return pl.DataFrame(
+            rows, schema_overrides={"warning": pl.String, **dict.fromkeys(floats, pl.Float64)}
+        )
 
 
 def schedule_pool(task: PoolTask) -> WeekSchedule:
@@ -194,17 +201,23 @@ def _warning(pool: AgentPool, week: WeekSchedule, split_gap_frac: float) -> str 
             f"so its {week.summary.required_h:,.1f} required agent-hours are all shortfall"
         )
     r = week.result
-    if r.status == "OPTIMAL" or r.shortfall_gap <= split_gap_frac:
+    if r.status == SolveStatus.OPTIMAL or (
+        r.shortfall_gap is not None and r.shortfall_gap <= split_gap_frac
+    ):
         return None
     split = (
         f"split it by team ({', '.join(pool.teams)})"
         if len(pool.teams) > 1
         else "split the team into smaller skill groups"
     )
+    why = (
+        "without a solver schedule, keeping its greedy warm start"
+        if r.shortfall_gap is None
+        else f"with a shortfall {r.shortfall_gap:.0%} above its proven bound"
+    )
     return (
         f"{pool.pool_id} ({pool.n_agents} agents, {len(pool.queue_ids)} queues) stopped at "
-        f"the time limit with a shortfall {r.shortfall_gap:.0%} above its proven bound "
-        f"(status {r.status}): give it more time or {split}"
+        f"the time limit {why} (status {r.status}): give it more time or {split}"
     )
 
 
@@ -222,8 +235,8 @@ def schedule_pools(
     """Split the center into independent pools, schedule each, and join the results.
 
     Args:
-        requirements: requirements table (tables.md).
-        roster: roster table (tables.md).
+        requirements: requirements table (README, Tables).
+        roster: roster table (README, Tables).
         center: center configuration.
         week_start: local Monday.
         params: solver settings; max_time_s is the whole week's budget, shared among the

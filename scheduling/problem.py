@@ -8,8 +8,8 @@ in slots is its elapsed time.
 
 Coverage target: each queue x slot asks for ceil(agents_gross) agents. Breaks and lunches are
 placed explicitly by the model, while shrinkage in agents_gross covers absence, training and
-meetings, so gross is the head count that must be on the schedule (DESIGN.md: breaks are not
-shrinkage too).
+meetings, so gross is the head count that must be on the schedule (README, The center
+configuration: breaks are not shrinkage too).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import polars as pl
 
-from wfm.center import WEEKDAYS, Center, ShiftTemplate
+from wfm.center import MINUTES_PER_DAY, WEEKDAYS, Center, ShiftTemplate
 from wfm.errors import DataError, DataIssue, ScheduleError
 from wfm.grid import grid
 
@@ -38,8 +38,6 @@ __all__ = [
     "from_frames",
 ]
 
-MINUTES_PER_DAY = 1440
-# A shift counts as night work when it runs past local midnight.
 _EPS = 1e-6
 
 
@@ -376,8 +374,8 @@ def from_frames(
     """Build the integer problem for the week starting on local Monday `week_start`.
 
     Args:
-        requirements: the requirements table (tables.md); rows outside the week are ignored.
-        roster: the roster table (tables.md).
+        requirements: the requirements table (README, Tables); rows outside the week are ignored.
+        roster: the roster table (README, Tables).
         center: the center configuration (templates, contracts, labor rules).
         week_start: a Monday, local date.
 

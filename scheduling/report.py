@@ -152,7 +152,7 @@ def with_service_levels(
 
 
 def schedule_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:
-    """One row per agent activity (DESIGN.md schedule): work rows carry the queue served
+    """One row per agent activity (README, Tables: schedule): work rows carry the queue served
     (null = on the phones for all its skilled queues, nothing required of it), and breaks
     and lunches their own rows."""
     rows = []

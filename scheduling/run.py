@@ -36,7 +36,7 @@ class WeekSchedule:
     Attributes:
         problem: the integer problem.
         result: solver status, objective, bounds, gaps and time.
-        schedule: one row per agent activity (tables.md schedule).
+        schedule: one row per agent activity (README, Tables: schedule).
         coverage: required vs scheduled per queue x interval.
         summary: headline figures recomputed from the schedule.
         causes: one line per run of short intervals with its cause.
@@ -61,8 +61,8 @@ def schedule_week(
     """Schedule the week starting on local Monday `week_start`.
 
     Args:
-        requirements: requirements table (tables.md).
-        roster: roster table (tables.md).
+        requirements: requirements table (README, Tables).
+        roster: roster table (README, Tables).
         center: center configuration.
         week_start: local Monday.
         params: solver time limit, workers and seed.

@@ -12,6 +12,9 @@ The objective is lexicographic, solved in two passes:
    paid hours, preferences, stability, fairness) with CP-SAT from pass 1's schedule;
    `objective`, `best_bound` and `gap` are this pass's.
 
+When CP-SAT finds no schedule in time, the caller's hint is returned as it is, with status
+`SolveStatus.WARM_START_ONLY` and no objective (None).
+
 Before solving, `precheck` explains contradictions that make the model infeasible (a
 contract's minimum hours beyond what the agent's availability allows, no allowed template
 inside the availability). Should the solver still prove infeasibility, each agent is solved
@@ -26,6 +29,7 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -43,6 +47,7 @@ from wfm.errors import InfeasibleError, ScheduleError
 __all__ = [
     "ScheduleResult",
     "SolveParams",
+    "SolveStatus",
     "explain_infeasible",
     "precheck",
     "relative_gap",
@@ -96,28 +101,45 @@ class SolveParams:
     mip_frac: float = 0.5
 
 
+class SolveStatus(StrEnum):
+    """How the returned schedule was found, from best to worst.
+
+    OPTIMAL and FEASIBLE are CP-SAT's status names of the final pass (proven optimal, or
+    stopped at the time limit); WARM_START_ONLY: CP-SAT found no schedule in time and the
+    caller's hint is returned as it is.
+    """
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    WARM_START_ONLY = "WARM_START_ONLY"
+
+
 @dataclass(frozen=True)
 class ScheduleResult:
     """What `solve` returns.
 
     Attributes:
-        status: CP-SAT status name of the final pass (OPTIMAL or FEASIBLE).
-        objective / best_bound / gap: pass 2's objective, proven bound and relative gap.
+        status: how the schedule was found.
+        objective / best_bound / gap: pass 2's objective, proven bound and relative gap;
+            objective and gap are None when no solver schedule exists (WARM_START_ONLY,
+            where best_bound is CP-SAT's shortfall bound).
         shortfall_cost / shortfall_bound / shortfall_gap: the returned schedule's tiered
             shortfall cost, its proven lower bound (the better of CP-SAT's bound and, when
-            asked, the LP relaxation's optimum) and their relative gap.
-        lp_bound: the LP relaxation's optimum of pass 1, or None when not asked.
+            asked, the LP relaxation's optimum) and their relative gap; cost and gap are
+            None when no solver schedule exists (WARM_START_ONLY).
+        lp_bound: the LP relaxation's optimum of pass 1, or None when not asked (or when no
+            solver schedule exists).
         wall_s: total solve time, seconds.
         solution: the schedule in slots.
     """
 
-    status: str
-    objective: float
+    status: SolveStatus
+    objective: float | None
     best_bound: float
-    gap: float
-    shortfall_cost: float
+    gap: float | None
+    shortfall_cost: float | None
     shortfall_bound: float
-    shortfall_gap: float
+    shortfall_gap: float | None
     wall_s: float
     solution: Solution
     lp_bound: float | None = None
@@ -360,24 +382,8 @@ def _hint_all(built: BuiltModel, values: list[int]) -> None:
         built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
 
 
-def solve(
-    problem: ScheduleProblem, *, params: SolveParams, hint: Solution | None = None
-) -> ScheduleResult:
-    """Build and solve the model in two passes (shortfall, then everything).
-
-    Args:
-        problem: the integer problem.
-        params: time limit, workers and seed.
-        hint: a feasible schedule to start from (e.g. the greedy baseline's).
-
-    Returns:
-        The best schedule found, with status, objective, bound and gap of each pass.
-
-    Raises:
-        InfeasibleError: hard rules contradict; the reasons name agents and rules.
-        ScheduleError: no schedule was found within the time limit.
-    """
-    started = time.perf_counter()
+def _check_rules(problem: ScheduleProblem, params: SolveParams) -> None:
+    """Raise when the hard rules, or the labor budget, visibly contradict (see `precheck`)."""
     reasons = precheck(problem)
     floor_h = sum(a.min_paid_min for a in problem.agents) / 60
     if params.max_total_paid_h is not None and params.max_total_paid_h < floor_h:
@@ -387,23 +393,17 @@ def solve(
         )
     if reasons:
         raise InfeasibleError("the hard rules contradict each other", reasons)
-    budget_min = None if params.max_total_paid_h is None else round(params.max_total_paid_h * 60)
-    built = build_model(problem, max_total_paid_min=budget_min)
-    log.info(
-        "model built in %.1f s: %d shift options, %d flows",
-        time.perf_counter() - started,
-        len(built.v.shift),
-        len(built.v.flow),
-    )
-    short_expr = built.expr(built.shortfall)
-    built.model.minimize(short_expr + built.short_const_cost)
-    lp = (
-        shortfall_lp_bound(
-            problem, max_total_paid_min=budget_min, max_time_s=_LP_FRAC * params.max_time_s
-        )
-        if params.lp_bound
-        else None
-    )
+
+
+def _hint_start(
+    built: BuiltModel,
+    problem: ScheduleProblem,
+    params: SolveParams,
+    budget_min: int | None,
+    hint: Solution | None,
+) -> bool:
+    """Hint pass 1's start: the MIP warm start when asked and no worse than the caller's
+    hint, else the hint itself. Returns True when the MIP warm start is hinted."""
     warm_cost = (
         _hint_mip_start(built, problem, params, budget_min, hint) if params.mip_start else None
     )
@@ -424,6 +424,46 @@ def solve(
     if not warm and hint is not None:
         built.model.clear_hints()
         _add_hint(built, problem, hint)
+    return warm
+
+
+@dataclass(frozen=True)
+class _FirstPass:
+    """Pass 1's answer (shortfall alone).
+
+    Attributes:
+        solution: the schedule; the caller's hint when CP-SAT found none in time.
+        values: its full assignment of the model's variables (proto order); None when
+            CP-SAT found none.
+        cost: its tiered shortfall cost; None when CP-SAT found none.
+        bound: proven lower bound of the shortfall cost.
+        status: OPTIMAL when proven (never with the hinted variables fixed, which proves
+            nothing), else FEASIBLE; WARM_START_ONLY when CP-SAT found none.
+    """
+
+    solution: Solution
+    values: list[int] | None
+    cost: float | None
+    bound: float
+    status: SolveStatus
+
+
+def _first_pass(
+    built: BuiltModel,
+    problem: ScheduleProblem,
+    params: SolveParams,
+    *,
+    hint: Solution | None,
+    warm: bool,
+    lp: float | None,
+    started: float,
+) -> _FirstPass:
+    """Minimise the shortfall from the hinted start (then agent neighbourhoods, scheduling.lns).
+
+    Raises:
+        InfeasibleError: CP-SAT proves the hard rules contradict; the reasons name agents.
+        ScheduleError: no schedule within the time limit and no hint to fall back on.
+    """
     # From a warm start, pass 1 starts from the warm start itself: all hinted variables
     # fixed, the rest completed.
     fixed = warm or (params.lns and hint is not None)
@@ -444,25 +484,18 @@ def solve(
             "the hard rules contradict each other",
             explain_infeasible(problem, params=params) or ["rules conflict across agents"],
         )
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and hint is not None:
-        log.warning(
-            "no solver schedule within %.0f s: returning the warm-start schedule", params.max_time_s
-        )
-        return ScheduleResult(
-            status="WARM_START_ONLY",
-            objective=math.nan,
-            best_bound=solver.best_objective_bound,
-            gap=math.nan,
-            shortfall_cost=math.nan,
-            shortfall_bound=solver.best_objective_bound,
-            shortfall_gap=math.nan,
-            wall_s=time.perf_counter() - started,
-            solution=hint,
-        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise ScheduleError(
-            f"no schedule found within {params.max_time_s:g} s "
-            f"(solver status {solver.status_name(status)}); raise the time limit"
+        if hint is None:
+            raise ScheduleError(
+                f"no schedule found within {params.max_time_s:g} s "
+                f"(solver status {solver.status_name(status)}); raise the time limit"
+            )
+        return _FirstPass(
+            solution=hint,
+            values=None,
+            cost=None,
+            bound=solver.best_objective_bound,
+            status=SolveStatus.WARM_START_ONLY,
         )
     short_cost = solver.objective_value
     # A solve with the hint fixed proves nothing; the shortfall nobody can reach still
@@ -489,27 +522,44 @@ def solve(
             n_workers=params.n_workers,
             seed=params.seed,
         )
-    first = _extract(built, values, problem)
-    _hint_all(built, values)
-    built.model.add(short_expr <= round(short_cost) - built.short_const_cost)
+    return _FirstPass(
+        solution=_extract(built, values, problem),
+        values=values,
+        cost=short_cost,
+        bound=short_bound,
+        status=SolveStatus.FEASIBLE if fixed else SolveStatus(solver.status_name(status)),
+    )
+
+
+def _second_pass(
+    built: BuiltModel,
+    problem: ScheduleProblem,
+    params: SolveParams,
+    first: _FirstPass,
+    *,
+    short_expr: cp_model.LinearExpr,
+    lp: float | None,
+    started: float,
+) -> ScheduleResult:
+    """Minimise every term with the shortfall held at most pass 1's, from pass 1's schedule;
+    pass 1's schedule stands when pass 2 finds nothing in the time left."""
+    assert first.values is not None and first.cost is not None
+    _hint_all(built, first.values)
+    built.model.add(short_expr <= round(first.cost) - built.short_const_cost)
     built.model.minimize(short_expr + built.expr(built.penalties) + built.short_const_cost)
     remaining = params.max_time_s - (time.perf_counter() - started)
-    solver2 = _solver(params, remaining)
-    status2 = solver2.solve(built.model)
-    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solution = _extract(built, list(solver2.response_proto.solution), problem)
-        objective, bound, name = (
-            solver2.objective_value,
-            solver2.best_objective_bound,
-            solver2.status_name(status2),
-        )
+    solver = _solver(params, remaining)
+    status = solver.solve(built.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solution = _extract(built, list(solver.response_proto.solution), problem)
+        objective, bound = solver.objective_value, solver.best_objective_bound
+        name = SolveStatus(solver.status_name(status))
         # Pass 2 holds the shortfall at most pass 1's and may lower it further.
-        short_cost = solver2.value(short_expr) + built.short_const_cost
+        short_cost = solver.value(short_expr) + built.short_const_cost
     else:
         # Pass 2 found nothing better in the time left: keep pass 1's schedule.
-        solution = first
-        name = "FEASIBLE" if fixed else solver.status_name(status)
-        objective, bound = short_cost, short_bound
+        solution, name = first.solution, first.status
+        objective, bound, short_cost = first.cost, first.bound, first.cost
     wall_s = time.perf_counter() - started
     log.info("pass 2 (all terms): %s %.0f, bound %.0f, %.1f s", name, objective, bound, wall_s)
     return ScheduleResult(
@@ -518,9 +568,69 @@ def solve(
         best_bound=bound,
         gap=relative_gap(objective, bound),
         shortfall_cost=short_cost,
-        shortfall_bound=short_bound,
-        shortfall_gap=relative_gap(short_cost, short_bound),
+        shortfall_bound=first.bound,
+        shortfall_gap=relative_gap(short_cost, first.bound),
         wall_s=wall_s,
         solution=solution,
         lp_bound=lp,
+    )
+
+
+def solve(
+    problem: ScheduleProblem, *, params: SolveParams, hint: Solution | None = None
+) -> ScheduleResult:
+    """Build and solve the model in two passes (shortfall, then everything).
+
+    Args:
+        problem: the integer problem.
+        params: time limit, workers and seed.
+        hint: a feasible schedule to start from (e.g. the greedy baseline's).
+
+    Returns:
+        The best schedule found, with status, objective, bound and gap of each pass; the
+        hint itself (status WARM_START_ONLY, no objective) when CP-SAT found no schedule in
+        time.
+
+    Raises:
+        InfeasibleError: hard rules contradict; the reasons name agents and rules.
+        ScheduleError: no schedule was found within the time limit and there is no hint.
+    """
+    started = time.perf_counter()
+    _check_rules(problem, params)
+    budget_min = None if params.max_total_paid_h is None else round(params.max_total_paid_h * 60)
+    built = build_model(problem, max_total_paid_min=budget_min)
+    log.info(
+        "model built in %.1f s: %d shift options, %d flows",
+        time.perf_counter() - started,
+        len(built.v.shift),
+        len(built.v.flow),
+    )
+    short_expr = built.expr(built.shortfall)
+    built.model.minimize(short_expr + built.short_const_cost)
+    lp = (
+        shortfall_lp_bound(
+            problem, max_total_paid_min=budget_min, max_time_s=_LP_FRAC * params.max_time_s
+        )
+        if params.lp_bound
+        else None
+    )
+    warm = _hint_start(built, problem, params, budget_min, hint)
+    first = _first_pass(built, problem, params, hint=hint, warm=warm, lp=lp, started=started)
+    if first.values is None:
+        log.warning(
+            "no solver schedule within %.0f s: returning the warm-start schedule", params.max_time_s
+        )
+        return ScheduleResult(
+            status=first.status,
+            objective=None,
+            best_bound=first.bound,
+            gap=None,
+            shortfall_cost=None,
+            shortfall_bound=first.bound,
+            shortfall_gap=None,
+            wall_s=time.perf_counter() - started,
+            solution=first.solution,
+        )
+    return _second_pass(
+        built, problem, params, first, short_expr=short_expr, lp=lp, started=started
     )

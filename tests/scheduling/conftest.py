@@ -6,7 +6,9 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from ortools.sat.python import cp_model
 
+import scheduling.solve
 from scheduling.problem import ScheduleProblem, from_frames
 from scheduling.solve import SolveParams
 from wfm.center import Center
@@ -153,3 +155,20 @@ def problem(center: Center, rows: list[dict], need: dict) -> ScheduleProblem:
 @pytest.fixture
 def small() -> Center:
     return tiny_center()
+
+
+class _StalledSolver(cp_model.CpSolver):
+    """A CP-SAT solver that finds nothing in time, as on a week too large for the limit."""
+
+    def solve(self, model, solution_callback=None):
+        return cp_model.UNKNOWN
+
+    @property
+    def best_objective_bound(self) -> float:
+        return 0.0
+
+
+@pytest.fixture
+def stalled_cp_sat(monkeypatch) -> None:
+    """`solve`'s CP-SAT passes find no schedule, so it returns the caller's hint alone."""
+    monkeypatch.setattr(scheduling.solve, "_solver", lambda params, time_s: _StalledSolver())

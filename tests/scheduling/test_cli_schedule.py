@@ -102,3 +102,13 @@ def test_schedule_refuses_a_week_that_does_not_start_on_monday(inputs):
     result = runner.invoke(app, _args(inputs, week="2026-12-01"))
     assert result.exit_code == 2
     assert "must start on a Monday" in result.output
+
+
+def test_schedule_without_a_solver_schedule_shows_the_warm_start_status(inputs, stalled_cp_sat):
+    result = runner.invoke(app, _args(inputs))
+    assert result.exit_code == 0, result.output
+    assert "WARM_START_ONLY" in result.output
+    assert "none / " in result.output
+    pools = pl.read_csv(inputs / "out" / "pools.csv")
+    assert pools["status"].to_list() == ["WARM_START_ONLY"]
+    assert pools["objective"].to_list() == [None]

@@ -1,9 +1,15 @@
-"""A CP-SAT model read by HiGHS: LP and MIP optima of hand-solvable models."""
+"""A CP-SAT model read by HiGHS: LP and MIP optima of hand-solvable models, and the private
+HiGHS class `scheduling.mip` relies on, pinned."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import math
+import tomllib
+from pathlib import Path
 
+import highspy
+import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
@@ -69,3 +75,41 @@ def test_without_crossover_the_lp_bound_stays_below_the_optimum():
     model, _, _ = _cover_model()
     result = solve_highs(model, crossover=False)
     assert 1.5 - 1e-4 <= result.bound <= 1.5
+
+
+def _pinned(package: str) -> str:
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    pins = dict(dep.split("==") for dep in pyproject["project"]["dependencies"])
+    return pins[package]
+
+
+def test_the_installed_highspy_is_the_pinned_one_and_its_private_core_class_solves_an_lp():
+    # scheduling.mip uses highspy._core._Highs (no banner); a new highspy must be checked.
+    assert importlib.metadata.version("highspy") == _pinned("highspy")
+    highs = highspy._core._Highs()
+    highs.setOptionValue("output_flag", False)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 2, 1
+    lp.col_cost_ = np.array([1.0, 2.0])
+    lp.col_lower_, lp.col_upper_ = np.zeros(2), np.full(2, 10.0)
+    lp.row_lower_, lp.row_upper_ = np.array([3.0]), np.array([highspy.kHighsInf])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.array([0, 2], dtype=np.int32)
+    lp.a_matrix_.index_ = np.array([0, 1], dtype=np.int32)
+    lp.a_matrix_.value_ = np.array([1.0, 1.0])
+    highs.passModel(lp)
+    highs.run()
+    assert highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert highs.getInfo().objective_function_value == pytest.approx(3.0)
+    assert list(highs.getSolution().col_value) == pytest.approx([3.0, 0.0])
+
+
+def test_without_the_private_core_class_the_public_one_solves_and_prints_nothing(
+    monkeypatch, capfd
+):
+    monkeypatch.delattr(highspy._core, "_Highs")
+    model, x, y = _cover_model()
+    whole = solve_highs(model, integer=[x.index, y.index])
+    assert whole.objective == pytest.approx(2.0)
+    out, err = capfd.readouterr()
+    assert "HiGHS" not in out + err

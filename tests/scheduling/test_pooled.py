@@ -133,3 +133,22 @@ def test_a_queue_nobody_is_skilled_for_is_all_shortfall_and_said(small):
         "pool_02 (no agents): nobody is skilled for triage, so its 24.0 required agent-hours "
         "are all shortfall"
     ]
+
+
+def test_a_pool_without_a_solver_schedule_keeps_its_warm_start_and_has_no_objective(
+    small, stalled_cp_sat
+):
+    pooled = _pooled(small)
+    whole = from_frames(requirements(small, NEED), roster(ROWS), small, week_start=WEEK)
+    assert check_schedule(whole, pooled.schedule) == []
+    assert pooled.status == "WARM_START_ONLY"
+    assert pooled.objective is None and pooled.gap is None
+    status = pooled.pool_status()
+    assert status["status"].to_list() == ["WARM_START_ONLY", "WARM_START_ONLY"]
+    assert status.schema["objective"] == pl.Float64
+    assert status["objective"].null_count() == status["shortfall_gap"].null_count() == 2
+    assert pooled.warnings[0] == (
+        "pool_01 (2 agents, 1 queues) stopped at the time limit without a solver schedule, "
+        "keeping its greedy warm start (status WARM_START_ONLY): give it more time or split "
+        "the team into smaller skill groups"
+    )

@@ -1,9 +1,12 @@
+import pytest
+
 from scheduling.baseline import greedy_schedule
 from scheduling.check import check_schedule
 from scheduling.report import schedule_frame
 from scheduling.solution import allocate
-from scheduling.solve import solve
+from scheduling.solve import SolveStatus, solve
 from tests.scheduling.conftest import PARAMS, problem
+from wfm.errors import ScheduleError
 
 NEED = {
     ("office", 0, 8 * 60, 18 * 60): 2,
@@ -48,3 +51,29 @@ def test_solver_shortfall_is_no_worse_than_the_greedy_baseline(small):
     ours = summarize(p, solved, allocate(p, solved))
     theirs = summarize(p, greedy, allocate(p, greedy))
     assert ours.shortfall_cost <= theirs.shortfall_cost
+
+
+def test_without_a_solver_schedule_the_warm_start_is_returned_and_keeps_every_hard_rule(
+    small, stalled_cp_sat
+):
+    p = problem(small, ROWS, NEED)
+    greedy = greedy_schedule(p)
+    result = solve(p, params=PARAMS, hint=greedy)
+    assert result.status is SolveStatus.WARM_START_ONLY
+    assert f"{result.status}" == "WARM_START_ONLY"
+    assert result.solution == greedy
+    assert (result.objective, result.gap, result.shortfall_cost, result.shortfall_gap) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert result.shortfall_bound == result.best_bound == 0.0
+    schedule = schedule_frame(p, allocate(p, result.solution))
+    assert schedule.height > 0
+    assert check_schedule(p, schedule) == []
+
+
+def test_without_a_solver_schedule_or_a_hint_solve_says_so(small, stalled_cp_sat):
+    with pytest.raises(ScheduleError, match="no schedule found within 2 s"):
+        solve(problem(small, ROWS, NEED), params=PARAMS)

@@ -32,6 +32,11 @@ __all__ = ["render_schedule"]
 _MAX_POOL_ROWS = 20
 
 
+def _number(value: float | None) -> str:
+    """A solver figure, or "none" where no solver schedule exists (WARM_START_ONLY)."""
+    return "none" if value is None else f"{value:,.0f}"
+
+
 def _pools_table(week: PooledSchedule) -> Table:
     table = Table(title=f"{len(week.pools)} independent agent pools")
     for name in ("pool", "agents", "queues", "status", "shortfall / bound", "solve s"):
@@ -42,7 +47,7 @@ def _pools_table(week: PooledSchedule) -> Table:
             str(row["n_agents"]),
             str(row["n_queues"]),
             row["status"],
-            f"{row['shortfall_cost']:,.0f} / {row['shortfall_bound']:,.0f}",
+            f"{_number(row['shortfall_cost'])} / {row['shortfall_bound']:,.0f}",
             f"{row['solve_s']:.1f}",
         )
     return table
@@ -56,7 +61,8 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
         ("status", week.status),
         (
             "objective / best bound (gap)",
-            f"{week.objective:,.0f} / {week.best_bound:,.0f} ({week.gap:.1%})",
+            f"{_number(week.objective)} / {week.best_bound:,.0f}"
+            + ("" if week.gap is None else f" ({week.gap:.1%})"),
         ),
         (
             "shortfall cost / proven bound",

@@ -2,8 +2,9 @@
 
 Modules: `arrivals` (contacts from volumes or timestamps), `handle_times` (lognormal or
 exponential laws fitted to AHT), `shifts` (the schedule as availability), `engine` (the event
-loop and routing rules), `results` (tallies and confidence intervals), `run` (`simulate`),
-`plot` (achieved service level against target).
+loop and routing rules), `results` (tallies and confidence intervals), `run` (`simulate`: the
+replications, then their interval, day and summary tables), `plot` (achieved service level
+against target).
 """
 
 from wfm.simulation.arrivals import (

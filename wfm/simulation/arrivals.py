@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
-from wfm.grid import local_midnight_utc
+from wfm.grid import grid, local_midnight_utc
 from wfm.loaders import (
     load_arrival_times,
     load_forecast,
@@ -73,13 +73,19 @@ class Contacts:
 
 @dataclass(frozen=True)
 class ArrivalPlan:
-    """What to draw contacts from, on the center's interval grid.
+    """What to draw contacts from, on the center's interval grid (`wfm.grid`: aligned in local
+    time from the local midnight of the first arrival's day).
+
+    The grid's intervals are all `interval_s` long in UTC (a daylight-saving day has fewer or
+    more of them, not shorter or longer ones), so interval j starts `j * interval_s` seconds
+    after the origin: the event loop and the tallies (`wfm.simulation.results`) count seconds
+    from the origin on that footing.
 
     Attributes:
         queue_ids: the center's queues; indices below refer to this order.
-        origin: UTC instant of second 0 (the first interval start).
+        interval_starts: UTC starts of the grid's intervals from the one holding the first
+            arrival to the one holding the last; interval indices below refer to this order.
         interval_s: interval length, seconds.
-        n_intervals: number of intervals from the origin to the last one with contacts.
         cell_queue, cell_interval: the queue x interval cells the input covers (report rows).
         cell_count: expected count (Poisson mode) or exact count per cell; None for timestamps.
         poisson: True when counts are expectations to draw from, False when they are exact.
@@ -88,9 +94,8 @@ class ArrivalPlan:
     """
 
     queue_ids: tuple[str, ...]
-    origin: dt.datetime
+    interval_starts: pl.Series
     interval_s: int
-    n_intervals: int
     cell_queue: IntArray
     cell_interval: IntArray
     cell_aht_s: FloatArray
@@ -99,6 +104,16 @@ class ArrivalPlan:
     ts_s: FloatArray | None = None
     ts_queue: IntArray | None = None
     ts_aht_s: FloatArray | None = None
+
+    @property
+    def origin(self) -> dt.datetime:
+        """UTC instant of second 0: the start of the interval holding the first arrival."""
+        return self.interval_starts[0]
+
+    @property
+    def n_intervals(self) -> int:
+        """Intervals from the origin to the last one with contacts."""
+        return len(self.interval_starts)
 
     def draw(
         self,
@@ -172,23 +187,26 @@ def arrival_plan(
     index = {q: i for i, q in enumerate(queue_ids)}
     interval_s = center.interval_s
     time_col = "ts" if "ts" in frame.columns else "interval_start"
-    first = frame[time_col].min()
-    origin_us = (int(first.timestamp() * 1_000_000) // (interval_s * 1_000_000)) * (
-        interval_s * 1_000_000
-    )
-    origin = dt.datetime.fromtimestamp(origin_us / 1_000_000, tz=dt.UTC)
-    seconds = ((frame[time_col].dt.epoch("us") - origin_us).cast(pl.Float64) / 1_000_000).to_numpy()
+    times_us = frame[time_col].dt.epoch("us")
+    first_day = center.local_date(frame[time_col].min())
+    end_day = center.local_date(frame[time_col].max()) + dt.timedelta(days=1)
+    starts = grid(first_day, end_day, center.tz, interval_s)
+    # The grid interval holding each arrival, counted from the one holding the first.
+    held = np.searchsorted(starts.dt.epoch("us").to_numpy(), times_us.to_numpy(), side="right") - 1
+    first, last = int(held.min()), int(held.max())
+    interval = (held - first).astype(np.int64)
+    interval_starts = starts.slice(first, last - first + 1)
+    origin_us = interval_starts.dt.epoch("us")[0]
+    seconds = ((times_us - origin_us).cast(pl.Float64) / 1_000_000).to_numpy()
     queue = frame["queue_id"].replace_strict(index, return_dtype=pl.Int64).to_numpy()
     aht_s = _aht_for(frame, center, source)
-    interval = np.floor(seconds / interval_s).astype(np.int64)
-    n_intervals = int(interval.max()) + 1
     if time_col == "ts":
+        n_intervals = len(interval_starts)
         cells = np.unique(queue * n_intervals + interval)
         return ArrivalPlan(
             queue_ids=queue_ids,
-            origin=origin,
+            interval_starts=interval_starts,
             interval_s=interval_s,
-            n_intervals=n_intervals,
             cell_queue=cells // n_intervals,
             cell_interval=cells % n_intervals,
             cell_aht_s=np.full(len(cells), math.nan),
@@ -200,9 +218,8 @@ def arrival_plan(
     counts = frame["volume" if poisson else "offered"].cast(pl.Float64).to_numpy()
     return ArrivalPlan(
         queue_ids=queue_ids,
-        origin=origin,
+        interval_starts=interval_starts,
         interval_s=interval_s,
-        n_intervals=n_intervals,
         cell_queue=queue,
         cell_interval=interval,
         cell_aht_s=aht_s,

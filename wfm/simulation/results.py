@@ -101,7 +101,8 @@ def tally(
         contacts: the replication's contacts.
         outcome: what happened to them.
         segments: the agents' work segments (for available time).
-        n_queues, n_intervals, interval_s: the grid.
+        n_queues, n_intervals, interval_s: the grid; interval j starts j * interval_s
+            seconds after the origin (see `ArrivalPlan`).
         threshold_s: service-level threshold per queue, seconds (NaN: no service level).
         concurrency: contacts an agent may hold at once, per queue.
     """

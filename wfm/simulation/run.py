@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from wfm.center import Center
 from wfm.errors import ConfigError
-from wfm.simulation.arrivals import arrival_plan
+from wfm.grid import with_local_columns
+from wfm.simulation.arrivals import ArrivalPlan, arrival_plan
 from wfm.simulation.engine import QueueRules, run_events
 from wfm.simulation.handle_times import HandleTimeModel
 from wfm.simulation.results import COUNTS, RATIOS, summarise, tally
-from wfm.simulation.shifts import work_segments
+from wfm.simulation.shifts import WorkSegments, work_segments
 
-__all__ = ["SimulationResult", "simulate"]
+__all__ = [
+    "Replications",
+    "SimulationResult",
+    "day_table",
+    "interval_table",
+    "run_replications",
+    "simulate",
+    "summary_table",
+]
+
+FloatArray = NDArray[np.float64]
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +103,132 @@ def _table(
     )
 
 
+@dataclass(frozen=True)
+class Replications:
+    """The tallies of every replication, stacked.
+
+    Attributes:
+        sums: tally name -> array (n_replications, n_queues, n_intervals) of sums per queue x
+            interval of the plan (`wfm.simulation.results.tally`).
+        n_contacts: mean contacts per replication.
+        wall_s_per_replication: mean wall time of one replication (draw, event loop, tally).
+    """
+
+    sums: dict[str, FloatArray]
+    n_contacts: float
+    wall_s_per_replication: float
+
+
+def run_replications(
+    plan: ArrivalPlan,
+    segments: WorkSegments,
+    center: Center,
+    *,
+    replications: int,
+    seed: int,
+    handle_times: HandleTimeModel,
+    on_replication: Callable[[int, int], None] | None = None,
+) -> Replications:
+    """Draw the contacts, run the event loop and tally, `replications` times.
+
+    Args:
+        plan: the arrivals on the center's grid.
+        segments: the agents' work segments, seconds after the plan's origin.
+        center: the center (priorities, concurrency, patience, targets).
+        replications: independent replications (>= 1).
+        seed: seed of the whole run; replication k uses the k-th child of this seed.
+        handle_times: the handle-time law.
+        on_replication: called with (done, total) after each replication.
+    """
+    rules = QueueRules(
+        priority=tuple(q.priority for q in center.queues),
+        concurrency=tuple(q.concurrency for q in center.queues),
+    )
+    patience = np.array(
+        [math.inf if q.is_deferred or q.patience_s is None else q.patience_s for q in center.queues]
+    )
+    threshold_s = _threshold_s(center)
+    concurrency = np.array(rules.concurrency, dtype=np.float64)
+    reps: list[dict[str, FloatArray]] = []
+    n_contacts, wall_s = 0, 0.0
+    for k, child in enumerate(np.random.SeedSequence(seed).spawn(replications)):
+        started = time.perf_counter()
+        rng = np.random.default_rng(child)
+        contacts = plan.draw(rng, handle_times=handle_times, mean_patience_s=patience)
+        outcome = run_events(contacts, segments, rules)
+        reps.append(
+            tally(
+                contacts,
+                outcome,
+                segments,
+                n_queues=len(plan.queue_ids),
+                n_intervals=plan.n_intervals,
+                interval_s=plan.interval_s,
+                threshold_s=threshold_s,
+                concurrency=concurrency,
+            ).sums
+        )
+        wall_s += time.perf_counter() - started
+        n_contacts += len(contacts)
+        logger.info("replication %d/%d: %d contacts", k + 1, replications, len(contacts))
+        if on_replication is not None:
+            on_replication(k + 1, replications)
+    return Replications(
+        sums={name: np.stack([r[name] for r in reps]) for name in reps[0]},
+        n_contacts=n_contacts / replications,
+        wall_s_per_replication=wall_s / replications,
+    )
+
+
+def interval_table(plan: ArrivalPlan, reps: Replications) -> pl.DataFrame:
+    """One row per queue x interval cell of the input (without the queues' targets)."""
+    cq, ci = plan.cell_queue, plan.cell_interval
+    return _table(
+        {
+            "queue_id": [plan.queue_ids[i] for i in cq],
+            "interval_start": plan.interval_starts.gather(ci),
+        },
+        {name: arr[:, cq, ci] for name, arr in reps.sums.items()},
+        "staffed_agents",
+        plan.interval_s,
+    )
+
+
+def day_table(plan: ArrivalPlan, reps: Replications, tz: ZoneInfo) -> pl.DataFrame:
+    """One row per queue x local day with cells: every interval of the day counts."""
+    local = with_local_columns(pl.DataFrame({"interval_start": plan.interval_starts}), tz)
+    assert isinstance(local, pl.DataFrame)
+    local_day = local["local_date"].to_list()
+    days_list = sorted(set(local_day))
+    day_of = np.array([days_list.index(d) for d in local_day])
+    by_day = {}
+    for name, arr in reps.sums.items():
+        summed = np.zeros((arr.shape[0], arr.shape[1], len(days_list)))
+        np.add.at(summed, (slice(None), slice(None), day_of), arr)
+        by_day[name] = summed
+    cq, ci = plan.cell_queue, plan.cell_interval
+    cells_days = sorted({(int(q), int(day_of[j])) for q, j in zip(cq, ci, strict=True)})
+    dq = np.array([q for q, _ in cells_days])
+    dd = np.array([d for _, d in cells_days])
+    return _table(
+        {"queue_id": [plan.queue_ids[q] for q in dq], "date": [days_list[d] for d in dd]},
+        {name: arr[:, dq, dd] for name, arr in by_day.items()},
+        "staffed_h",
+        3600.0,
+    )
+
+
+def summary_table(plan: ArrivalPlan, reps: Replications) -> pl.DataFrame:
+    """One row per queue with cells, over the whole horizon."""
+    used = sorted(set(plan.cell_queue.tolist()))
+    return _table(
+        {"queue_id": [plan.queue_ids[q] for q in used]},
+        {name: arr.sum(axis=2)[:, used] for name, arr in reps.sums.items()},
+        "staffed_h",
+        3600.0,
+    )
+
+
 def simulate(
     schedule: pl.DataFrame,
     arrivals: pl.DataFrame,
@@ -121,89 +259,23 @@ def simulate(
     """
     if replications < 1:
         raise ConfigError("replications must be >= 1")
-    handle_times = handle_times or HandleTimeModel()
     plan = arrival_plan(arrivals, center)
     segments = work_segments(schedule, plan.queue_ids, origin=plan.origin, roster=roster)
-    rules = QueueRules(
-        priority=tuple(q.priority for q in center.queues),
-        concurrency=tuple(q.concurrency for q in center.queues),
-    )
-    patience = np.array(
-        [math.inf if q.is_deferred or q.patience_s is None else q.patience_s for q in center.queues]
-    )
-    threshold_s = _threshold_s(center)
-    concurrency = np.array(rules.concurrency, dtype=np.float64)
-    n_queues, n_int, interval_s = len(plan.queue_ids), plan.n_intervals, plan.interval_s
-
-    reps: list[dict[str, np.ndarray]] = []
-    n_contacts, wall_s = 0, 0.0
-    for k, child in enumerate(np.random.SeedSequence(seed).spawn(replications)):
-        started = time.perf_counter()
-        rng = np.random.default_rng(child)
-        contacts = plan.draw(rng, handle_times=handle_times, mean_patience_s=patience)
-        outcome = run_events(contacts, segments, rules)
-        reps.append(
-            tally(
-                contacts,
-                outcome,
-                segments,
-                n_queues=n_queues,
-                n_intervals=n_int,
-                interval_s=interval_s,
-                threshold_s=threshold_s,
-                concurrency=concurrency,
-            ).sums
-        )
-        wall_s += time.perf_counter() - started
-        n_contacts += len(contacts)
-        logger.info("replication %d/%d: %d contacts", k + 1, replications, len(contacts))
-        if on_replication is not None:
-            on_replication(k + 1, replications)
-    stacked = {name: np.stack([r[name] for r in reps]) for name in reps[0]}  # (R, Q, I)
-
-    starts = [plan.origin + dt.timedelta(seconds=j * interval_s) for j in range(n_int)]
-    cq, ci = plan.cell_queue, plan.cell_interval
-    intervals = _table(
-        {
-            "queue_id": [plan.queue_ids[i] for i in cq],
-            "interval_start": pl.Series([starts[j] for j in ci], dtype=pl.Datetime("us", "UTC")),
-        },
-        {name: arr[:, cq, ci] for name, arr in stacked.items()},
-        "staffed_agents",
-        interval_s,
-    )
-
-    # Days: every interval of the horizon, per queue x local date, for queue-days with cells.
-    local_day = [s.astimezone(center.tz).date() for s in starts]
-    days_list = sorted(set(local_day))
-    day_of = np.array([days_list.index(d) for d in local_day])
-    by_day = {}
-    for name, arr in stacked.items():
-        summed = np.zeros((arr.shape[0], n_queues, len(days_list)))
-        np.add.at(summed, (slice(None), slice(None), day_of), arr)
-        by_day[name] = summed
-    cells_days = sorted({(int(q), int(day_of[j])) for q, j in zip(cq, ci, strict=True)})
-    dq = np.array([q for q, _ in cells_days])
-    dd = np.array([d for _, d in cells_days])
-    days = _table(
-        {"queue_id": [plan.queue_ids[q] for q in dq], "date": [days_list[d] for d in dd]},
-        {name: arr[:, dq, dd] for name, arr in by_day.items()},
-        "staffed_h",
-        3600.0,
-    )
-    used = sorted(set(cq.tolist()))
-    summary = _table(
-        {"queue_id": [plan.queue_ids[q] for q in used]},
-        {name: arr.sum(axis=2)[:, used] for name, arr in stacked.items()},
-        "staffed_h",
-        3600.0,
+    reps = run_replications(
+        plan,
+        segments,
+        center,
+        replications=replications,
+        seed=seed,
+        handle_times=handle_times or HandleTimeModel(),
+        on_replication=on_replication,
     )
     targets = _targets(center)
     return SimulationResult(
-        intervals=intervals.join(targets, on="queue_id", how="left"),
-        days=days.join(targets, on="queue_id", how="left"),
-        summary=summary.join(targets, on="queue_id", how="left"),
+        intervals=interval_table(plan, reps).join(targets, on="queue_id", how="left"),
+        days=day_table(plan, reps, center.tz).join(targets, on="queue_id", how="left"),
+        summary=summary_table(plan, reps).join(targets, on="queue_id", how="left"),
         n_replications=replications,
-        n_contacts=n_contacts / replications,
-        wall_s_per_replication=wall_s / replications,
+        n_contacts=reps.n_contacts,
+        wall_s_per_replication=reps.wall_s_per_replication,
     )

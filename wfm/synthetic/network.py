@@ -26,6 +26,7 @@ import polars as pl
 import yaml
 
 from wfm.center import Center
+from wfm.errors import ConfigError
 from wfm.synthetic.calendar import sample_events
 from wfm.synthetic.drivers import LAG_PROFILE, discharges
 from wfm.synthetic.history import generate_history
@@ -54,7 +55,7 @@ def _site_id(site: int) -> str:
 def network_config(*, n_sites: int, queues_per_site: int, interval_min: int = 30) -> dict[str, Any]:
     """The network's center configuration as the YAML mapping (see the module docstring)."""
     if n_sites < 1 or queues_per_site < 1:
-        raise ValueError("a network needs at least one site and one queue per site")
+        raise ConfigError("a network needs at least one site and one queue per site")
     raw = yaml.safe_load(SAMPLE_CENTER_PATH.read_text(encoding="utf-8"))
     kinds = raw["queues"]
     queues, teams = [], []

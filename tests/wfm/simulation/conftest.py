@@ -21,8 +21,11 @@ def one_queue_center(
     patience_s: float | None = None,
     aht_s: float = 300.0,
     concurrency: int = 1,
+    timezone: str = "UTC",
+    interval_min: int = 15,
 ) -> Center:
-    """A 24/7 single queue in UTC with 15-minute intervals (voice; chat when concurrency > 1)."""
+    """A 24/7 single queue (voice; chat when concurrency > 1), by default in UTC with
+    15-minute intervals."""
     queue: dict[str, object] = {
         "id": "q",
         "channel": "voice" if concurrency == 1 else "chat",
@@ -37,8 +40,8 @@ def one_queue_center(
     return Center.model_validate(
         {
             "name": "test",
-            "timezone": "UTC",
-            "interval_min": 15,
+            "timezone": timezone,
+            "interval_min": interval_min,
             "shrinkage_frac": 0.0,
             "queues": [queue],
         }

@@ -11,6 +11,7 @@ the remaining requirement, one queue per slot (the neediest it is skilled for).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -24,9 +25,10 @@ __all__ = ["greedy_schedule"]
 _MIN_USEFUL_FRAC = 0.5
 
 
-def _fits(problem: ScheduleProblem, chosen: dict[int, int], k: int, max_days: int) -> bool:
+def _fits(problem: ScheduleProblem, a: int, chosen: dict[int, int], k: int) -> bool:
+    agent = problem.agents[a]
     o = problem.options[k]
-    if o.day in chosen or len(chosen) >= max_days:
+    if o.day in chosen or len(chosen) >= agent.max_days:
         return False
     rest = problem.min_rest_slot
     for other in chosen.values():
@@ -35,7 +37,8 @@ def _fits(problem: ScheduleProblem, chosen: dict[int, int], k: int, max_days: in
             return False
         if p.day > o.day and o.end_slot + rest > p.start_slot:
             return False
-    days = sorted([*chosen, o.day])
+    # The previous week's last worked days count toward the consecutive days.
+    days = sorted([*agent.prev_worked_days, *chosen, o.day])
     run = best = 1
     for before, after in itertools.pairwise(days):
         run = run + 1 if after == before + 1 else 1
@@ -61,6 +64,16 @@ def _place_breaks(problem: ScheduleProblem, k: int, need: np.ndarray) -> tuple[B
     return tuple(out)
 
 
+def _take(residual: np.ndarray, skills: list[int], slots: Iterable[int]) -> None:
+    """One agent's time off the remaining requirement, one queue per slot (the neediest)."""
+    if not skills:
+        return
+    for t in slots:
+        q = skills[int(np.argmax(residual[skills, t]))]
+        if residual[q, t] > 0:
+            residual[q, t] -= 1
+
+
 def greedy_schedule(problem: ScheduleProblem) -> Solution:
     """Build a schedule greedily (see the module docstring).
 
@@ -77,6 +90,9 @@ def greedy_schedule(problem: ScheduleProblem) -> Solution:
             sum(len(d) for d in problem.agents[a].options),
         ),
     )
+    for a in order:
+        # Agents still on a shift of the previous week cover first.
+        _take(residual, list(problem.agents[a].skill_queues), problem.agents[a].carried_on_slots)
     shifts: dict[int, tuple[int, ...]] = {}
     breaks: dict[tuple[int, int], tuple[BreakPlacement, ...]] = {}
     for a in order:
@@ -91,9 +107,7 @@ def greedy_schedule(problem: ScheduleProblem) -> Solution:
             for day in range(7):
                 for k in agent.options[day]:
                     o = problem.options[k]
-                    if paid + o.paid_min > agent.max_paid_min or not _fits(
-                        problem, chosen, k, agent.max_days
-                    ):
+                    if paid + o.paid_min > agent.max_paid_min or not _fits(problem, a, chosen, k):
                         continue
                     gain = useful[o.end_slot] - useful[o.start_slot]
                     if gain > best_gain:
@@ -113,10 +127,6 @@ def greedy_schedule(problem: ScheduleProblem) -> Solution:
             on[o.start_slot : o.end_slot] = True
             for b in placed:
                 on[b.start_slot : b.start_slot + b.duration_slot] = False
-            for t in np.flatnonzero(on):
-                if skills:
-                    q = skills[int(np.argmax(residual[skills, t]))]
-                    if residual[q, t] > 0:
-                        residual[q, t] -= 1
+            _take(residual, skills, np.flatnonzero(on))
         shifts[a] = tuple(sorted(chosen.values(), key=lambda k: problem.options[k].start_slot))
     return Solution(shifts=shifts, breaks=breaks)

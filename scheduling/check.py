@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -80,14 +81,33 @@ def _check_breaks(template: ShiftTemplate, start: dt.datetime, block: list[dict]
     return problems
 
 
-def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Violation]:
+def _previous_shifts(
+    previous: pl.DataFrame | None, week_start: dt.date, tz: ZoneInfo
+) -> dict[str, tuple[list[int], list[tuple[dt.datetime, dt.datetime]]]]:
+    """Per agent, the previous week's worked days (-1 = the Sunday before) and shift spans."""
+    out: dict[str, tuple[list[int], list[tuple[dt.datetime, dt.datetime]]]] = {}
+    if previous is None:
+        return out
+    for (agent_id,), rows in previous.sort("start").group_by(["agent_id"], maintain_order=True):
+        days, spans = out.setdefault(str(agent_id), ([], []))
+        for block in _blocks(rows.to_dicts()):
+            days.append((block[0]["start"].astimezone(tz).date() - week_start).days)
+            spans.append((block[0]["start"], block[-1]["end"]))
+    return out
+
+
+def check_schedule(
+    problem: ScheduleProblem, schedule: pl.DataFrame, *, previous: pl.DataFrame | None = None
+) -> list[Violation]:
     """Every hard rule broken by `schedule` (README, Tables: schedule).
 
     Rules: activities of one agent never overlap; a shift is a known template of the
     agent's contract, started on an allowed weekday and start time; inside the agent's
     availability; its breaks and lunches inside their windows; one shift per local day;
     weekly paid hours within the contract; contract days per week; consecutive days; rest
-    between shifts; work only on skilled queues.
+    between shifts; work only on skilled queues. With `previous` (the published week
+    before), the first shifts neither overlap the previous week's last ones nor start
+    within the minimum rest after them, and consecutive days count across the boundary.
 
     Returns:
         The violations; empty when the schedule keeps every hard rule.
@@ -96,6 +116,7 @@ def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Vio
     tz = center.tz
     out: list[Violation] = []
     by_agent = {a.agent_id: a for a in problem.agents}
+    previous_by_agent = _previous_shifts(previous, problem.week_start, tz)
     for (agent_id,), rows_df in schedule.sort("start").group_by(["agent_id"], maintain_order=True):
         agent = by_agent.get(agent_id)
         if agent is None:
@@ -162,12 +183,22 @@ def check_schedule(problem: ScheduleProblem, schedule: pl.DataFrame) -> list[Vio
                 "max_days",
                 f"{len(set(days))} days worked, contract allows {contract.max_days_per_week}",
             )
+        prev_days, prev_spans = previous_by_agent.get(agent.agent_id, ([], []))
         run = best = 0
-        for d in range(7):
-            run = run + 1 if d in days else 0
+        for d in range(-7, 7):
+            run = run + 1 if d in days or d in prev_days else 0
             best = max(best, run)
         if best > center.labor_rules.max_consecutive_days:
             bad("max_consecutive", f"{best} consecutive days worked")
+        if prev_spans and spans:
+            last_end = max(end for _, end in prev_spans)
+            if spans[0][0] < last_end:
+                bad(
+                    "overlap",
+                    f"shift {spans[0][0].astimezone(tz):%a %H:%M} starts before the "
+                    "previous week's last shift ends",
+                )
+            spans = [(last_end, last_end), *spans]
         for (_, end), (start, _) in itertools.pairwise(spans):
             if (start - end).total_seconds() < center.labor_rules.min_rest_h * 3600 - 1e-6:
                 bad(

@@ -77,6 +77,8 @@ class Variables:
         flow: (group, queue, slot) -> int, agents of the group serving the queue.
         short: (queue, slot) -> tier variables of the shortfall.
         short_const: (queue, slot) -> required agents nobody can ever cover.
+        carried: (group, slot) -> constant, the group's agents on the phones in a shift of
+            the previous week.
     """
 
     shift: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
@@ -88,6 +90,7 @@ class Variables:
     flow: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     short: dict[tuple[int, int], list[cp_model.IntVar]] = field(default_factory=dict)
     short_const: dict[tuple[int, int], int] = field(default_factory=dict)
+    carried: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
 
 
 def _agent_shifts(v: Variables, a: int, problem: ScheduleProblem, day: int):
@@ -156,13 +159,17 @@ def add_max_days_per_week(model: cp_model.CpModel, v: Variables, problem: Schedu
 def add_max_consecutive_days(
     model: cp_model.CpModel, v: Variables, problem: ScheduleProblem
 ) -> None:
-    """No more than the labor rules' consecutive working days inside the week."""
+    """No more than the labor rules' consecutive working days, the previous week's last days
+    counted: every window of n + 1 days has at most n worked."""
     n = problem.max_consecutive_days
-    if n >= 7:
-        return
     for a, agent in enumerate(problem.agents):
-        for first in range(7 - n):
-            model.add(sum(v.work[a, d] for d in range(first, first + n + 1)) <= n * agent.count)
+        before = set(agent.prev_worked_days)
+        for first in range(-n, 7 - n):
+            days = range(first, first + n + 1)
+            fixed = sum(1 for d in days if d in before)
+            if first < 0 and not fixed:
+                continue  # fewer than n + 1 days of the week: nothing to limit
+            model.add(sum(v.work[a, d] for d in days if d >= 0) <= (n - fixed) * agent.count)
 
 
 def add_min_rest(model: cp_model.CpModel, v: Variables, problem: ScheduleProblem) -> None:
@@ -210,7 +217,7 @@ def add_coverage_flow(model: cp_model.CpModel, v: Variables, problem: SchedulePr
         vars_, coeffs = v.on_terms[g, t]
         model.add(sum(flows) <= cp_model.LinearExpr.weighted_sum(vars_, coeffs))
     for q in range(n_q):
-        for t in range(problem.n_week_slots):
+        for t in range(problem.n_slots):
             req = int(problem.required[q, t])
             if req <= 0:
                 continue
@@ -251,6 +258,7 @@ def _on_slots(v: Variables, problem: ScheduleProblem) -> list[tuple[cp_model.Int
 def surplus_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty]:
     """Agents on the phones beyond every queue's need (idle), per slot."""
     out = [Penalty(var, SURPLUS_SLOT_COST * c, "surplus") for var, c in _on_slots(v, problem)]
+    out.extend(Penalty(var, SURPLUS_SLOT_COST, "surplus") for var in v.carried.values())
     out.extend(Penalty(var, -SURPLUS_SLOT_COST, "surplus") for var in v.flow.values())
     return out
 

@@ -18,11 +18,17 @@ Hard rules
   (`add_min_rest`).
 - Optionally, a labor budget: total paid minutes at most a cap (`add_labor_budget`).
 - An agent serves only queues it is skilled for, and one queue per slot: its time is split
-  between queues, never counted twice (`add_coverage_flow`).
+  between queues, never counted twice (`add_coverage_flow`). Agents still on a shift of the
+  previous week count as fixed presence on the phones until it ends.
+- Across the boundary with the previous week: no shift starts within the minimum rest after
+  the agent's last shift of the previous week (options are filtered in `scheduling.problem`),
+  and the previous week's worked days count toward the consecutive days
+  (`add_max_consecutive_days`).
 
 Soft rules (objective terms)
 - Shortfall against the requirement per queue x slot, tiered 1000 / 1500 / 2500 per missing
-  agent so shortages are spread thin (`shortfall_penalties`).
+  agent so shortages are spread thin (`shortfall_penalties`); the slots after the week that
+  its last night shifts run into count too, against the next Monday's requirement.
 - Idle agents beyond every queue's requirement, small (`surplus_penalties`).
 - Paid hours, small (`paid_hours_penalties`).
 - Preferred start time and preferred days off (`preference_penalties`).
@@ -106,11 +112,13 @@ def add_variables(model: cp_model.CpModel, problem: ScheduleProblem) -> c.Variab
                     (off, model.new_int_var(0, n_can, f"brk[g={g},k={k},r={rule_no},o={off}]"))
                     for off in range(rule.earliest_offset_slot, rule.latest_offset_slot + 1)
                 ]
-    needed = problem.required[:, : problem.n_week_slots] > 0
+    # Every slot of the horizon is covered, the spill-over past the week's end too: the
+    # week's last night shifts count for the next Monday's early hours.
+    needed = problem.required > 0
     on_terms: dict[tuple[int, int], tuple[list, list]] = {}
 
     def add_term(g: int, t: int, var: cp_model.IntVar, coeff: int) -> None:
-        if t >= problem.n_week_slots or not needed[list(v.groups[g][0]), t].any():
+        if not needed[list(v.groups[g][0]), t].any():
             return
         vars_, coeffs = on_terms.setdefault((g, t), ([], []))
         vars_.append(var)
@@ -130,6 +138,16 @@ def add_variables(model: cp_model.CpModel, problem: ScheduleProblem) -> c.Variab
         for off, var in placements:
             for t in range(o.start_slot + off, o.start_slot + off + dur):
                 add_term(g, t, var, -1)
+    carried: dict[tuple[int, int], int] = defaultdict(int)
+    for g, (skills, members) in enumerate(v.groups):
+        if skills:
+            for a in members:
+                for t in problem.agents[a].carried_on_slots:
+                    carried[g, t] += problem.agents[a].count
+    for (g, t), n in sorted(carried.items()):
+        # Agents still on a shift of the previous week: fixed presence on the phones.
+        v.carried[g, t] = model.new_constant(n)
+        add_term(g, t, v.carried[g, t], 1)
     v.on_terms = on_terms
     for (g, t), (_, coeffs) in on_terms.items():
         if not any(x > 0 for x in coeffs):
@@ -143,7 +161,8 @@ def add_variables(model: cp_model.CpModel, problem: ScheduleProblem) -> c.Variab
 
 
 def twin_groups(problem: ScheduleProblem) -> list[list[int]]:
-    """Agents the model cannot tell apart (same skills, contract, options, preferences)."""
+    """Agents the model cannot tell apart (same skills, contract, options, preferences and
+    previous-week carry: rosters swapped between twins must keep every rule)."""
     twins: dict[tuple, list[int]] = defaultdict(list)
     for a, agent in enumerate(problem.agents):
         key = (
@@ -154,6 +173,9 @@ def twin_groups(problem: ScheduleProblem) -> list[list[int]]:
             agent.preferred_days_off,
             agent.min_paid_min,
             agent.max_paid_min,
+            agent.carried_on_slots,
+            agent.carried_busy_slots,
+            agent.prev_worked_days,
         )
         twins[key].append(a)
     return [members for members in twins.values() if len(members) > 1]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
+from scheduling.previous import PreviousWeek
 from scheduling.problem import AgentSpec
 from scheduling.report import ScheduleSummary
 from scheduling.run import WeekSchedule, schedule_week
@@ -60,6 +61,7 @@ class PoolTask:
     center: Center
     week_start: dt.date
     params: SolveParams
+    previous: PreviousWeek | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class PooledSchedule:
         pool_warnings: per pool (same order), None or why it needs more time or splitting,
             or that it has no agents.
         wall_s: elapsed time of the whole run (pools in parallel on a cluster), seconds.
+        previous_source: where the published previous week came from, or None.
     """
 
     center: Center
@@ -90,6 +93,7 @@ class PooledSchedule:
     causes: list[str]
     pool_warnings: tuple[str | None, ...]
     wall_s: float
+    previous_source: str | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -100,6 +104,17 @@ class PooledSchedule:
     def agents(self) -> list[AgentSpec]:
         """Every scheduled agent, by agent id."""
         return sorted((a for w in self.weeks for a in w.problem.agents), key=lambda a: a.agent_id)
+
+    @property
+    def n_carried_in(self) -> int:
+        """Agents still on a shift of the previous week when this week starts."""
+        return sum(1 for w in self.weeks for a in w.problem.agents if a.carried_busy_slots)
+
+    @property
+    def spill_required_from(self) -> str:
+        """Where the requirement of the hours after the week came from (see ScheduleProblem)."""
+        sources = {w.problem.spill_required_from for w in self.weeks} - {"none"}
+        return sources.pop() if len(sources) == 1 else ("mixed" if sources else "none")
 
     @property
     def status(self) -> SolveStatus:
@@ -168,6 +183,7 @@ def schedule_pool(task: PoolTask) -> WeekSchedule:
         task.center,
         week_start=task.week_start,
         params=task.params,
+        previous=task.previous,
     )
 
 
@@ -179,6 +195,7 @@ def _task(
     week_start: dt.date,
     params: SolveParams,
     share: float,
+    previous: PreviousWeek | None,
 ) -> PoolTask:
     pool_center = center.model_copy(
         update={"queues": tuple(center.queue(q) for q in pool.queue_ids)}
@@ -189,7 +206,15 @@ def _task(
     pool_params = dataclasses.replace(
         params, max_time_s=max(min(_MIN_POOL_S, params.max_time_s), params.max_time_s * share)
     )
-    return PoolTask(pool, pool_requirements, pool_roster, pool_center, week_start, pool_params)
+    return PoolTask(
+        pool,
+        pool_requirements,
+        pool_roster,
+        pool_center,
+        week_start,
+        pool_params,
+        None if previous is None else previous.for_agents(pool.agent_ids),
+    )
 
 
 def _warning(pool: AgentPool, week: WeekSchedule, split_gap_frac: float) -> str | None:
@@ -231,6 +256,7 @@ def schedule_pools(
     executor: Executor | None = None,
     split_gap_frac: float = 0.05,
     on_pool: Callable[[str], None] | None = None,
+    previous: PreviousWeek | None = None,
 ) -> PooledSchedule:
     """Split the center into independent pools, schedule each, and join the results.
 
@@ -245,6 +271,7 @@ def schedule_pools(
         executor: runs the pools (default in-process).
         split_gap_frac: warn when an unproven pool's shortfall exceeds its bound by this.
         on_pool: called with each pool's id as its schedule arrives (in pool order).
+        previous: the published week before, or None (README, `wfm schedule`).
 
     Raises:
         ScheduleError: no agent in the roster.
@@ -256,7 +283,7 @@ def schedule_pools(
         raise ScheduleError("the roster has no agents to schedule")
     n_agents = sum(p.n_agents for p in pools)
     tasks = [
-        _task(p, requirements, roster, center, week_start, params, p.n_agents / n_agents)
+        _task(p, requirements, roster, center, week_start, params, p.n_agents / n_agents, previous)
         for p in pools
     ]
     results = (executor or InProcessExecutor()).imap(schedule_pool, tasks)
@@ -283,4 +310,5 @@ def schedule_pools(
         causes=[c for w in weeks for c in w.causes],
         pool_warnings=warnings,
         wall_s=time.perf_counter() - started,
+        previous_source=None if previous is None else previous.source,
     )

@@ -6,6 +6,14 @@ spill-over of night shifts started on Sunday past the last midnight. Slots follo
 (UTC) clock, so a daylight-saving day has 92 or 100 quarter-hour slots and a shift's length
 in slots is its elapsed time.
 
+Rolling weeks: every slot of the horizon is covered, the spill-over too, so the week's last
+night shifts are valued for the hours they cover of the next Monday (its requirement from the
+requirements table when it has those rows, else the week's own Monday at the same local
+times: the week treated as repeating). A published previous week (`scheduling.previous`)
+carries its Sunday-night shifts in: their agents are busy, and on the phones they count as
+coverage, until those shifts end; no new shift starts within the minimum rest after an
+agent's last previous shift; its worked days count toward the consecutive-days rule.
+
 Coverage target: each queue x slot asks for ceil(agents_gross) agents. Breaks and lunches are
 placed explicitly by the model, while shrinkage in agents_gross covers absence, training and
 meetings, so gross is the head count that must be on the schedule (README, The center
@@ -24,6 +32,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import polars as pl
 
+from scheduling.previous import Carry, PreviousWeek, carry_over
 from wfm.center import MINUTES_PER_DAY, WEEKDAYS, Center, ShiftTemplate
 from wfm.errors import DataError, DataIssue, ScheduleError
 from wfm.grid import grid
@@ -93,6 +102,11 @@ class AgentSpec:
         preferred_days_off: weekdays (0 = Monday) the agent prefers off.
         count: identical agents this spec stands for: 1, except in the aggregated
             relaxation that `aggregate_agents` builds for a lower bound.
+        carried_on_slots: slots on the phones in a shift of the previous week.
+        carried_busy_slots: every slot a shift of the previous week occupies.
+        prev_worked_days: days before the week the agent worked (-1 = the Sunday before).
+        rest_blocked_options: option ids the contract and availability allow but the minimum
+            rest after the previous week's last shift rules out.
     """
 
     agent_id: str
@@ -107,6 +121,10 @@ class AgentSpec:
     preferred_start_min: int | None
     preferred_days_off: tuple[int, ...]
     count: int = 1
+    carried_on_slots: tuple[int, ...] = ()
+    carried_busy_slots: tuple[int, ...] = ()
+    prev_worked_days: tuple[int, ...] = ()
+    rest_blocked_options: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +146,10 @@ class ScheduleProblem:
         breaks: per template id, its breaks and lunches.
         min_rest_slot: minimum rest between two shifts, in slots.
         max_consecutive_days: most working days in a row.
+        previous_given: the published previous week was given (its carry is in `agents`).
+        spill_required_from: where the spill-over's requirement came from: "requirements"
+            (rows for the next Monday), "cyclic" (the week's own Monday) or "none" (no
+            spill-over).
     """
 
     center: Center
@@ -144,6 +166,8 @@ class ScheduleProblem:
     breaks: dict[str, tuple[BreakSpec, ...]]
     min_rest_slot: int
     max_consecutive_days: int
+    previous_given: bool = False
+    spill_required_from: str = "none"
 
     @property
     def n_slots(self) -> int:
@@ -274,8 +298,22 @@ def _build_options(
     return options, breaks
 
 
+def _rest_ok(
+    option: ShiftOption, carry: Carry | None, starts_at: list[dt.datetime], min_rest_h: float
+) -> bool:
+    """The option starts at least the minimum rest after the previous week's last shift."""
+    if carry is None:
+        return True
+    return starts_at[option.start_slot] >= carry.last_end_at + dt.timedelta(hours=min_rest_h)
+
+
 def _agents(
-    roster: pl.DataFrame, center: Center, options: list[ShiftOption], queue_ids: list[str]
+    roster: pl.DataFrame,
+    center: Center,
+    options: list[ShiftOption],
+    queue_ids: list[str],
+    carries: dict[str, Carry],
+    starts_at: list[dt.datetime],
 ) -> list[AgentSpec]:
     issues: list[DataIssue] = []
     contracts = {c.id: c for c in center.contracts}
@@ -294,23 +332,27 @@ def _agents(
                 skills.append(queue_ids.index(skill["queue_id"]))
         avail = _merge_availability(row["availability"])
         allowed = set(contract.shift_templates)
+        carry = carries.get(str(row["agent_id"]))
+        min_rest_h = center.labor_rules.min_rest_h
         per_day: list[tuple[int, ...]] = []
+        blocked: list[int] = []
         for day in range(7):
-            per_day.append(
-                tuple(
-                    o.option_id
-                    for o in options
-                    if o.day == day
-                    and o.template_id in allowed
-                    and _available(
-                        avail,
-                        day * MINUTES_PER_DAY + o.start_local_min,
-                        day * MINUTES_PER_DAY
-                        + o.start_local_min
-                        + center.template(o.template_id).length_min,
-                    )
+            allowed_today = [
+                o
+                for o in options
+                if o.day == day
+                and o.template_id in allowed
+                and _available(
+                    avail,
+                    day * MINUTES_PER_DAY + o.start_local_min,
+                    day * MINUTES_PER_DAY
+                    + o.start_local_min
+                    + center.template(o.template_id).length_min,
                 )
-            )
+            ]
+            rested = [o for o in allowed_today if _rest_ok(o, carry, starts_at, min_rest_h)]
+            blocked += [o.option_id for o in allowed_today if o not in rested]
+            per_day.append(tuple(o.option_id for o in rested))
         pref = row.get("preferred_start") if "preferred_start" in columns else None
         pref_min = None
         if pref:
@@ -330,6 +372,10 @@ def _agents(
                 availability=avail,
                 preferred_start_min=pref_min,
                 preferred_days_off=tuple(WEEKDAYS.index(d) for d in (days_off or [])),
+                carried_on_slots=carry.on_slots if carry else (),
+                carried_busy_slots=carry.busy_slots if carry else (),
+                prev_worked_days=carry.worked_days if carry else (),
+                rest_blocked_options=tuple(blocked),
             )
         )
     if issues:
@@ -343,8 +389,10 @@ def _requirements(
     index: dict[dt.datetime, int],
     n_week_slots: int,
     n_slots: int,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
+    """agents_gross per queue x slot of the horizon, and which cells the table gave."""
     gross = np.zeros((len(queue_ids), n_slots))
+    given = np.zeros((len(queue_ids), n_slots), dtype=bool)
     issues: list[DataIssue] = []
     frame = requirements.select("queue_id", "interval_start", "agents_gross").with_row_index("row")
     for row, queue_id, start, value in frame.iter_rows():
@@ -352,16 +400,47 @@ def _requirements(
             issues.append(DataIssue(row + 1, "queue_id", f"unknown queue {queue_id!r}"))
             continue
         slot = index.get(start)
-        if slot is None or slot >= n_week_slots:
+        if slot is None or slot >= n_slots:
             # Another week's rows: a requirements file may span several weeks.
             continue
         if value is None or value < 0:
             issues.append(DataIssue(row + 1, "agents_gross", "must be a number >= 0"))
             continue
-        gross[queue_ids.index(queue_id), slot] = value
+        q = queue_ids.index(queue_id)
+        gross[q, slot] = value
+        given[q, slot] = True
     if issues:
         raise DataError("requirements", issues[:20])
-    return gross
+    return gross, given
+
+
+def _fill_spill(
+    gross: np.ndarray,
+    given: np.ndarray,
+    starts_at: list[dt.datetime],
+    n_week_slots: int,
+    tz: ZoneInfo,
+) -> str:
+    """Spill-over slots the table does not give take the week's own Monday at the same local
+    time (the week treated as repeating). Returns where the spill-over's requirement came
+    from."""
+    n_slots = gross.shape[1]
+    if n_slots == n_week_slots:
+        return "none"
+    spill = slice(n_week_slots, n_slots)
+    if given[:, spill].any(axis=1).all():
+        return "requirements"
+    monday = {
+        (at.astimezone(tz).hour, at.astimezone(tz).minute): t
+        for t, at in enumerate(starts_at[:n_week_slots])
+        if at.astimezone(tz).date() == starts_at[0].astimezone(tz).date()
+    }
+    for q in np.flatnonzero(~given[:, spill].any(axis=1)):
+        for t in range(n_week_slots, n_slots):
+            local = starts_at[t].astimezone(tz)
+            same = monday.get((local.hour, local.minute))
+            gross[q, t] = gross[q, same] if same is not None else 0.0
+    return "cyclic" if not given[:, spill].any() else "requirements"
 
 
 def from_frames(
@@ -370,21 +449,26 @@ def from_frames(
     center: Center,
     *,
     week_start: dt.date,
+    previous: PreviousWeek | None = None,
 ) -> ScheduleProblem:
     """Build the integer problem for the week starting on local Monday `week_start`.
 
     Args:
-        requirements: the requirements table (README, Tables); rows outside the week are ignored.
+        requirements: the requirements table (README, Tables); rows outside the week and its
+            spill-over are ignored.
         roster: the roster table (README, Tables).
         center: the center configuration (templates, contracts, labor rules).
         week_start: a Monday, local date.
+        previous: the published schedule of the week before (`scheduling.previous`), or
+            None when the week is planned on its own.
 
     Returns:
         The frozen ScheduleProblem.
 
     Raises:
         ScheduleError: week_start is not a Monday, or templates are off the interval grid.
-        DataError: a roster or requirements row names an unknown contract or queue.
+        DataError: a roster or requirements row names an unknown contract or queue; a
+            previous-week shift outside the week before.
     """
     if week_start.weekday() != 0:
         raise ScheduleError(f"the week must start on a Monday, got {week_start} ({week_start:%A})")
@@ -410,9 +494,21 @@ def from_frames(
     options, breaks = _build_options(center, week_start, index, slot_min)
     n_slots = max([n_week_slots] + [o.end_slot for o in options])
     queue_ids = center.queue_ids
-    gross = _requirements(requirements, queue_ids, index, n_week_slots, n_slots)
+    gross, given = _requirements(requirements, queue_ids, index, n_week_slots, n_slots)
+    spill_from = _fill_spill(gross, given, full[:n_slots], n_week_slots, tz)
     required = np.ceil(gross - _EPS).clip(min=0).astype(np.int64)
-    agents = _agents(roster, center, options, queue_ids)
+    carries = (
+        {}
+        if previous is None
+        else carry_over(
+            previous.schedule,
+            center,
+            week_start=week_start,
+            slot_starts_at=tuple(full[:n_slots]),
+            source=previous.source,
+        )
+    )
+    agents = _agents(roster, center, options, queue_ids, carries, full[:n_slots])
     return ScheduleProblem(
         center=center,
         week_start=week_start,
@@ -428,15 +524,25 @@ def from_frames(
         breaks=breaks,
         min_rest_slot=math.ceil(center.labor_rules.min_rest_h * 60 / slot_min),
         max_consecutive_days=center.labor_rules.max_consecutive_days,
+        previous_given=previous is not None,
+        spill_required_from=spill_from,
     )
 
 
 def agent_types(problem: ScheduleProblem) -> list[list[int]]:
-    """Agents the shift counts cannot tell apart (same skills, contract and shift options),
-    as lists of agent indices in roster order; preferences are ignored."""
+    """Agents the shift counts cannot tell apart (same skills, contract, shift options and
+    previous-week carry), as lists of agent indices in roster order; preferences are
+    ignored."""
     merged: dict[tuple, list[int]] = {}
     for a, agent in enumerate(problem.agents):
-        merged.setdefault((agent.skill_queues, agent.contract_id, agent.options), []).append(a)
+        key = (
+            agent.skill_queues,
+            agent.contract_id,
+            agent.options,
+            agent.carried_on_slots,
+            agent.prev_worked_days,
+        )
+        merged.setdefault(key, []).append(a)
     return list(merged.values())
 
 

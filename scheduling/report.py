@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from scheduling.constraints import SHORTFALL_TIER_COSTS
-from scheduling.problem import ScheduleProblem
+from scheduling.problem import AgentSpec, ScheduleProblem
 from scheduling.solution import BREAK, IDLE, LUNCH, OFF, Solution
 from wfm.center import Center
 from wfm.staffing.requirements import evaluate_agents
@@ -35,9 +37,12 @@ class ScheduleSummary:
         paid_h: paid hours of all agents.
         required_h: agent-hours required (ceil of agents_gross per slot).
         scheduled_h: agent-hours allocated to queues (capped at the requirement).
-        shortfall_h: agent-hours short; shortfall_cost: the tiered shortfall cost.
+        shortfall_h: agent-hours short in the week; shortfall_cost: the tiered shortfall
+            cost over the whole horizon (the week and its spill-over), as the model counts it.
         idle_h: agent-hours on the phones beyond every queue's requirement.
         n_shifts: shifts worked.
+        spill_shortfall_h: agent-hours short after the week, in the next Monday's hours its
+            last night shifts run into.
     """
 
     paid_h: float
@@ -47,6 +52,7 @@ class ScheduleSummary:
     shortfall_cost: int
     idle_h: float
     n_shifts: int
+    spill_shortfall_h: float = 0.0
 
 
 def tiered_shortfall_cost(short: np.ndarray) -> int:
@@ -157,14 +163,16 @@ def schedule_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:
     and lunches their own rows."""
     rows = []
     for a, agent in enumerate(problem.agents):
+        # The previous week's shifts are published already: only this week's rows.
+        carried = set(agent.carried_busy_slots)
         t = 0
         while t < problem.n_slots:
             s = state[a, t]
-            if s == OFF:
+            if s == OFF or t in carried:
                 t += 1
                 continue
             end = t + 1
-            while end < problem.n_slots and state[a, end] == s:
+            while end < problem.n_slots and state[a, end] == s and end not in carried:
                 end += 1
             rows.append(
                 {
@@ -192,42 +200,78 @@ def summarize(problem: ScheduleProblem, solution: Solution, state: np.ndarray) -
     """Headline figures, recomputed from the schedule (not from the solver)."""
     slot_h = problem.slot_min / 60
     counts = _coverage_counts(problem, state)
-    week = slice(0, problem.n_week_slots)
-    short = (problem.required[:, week] - counts[:, week]).clip(min=0)
-    idle = (state[:, week] == IDLE).sum()
+    n_week = problem.n_week_slots
+    # The cost covers the whole horizon, as the model's objective and bound do; the hours
+    # are the week's, with the spill-over into the next Monday apart.
+    short = (problem.required - counts).clip(min=0)
+    idle = (state[:, :n_week] == IDLE).sum()
     paid_min = sum(problem.options[k].paid_min for ks in solution.shifts.values() for k in ks)
     return ScheduleSummary(
         paid_h=paid_min / 60,
-        required_h=float(problem.required[:, week].sum() * slot_h),
-        scheduled_h=float(counts[:, week].sum() * slot_h),
-        shortfall_h=float(short.sum() * slot_h),
+        required_h=float(problem.required[:, :n_week].sum() * slot_h),
+        scheduled_h=float(counts[:, :n_week].sum() * slot_h),
+        shortfall_h=float(short[:, :n_week].sum() * slot_h),
         shortfall_cost=tiered_shortfall_cost(short),
         idle_h=float(idle * slot_h),
         n_shifts=sum(len(ks) for ks in solution.shifts.values()),
+        spill_shortfall_h=float(short[:, n_week:].sum() * slot_h),
     )
+
+
+def _cover(problem: ScheduleProblem, option_ids: Iterable[int]) -> np.ndarray:
+    cover = np.zeros(problem.n_slots, dtype=bool)
+    for k in option_ids:
+        o = problem.options[k]
+        cover[o.start_slot : o.end_slot] = True
+    return cover
+
+
+def _day_before_cover(problem: ScheduleProblem, agent: AgentSpec) -> np.ndarray:
+    """Slots of the week's first day a shift of the agent's contract started the day before
+    (the previous week's Sunday) would cover."""
+    cover = np.zeros(problem.n_slots, dtype=bool)
+    first_day_end = problem.day_start_slot[1]
+    for template_id in problem.center.contract(agent.contract_id).shift_templates:
+        template = problem.center.template(template_id)
+        if "sun" not in template.days:
+            continue
+        past_midnight_min = max(s + template.length_min for s in template.start_mins()) - 1440
+        n = min(first_day_end, max(0, math.ceil(past_midnight_min / problem.slot_min)))
+        cover[:n] = True
+    return cover
 
 
 def shortfall_causes(problem: ScheduleProblem, coverage: pl.DataFrame) -> list[str]:
     """One line per queue x local day x run of short intervals, with its likely cause.
 
-    Causes: no skilled agent has a shift option covering the time; fewer skilled agents
-    could work then than required; or enough could, but contract hours/days, rest rules and
-    other queues' needs keep them elsewhere.
+    Causes, first that applies: the time is covered only by shifts started the day before
+    the week, and the previous week was not given or covers only part of it; the minimum rest
+    after the previous week's shifts keeps the skilled agents off; no skilled agent has a
+    shift option covering the time; fewer skilled agents could work then than required; or
+    enough could, but contract hours/days, rest rules and other queues' needs keep them
+    elsewhere.
     """
+    n_q = len(problem.queue_ids)
     could = np.zeros_like(problem.required)
+    rested_off = np.zeros_like(problem.required)
+    carried = np.zeros_like(problem.required)
+    day_before = np.zeros_like(problem.required)
     for agent in problem.agents:
-        cover = np.zeros(problem.n_slots, dtype=bool)
-        for day_options in agent.options:
-            for k in day_options:
-                o = problem.options[k]
-                cover[o.start_slot : o.end_slot] = True
+        cover = _cover(problem, (k for day in agent.options for k in day))
+        blocked = _cover(problem, agent.rest_blocked_options) & ~cover
+        on = np.zeros(problem.n_slots, dtype=bool)
+        on[list(agent.carried_on_slots)] = True
+        before = _day_before_cover(problem, agent)
         for q in agent.skill_queues:
-            could[q] += cover
+            could[q] += cover | on
+            rested_off[q] += blocked
+            carried[q] += on
+            day_before[q] += before
     tz = problem.tz
     lines = []
     short = coverage.filter(pl.col("shortfall") > 0)
-    for queue_id in problem.queue_ids:
-        q = problem.queue_ids.index(queue_id)
+    for q in range(n_q):
+        queue_id = problem.queue_ids[q]
         rows = short.filter(pl.col("queue_id") == queue_id).sort("interval_start")
         slots = [problem.slot_starts_at.index(at) for at in rows["interval_start"].to_list()]
         runs: list[list[int]] = []
@@ -243,7 +287,26 @@ def shortfall_causes(problem: ScheduleProblem, coverage: pl.DataFrame) -> list[s
             start = problem.slot_at(run[0]).astimezone(tz)
             end = problem.slot_at(run[-1] + 1).astimezone(tz)
             when = f"{start:%a %Y-%m-%d %H:%M}-{end:%H:%M}"
-            if able.max() == 0:
+            only_before = (able == carried[q, run]).all() and day_before[q, run].min() > 0
+            if only_before and not problem.previous_given:
+                cause = (
+                    "only shifts started the day before, in the previous week, can cover this "
+                    f"time ({int(day_before[q, run].min())} {queue_id}-skilled agents have "
+                    "such shifts), and the previous week's schedule was not given"
+                )
+            elif only_before:
+                cover_h = carried[q, run].clip(max=req).sum() * problem.slot_min / 60
+                cause = (
+                    "only shifts started the day before, in the previous week, can cover this "
+                    f"time; the published previous week's shifts cover {cover_h:g} agent-h of it"
+                )
+            elif (rested_off[q, run] > 0).any() and (able < req).any():
+                cause = (
+                    f"the minimum rest ({problem.center.labor_rules.min_rest_h:g} h) after their "
+                    f"last shift of the previous week keeps up to {int(rested_off[q, run].max())} "
+                    f"{queue_id}-skilled agents off then"
+                )
+            elif able.max() == 0:
                 cause = f"no {queue_id}-skilled agent has a shift template or availability then"
             elif (able < req).any():
                 cause = (

@@ -10,6 +10,7 @@ import polars as pl
 
 from scheduling.baseline import greedy_schedule
 from scheduling.check import check_schedule
+from scheduling.previous import PreviousWeek
 from scheduling.problem import ScheduleProblem, from_frames
 from scheduling.report import (
     ScheduleSummary,
@@ -57,6 +58,7 @@ def schedule_week(
     *,
     week_start: dt.date,
     params: SolveParams,
+    previous: PreviousWeek | None = None,
 ) -> WeekSchedule:
     """Schedule the week starting on local Monday `week_start`.
 
@@ -66,6 +68,8 @@ def schedule_week(
         center: center configuration.
         week_start: local Monday.
         params: solver time limit, workers and seed.
+        previous: the published week before (its shifts running into this week, rest and
+            consecutive days across the boundary), or None.
 
     Returns:
         The WeekSchedule (best schedule found, even when requirements cannot be met).
@@ -74,11 +78,13 @@ def schedule_week(
         InfeasibleError: hard rules contradict; names the agents and rules.
         ScheduleError: the solver returned a schedule that breaks a hard rule (a bug).
     """
-    problem = from_frames(requirements, roster, center, week_start=week_start)
+    problem = from_frames(requirements, roster, center, week_start=week_start, previous=previous)
     result = solve(problem, params=params, hint=greedy_schedule(problem))
     state = allocate(problem, result.solution)
     schedule = schedule_frame(problem, state)
-    violations = check_schedule(problem, schedule)
+    violations = check_schedule(
+        problem, schedule, previous=None if previous is None else previous.schedule
+    )
     if violations:
         raise ScheduleError(
             "internal error: the schedule breaks hard rules: "

@@ -49,8 +49,13 @@ class Solution:
 
 
 def _states(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
-    """(n_agents, n_slots): OFF, BREAK, LUNCH or IDLE (on the phones)."""
+    """(n_agents, n_slots): OFF, BREAK, LUNCH or IDLE (on the phones); a previous-week shift
+    that runs into the week is IDLE on the phones and BREAK elsewhere."""
     state = np.full((len(problem.agents), problem.n_slots), OFF, dtype=np.int64)
+    for a, agent in enumerate(problem.agents):
+        # A shift of the previous week still running: on the phones, or on a break.
+        state[a, list(agent.carried_busy_slots)] = BREAK
+        state[a, list(agent.carried_on_slots)] = IDLE
     for a, ks in solution.shifts.items():
         for k in ks:
             o = problem.options[k]
@@ -83,7 +88,7 @@ def allocate(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
         return state
     residual = problem.required.copy()
     order = sorted(range(len(problem.agents)), key=lambda a: len(problem.agents[a].skill_queues))
-    for t in range(problem.n_week_slots):
+    for t in range(problem.n_slots):
         for a in order:
             skills = list(problem.agents[a].skill_queues)
             if state[a, t] != IDLE or not skills:

@@ -591,10 +591,21 @@ def _check_agents(frame: pl.DataFrame, agent_ids: set[str] | None, log: IssueLog
 
 
 def load_schedule(
-    path: str | Path | pl.DataFrame, center: Center, *, agent_ids: set[str] | None = None
+    path: str | Path | pl.DataFrame,
+    center: Center,
+    *,
+    agent_ids: set[str] | None = None,
+    row_numbers: bool = False,
 ) -> pl.DataFrame:
-    """Load a schedule (one row per agent activity); activities of an agent may not overlap."""
+    """Load a schedule (one row per agent activity); activities of an agent may not overlap.
+
+    Args:
+        row_numbers: keep a `row` column (the 1-based data row of the source), for checks
+            that come later and name the row.
+    """
     frame, log = read_table(path, SCHEMAS["schedule"], tz=center.tz)
+    if row_numbers:
+        frame = frame.with_columns(pl.col(ROW).alias("row"))
     _check_queues(frame, center, log)
     _check_agents(frame, agent_ids, log)
     log.add_rows(frame, pl.col("end") <= pl.col("start"), "end", "must be after start")

@@ -112,3 +112,43 @@ def test_schedule_without_a_solver_schedule_shows_the_warm_start_status(inputs, 
     pools = pl.read_csv(inputs / "out" / "pools.csv")
     assert pools["status"].to_list() == ["WARM_START_ONLY"]
     assert pools["objective"].to_list() == [None]
+
+
+PREVIOUS_CSV = """agent_id,activity,start,end,queue_id
+a2,work,2026-11-29T22:00:00,2026-11-30T02:00:00,triage
+{extra}"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "zz9,work,2026-11-29T08:00:00,2026-11-29T12:00:00,\n",
+            "previous.csv line 3, column agent_id: unknown agent 'zz9' (not in the roster)",
+        ),
+        (
+            "a2,work,2026-11-29T23:00:00,2026-11-30T01:00:00,triage\n",
+            "previous.csv line 3, column start: overlaps the agent's previous activity",
+        ),
+        (
+            "a1,work,2026-11-30T08:00:00,2026-11-30T12:00:00,\n",
+            "previous.csv line 3, column start: agent a1: a shift starting 2026-11-30 is not "
+            "in the week before 2026-11-30",
+        ),
+    ],
+    ids=["unknown agent", "overlap", "not the week before"],
+)
+def test_a_previous_week_that_contradicts_the_roster_is_refused(inputs, extra, expected):
+    (inputs / "previous.csv").write_text(PREVIOUS_CSV.format(extra=extra))
+    result = runner.invoke(app, [*_args(inputs), "--previous", str(inputs / "previous.csv")])
+    assert result.exit_code == 1
+    assert expected in " ".join(result.output.split())
+    assert not (inputs / "out").exists()
+
+
+def test_the_previous_week_is_named_in_the_summary(inputs):
+    (inputs / "previous.csv").write_text(PREVIOUS_CSV.format(extra=""))
+    result = runner.invoke(app, [*_args(inputs), "--previous", str(inputs / "previous.csv")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "previous.csv (1 agent still on a shift at the start)" in text

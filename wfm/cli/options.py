@@ -30,6 +30,7 @@ __all__ = [
     "ModelOpt",
     "OutDirOpt",
     "OutFileOpt",
+    "PreviousOpt",
     "ProcessesOpt",
     "RosterOpt",
     "SeedOpt",
@@ -115,6 +116,14 @@ WeekOpt = Annotated[
         parser=parse_monday,
         metavar="YYYY-MM-DD",
         help="Local Monday starting the week.",
+    ),
+]
+PreviousOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="The published week before (a schedule file, or a folder holding one): its "
+        "shifts that run into this week, rest and consecutive days across the boundary.",
     ),
 ]
 ModelOpt = Annotated[

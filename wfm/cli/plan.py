@@ -15,6 +15,7 @@ from wfm.cli.options import (
     FormatOpt,
     ModelOpt,
     OutDirOpt,
+    PreviousOpt,
     SeedOpt,
     SolverWorkersOpt,
     TimeLimitOpt,
@@ -38,6 +39,7 @@ def plan_cmd(
             "--data", help="Folder with history, roster, drivers, events (default: the center's)."
         ),
     ] = None,
+    previous: PreviousOpt = None,
     model: ModelOpt = "auto",
     time_limit: TimeLimitOpt = 60.0,
     workers: SolverWorkersOpt = 2,
@@ -65,6 +67,7 @@ def plan_cmd(
             fmt=fmt,
             model=model,
             params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
+            previous=previous,
             progress=lambda label: bar.update(task, description=f"done: {label}"),
             executor=executor,
         )

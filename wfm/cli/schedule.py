@@ -17,6 +17,7 @@ from wfm.cli.options import (
     ClusterOpt,
     FormatOpt,
     OutDirOpt,
+    PreviousOpt,
     RosterOpt,
     SeedOpt,
     SolverWorkersOpt,
@@ -53,6 +54,27 @@ def _pools_table(week: PooledSchedule) -> Table:
     return table
 
 
+def _previous(week: PooledSchedule) -> str:
+    if week.previous_source is None:
+        return "not given: shifts of the week before are not known"
+    n = week.n_carried_in
+    agents = "1 agent" if n == 1 else f"{n} agents"
+    return f"{week.previous_source} ({agents} still on a shift at the start)"
+
+
+def _after(week: PooledSchedule) -> str:
+    source = {
+        "requirements": "from the requirements",
+        "cyclic": "taken from this week's Monday",
+    }.get(week.spill_required_from)
+    if source is None:
+        return "no shift runs past the week's end"
+    return (
+        f"{week.summary.spill_shortfall_h:,.1f} agent-h short in the next day's hours the last "
+        f"night shifts run into (requirement {source})"
+    )
+
+
 def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
     """Print the headline figures, the pools (when more than one), warnings and files."""
     s = week.summary
@@ -75,6 +97,8 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
         ("required / scheduled", f"{s.required_h:,.1f} / {s.scheduled_h:,.1f} agent-h"),
         ("shortfall", f"{s.shortfall_h:,.1f} agent-h in {len(week.causes)} runs"),
         ("idle on the phones", f"{s.idle_h:,.1f} agent-h"),
+        ("previous week", _previous(week)),
+        ("after the week", _after(week)),
     ):
         table.add_row(label, value)
     console.print(table)
@@ -100,6 +124,7 @@ def schedule_cmd(
     center: CenterOpt,
     week: WeekOpt,
     out: OutDirOpt,
+    previous: PreviousOpt = None,
     time_limit: TimeLimitOpt = 60.0,
     workers: SolverWorkersOpt = 2,
     seed: SeedOpt = 0,
@@ -126,6 +151,7 @@ def schedule_cmd(
             week_start=week,
             params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
             out_dir=out,
+            previous=previous,
             fmt=fmt,
             executor=executor,
         )

@@ -11,6 +11,7 @@ import polars as pl
 
 from forecasting import ForecastResult
 from scheduling.pooled import PooledSchedule, schedule_pools
+from scheduling.previous import PreviousWeek
 from scheduling.solve import SolveParams
 from wfm.center import Center
 from wfm.execution import Executor
@@ -18,6 +19,7 @@ from wfm.folder import CenterFolder
 from wfm.output import TableFormat, write_table
 from wfm.staffing.frame import requirements_from_frame
 from wfm.usecases.forecast import ForecastInputs, forecast_from
+from wfm.usecases.previous import holds_week_before, load_previous_week
 from wfm.usecases.schedule import write_schedule
 
 __all__ = ["PlanRun", "WeekPlan", "plan_week", "run_plan"]
@@ -31,6 +33,7 @@ class WeekPlan:
     forecast: ForecastResult
     requirements: pl.DataFrame
     schedule: PooledSchedule
+    previous: PreviousWeek | None
 
 
 def plan_week(
@@ -39,14 +42,22 @@ def plan_week(
     week_start: dt.date,
     model: str = "auto",
     params: SolveParams,
+    previous: str | Path | pl.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
 ) -> WeekPlan:
     """Forecast the week from the folder's history, staff it, and schedule its roster.
 
+    The forecast and requirements cover the week and the next Monday, whose early hours the
+    week's Sunday-night shifts run into.
+
     Args:
-        folder: the center and its tables: history and roster, optional drivers and events.
+        folder: the center and its tables: history and roster, optional drivers and events,
+            and its `schedule` table, the previous week by default when it holds the week
+            before.
         week_start: the local Monday the week starts on; history must end before it.
+        previous: the published week before (a schedule file, a folder holding one, or a
+            frame); None: the folder's schedule when it holds the week before.
         model: forecasting model, or "auto" to choose per queue by backtest.
         params: solver time limit (for the week, shared among the pools), workers and seed.
         progress: called with a short label as each stage (forecast queue, schedule pool)
@@ -65,10 +76,11 @@ def plan_week(
         events=folder.load_optional("events"),
     )
     roster = folder.load("roster")
+    before = _previous(folder, roster, week_start, previous)
     result = forecast_from(
         inputs,
         start=week_start,
-        horizon_days=7,
+        horizon_days=8,
         model=model,
         progress=progress,
         executor=executor,
@@ -84,8 +96,23 @@ def plan_week(
         params=params,
         executor=executor,
         on_pool=None if progress is None else lambda pool_id: progress(f"schedule {pool_id}"),
+        previous=before,
     )
-    return WeekPlan(center, result, requirements, week)
+    return WeekPlan(center, result, requirements, week, before)
+
+
+def _previous(
+    folder: CenterFolder,
+    roster: pl.DataFrame,
+    week_start: dt.date,
+    previous: str | Path | pl.DataFrame | None,
+) -> PreviousWeek | None:
+    if previous is not None:
+        return load_previous_week(previous, folder.center, roster=roster)
+    if folder.path("schedule") is None:
+        return None
+    found = load_previous_week(folder.directory, folder.center, roster=roster)
+    return found if holds_week_before(found.schedule, folder.center, week_start) else None
 
 
 @dataclass(frozen=True)
@@ -104,6 +131,7 @@ def run_plan(
     fmt: TableFormat = "both",
     model: str = "auto",
     params: SolveParams,
+    previous: str | Path | pl.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
 ) -> PlanRun:
@@ -114,6 +142,7 @@ def run_plan(
         week_start=week_start,
         model=model,
         params=params,
+        previous=previous,
         progress=progress,
         executor=executor,
     )

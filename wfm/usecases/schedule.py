@@ -20,6 +20,7 @@ from wfm.output import (
     write_tables,
     write_workbook,
 )
+from wfm.usecases.previous import load_previous_week
 
 __all__ = ["ScheduleRun", "run_schedule", "write_schedule"]
 
@@ -70,20 +71,29 @@ def run_schedule(
     week_start: dt.date,
     params: SolveParams,
     out_dir: str | Path,
+    previous: str | Path | None = None,
     fmt: TableFormat = "both",
     executor: Executor | None = None,
 ) -> ScheduleRun:
     """Schedule the week starting on local Monday `week_start`, pool by pool, and write it.
 
+    Args:
+        previous: the published week before (a schedule file or a folder holding one): its
+            shifts that run into this week, rest and consecutive days across the boundary.
+
     Raises:
         DataError, ScheduleError, InfeasibleError, OutputError.
     """
+    roster_frame = load_roster(roster, center)
     week = schedule_pools(
         load_requirements(requirements, center),
-        load_roster(roster, center),
+        roster_frame,
         center,
         week_start=week_start,
         params=params,
         executor=executor,
+        previous=None
+        if previous is None
+        else load_previous_week(previous, center, roster=roster_frame),
     )
     return ScheduleRun(week, write_schedule(week, out_dir, fmt=fmt))

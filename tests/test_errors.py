@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tests.test_exports import MODULES
 from wfm.cli.main import app
-from wfm.errors import DataError, DataIssue, InfeasibleError, WfmError
+from wfm.errors import DataError, DataIssue, InfeasibleError, ServiceError, WfmError
 
 runner = CliRunner()
 
@@ -36,6 +36,8 @@ def _instance(cls: type[WfmError]) -> WfmError:
         return cls("history.csv", [DataIssue(4, "aht_s", "must be >= 0")])
     if issubclass(cls, InfeasibleError):
         return cls("the hard rules contradict each other", ["agent A017: too few hours"])
+    if issubclass(cls, ServiceError):
+        return cls("POST /v1/schedules: 403 planner role needed", status=403)
     return cls("something is wrong")
 
 

@@ -7,6 +7,7 @@
     ├── StaffingError     a staffing input or target is invalid
     ├── AdherenceError    adherence inputs cannot be reconciled
     ├── OutputError       an output cannot be written (unknown format, ...)
+    ├── ServiceError      the wfm service refused or failed a request (client side)
     └── ScheduleError     a schedule cannot be built
         └── InfeasibleError   hard rules contradict each other
 
@@ -27,6 +28,7 @@ __all__ = [
     "InfeasibleError",
     "OutputError",
     "ScheduleError",
+    "ServiceError",
     "StaffingError",
     "WfmError",
 ]
@@ -92,6 +94,18 @@ class AdherenceError(WfmError):
 
 class OutputError(WfmError):
     """An output cannot be written (a table name without .csv / .parquet, ...)."""
+
+
+class ServiceError(WfmError):
+    """The wfm service refused or failed a request (the CLI's side of the API).
+
+    Attributes:
+        status: the HTTP status code, or None when the service could not be reached.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
 
 
 class ScheduleError(WfmError):

@@ -58,6 +58,7 @@ def _register() -> None:
         plan,  # noqa: F401
         schedule,  # noqa: F401
         serve,  # noqa: F401
+        service,  # noqa: F401
         simulate,  # noqa: F401
         staffing,  # noqa: F401
     )

@@ -20,10 +20,12 @@ from wfm.cli.options import (
     SolverWorkersOpt,
     TimeLimitOpt,
     WeekOpt,
+    console,
     executor_from_options,
     progress_bar,
 )
 from wfm.cli.schedule import render_schedule
+from wfm.cli.service import KeyFileOpt, KeyOpt, UrlOpt, client_or_none
 from wfm.folder import open_folder
 from wfm.usecases.plan import run_plan
 
@@ -46,6 +48,19 @@ def plan_cmd(
     seed: SeedOpt = 0,
     cluster: ClusterOpt = None,
     fmt: FormatOpt = "both",
+    from_service: Annotated[
+        bool,
+        typer.Option(
+            "--from-service",
+            help="Without --previous, take the week before from the service (--url, key).",
+        ),
+    ] = False,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Publish the planned week to the service.")
+    ] = False,
+    url: UrlOpt = "http://127.0.0.1:8000",
+    key: KeyOpt = None,
+    key_file: KeyFileOpt = None,
 ) -> None:
     """Plan a week: forecast it from history, staff it (Erlang), schedule the roster (CP-SAT).
 
@@ -58,6 +73,7 @@ def plan_cmd(
         --cluster local:2
     """
     folder = open_folder(center, data_dir=data)
+    service = client_or_none(url, key, key_file, needed=from_service or publish)
     with executor_from_options(cluster) as executor, progress_bar() as bar:
         task = bar.add_task("forecast", total=None)
         run = run_plan(
@@ -68,7 +84,11 @@ def plan_cmd(
             model=model,
             params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
             previous=previous,
+            service=service if from_service or publish else None,
+            publish=publish,
             progress=lambda label: bar.update(task, description=f"done: {label}"),
             executor=executor,
         )
     render_schedule(run.plan.schedule, run.files)
+    for week in run.published:
+        console.print(f"published week {week.week_start} to {url}: version {week.version}")

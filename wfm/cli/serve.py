@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +12,7 @@ from wfm.cli.main import app
 from wfm.cli.options import console
 from wfm.settings import Settings, get_settings
 
-__all__ = ["db_app", "users_app"]
+__all__ = ["DbOpt", "db_app", "settings_for", "users_app"]
 
 users_app = typer.Typer(help="API keys: add, revoke, list.", no_args_is_help=True)
 db_app = typer.Typer(help="The service database.", no_args_is_help=True)
@@ -24,9 +25,14 @@ DbOpt = Annotated[
 ]
 
 
-def _settings(db: str | None) -> Settings:
-    base = get_settings()
-    return base.model_copy(update={"db_url": db}) if db else base
+def settings_for(db: str | None, data_dir: Path | None = None) -> Settings:
+    """The service settings (environment), with the --db and --data-dir options on top."""
+    update: dict[str, object] = {}
+    if db:
+        update["db_url"] = db
+    if data_dir is not None:
+        update["data_dir"] = data_dir
+    return get_settings().model_copy(update=update)
 
 
 @app.command("serve")
@@ -42,7 +48,7 @@ def serve_command(
     """
     from api.service import serve
 
-    serve(_settings(db), host=host, port=port, access_log=access_log)
+    serve(settings_for(db), host=host, port=port, access_log=access_log)
 
 
 @users_app.command("add")
@@ -58,7 +64,7 @@ def users_add(
     """
     from api.service import add_user
 
-    key = add_user(_settings(db), name=name, role=role, teams=team or [])
+    key = add_user(settings_for(db), name=name, role=role, teams=team or [])
     console.print(f"key id {key.key_id} for {key.name} ({key.role}); store this key now:")
     typer.echo(key.token)
 
@@ -74,7 +80,7 @@ def users_revoke(
     """
     from api.service import revoke_user
 
-    n_revoked = revoke_user(_settings(db), name_or_key_id=name_or_key_id)
+    n_revoked = revoke_user(settings_for(db), name_or_key_id=name_or_key_id)
     console.print(f"revoked {n_revoked} key(s)")
 
 
@@ -87,7 +93,7 @@ def users_list(db: DbOpt = None) -> None:
     from api.service import list_users
 
     table = Table("name", "key id", "role", "teams", "created", "revoked")
-    for key in list_users(_settings(db)):
+    for key in list_users(settings_for(db)):
         revoked = key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else ""
         table.add_row(
             key.name,
@@ -108,4 +114,4 @@ def db_upgrade(db: DbOpt = None) -> None:
     """
     from api.service import upgrade_database
 
-    console.print(f"database at head: {upgrade_database(_settings(db))}")
+    console.print(f"database at head: {upgrade_database(settings_for(db))}")

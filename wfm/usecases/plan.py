@@ -14,6 +14,8 @@ from scheduling.pooled import PooledSchedule, schedule_pools
 from scheduling.previous import PreviousWeek
 from scheduling.solve import SolveParams
 from wfm.center import Center
+from wfm.client import ServiceClient
+from wfm.errors import ServiceError
 from wfm.execution import Executor
 from wfm.folder import CenterFolder
 from wfm.output import TableFormat, write_table
@@ -21,6 +23,7 @@ from wfm.staffing.frame import requirements_from_frame
 from wfm.usecases.forecast import ForecastInputs, forecast_from
 from wfm.usecases.previous import holds_week_before, load_previous_week
 from wfm.usecases.schedule import write_schedule
+from wfm.usecases.service import PublishedWeek, previous_week_from_service, publish_schedule
 
 __all__ = ["PlanRun", "WeekPlan", "plan_week", "run_plan"]
 
@@ -42,7 +45,7 @@ def plan_week(
     week_start: dt.date,
     model: str = "auto",
     params: SolveParams,
-    previous: str | Path | pl.DataFrame | None = None,
+    previous: str | Path | pl.DataFrame | PreviousWeek | None = None,
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
 ) -> WeekPlan:
@@ -105,8 +108,10 @@ def _previous(
     folder: CenterFolder,
     roster: pl.DataFrame,
     week_start: dt.date,
-    previous: str | Path | pl.DataFrame | None,
+    previous: str | Path | pl.DataFrame | PreviousWeek | None,
 ) -> PreviousWeek | None:
+    if isinstance(previous, PreviousWeek):
+        return previous
     if previous is not None:
         return load_previous_week(previous, folder.center, roster=roster)
     if folder.path("schedule") is None:
@@ -117,10 +122,11 @@ def _previous(
 
 @dataclass(frozen=True)
 class PlanRun:
-    """A planned week and the files written for it."""
+    """A planned week, the files written for it and, when published, the service's weeks."""
 
     plan: WeekPlan
     files: list[Path]
+    published: list[PublishedWeek]
 
 
 def run_plan(
@@ -132,11 +138,23 @@ def run_plan(
     model: str = "auto",
     params: SolveParams,
     previous: str | Path | pl.DataFrame | None = None,
+    service: ServiceClient | None = None,
+    publish: bool = False,
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
 ) -> PlanRun:
     """Plan the week (`plan_week`) and write forecast.csv, requirements.csv and the schedule's
-    files into `out_dir`."""
+    files into `out_dir`.
+
+    Args:
+        service: a client of the service: without `previous`, the week before is the one
+            published there (when it is; else the folder's schedule).
+        publish: publish the planned week to `service` once its files are written.
+    """
+    if previous is None and service is not None:
+        previous = previous_week_from_service(
+            service, folder.center, week_start=week_start, roster=folder.load("roster")
+        )
     plan = plan_week(
         folder,
         week_start=week_start,
@@ -152,4 +170,9 @@ def run_plan(
         write_table(plan.requirements, out / "requirements.csv"),
         *write_schedule(plan.schedule, out, fmt=fmt),
     ]
-    return PlanRun(plan, files)
+    published = []
+    if publish:
+        if service is None:
+            raise ServiceError("publishing the plan needs the service's URL and a planner key")
+        published = publish_schedule(service, plan.schedule.schedule, folder.center)
+    return PlanRun(plan, files, published)

@@ -14,10 +14,17 @@ from wfm.errors import DataError, DataIssue
 from wfm.folder import find_table
 from wfm.loaders import load_schedule
 
-__all__ = ["holds_week_before", "load_previous_week"]
+__all__ = ["holds_week_before", "load_previous_week", "schedule_path"]
 
 
-def _schedule_path(source: Path) -> Path:
+def schedule_path(source: str | Path) -> Path:
+    """A schedule file, or the schedule table of a folder (a center folder, the output folder
+    of `wfm schedule`).
+
+    Raises:
+        DataError: the folder holds no schedule table.
+    """
+    source = Path(source)
     if not source.is_dir():
         return source
     path = find_table(source, "schedule")
@@ -46,7 +53,7 @@ def load_previous_week(
         path: Path | None = None
         table: str | Path | pl.DataFrame = source
     else:
-        path = _schedule_path(Path(source))
+        path = schedule_path(source)
         table = path
     agent_ids = set(roster["agent_id"].to_list())
     frame = load_schedule(table, center, agent_ids=agent_ids, row_numbers=True)

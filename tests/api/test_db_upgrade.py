@@ -12,6 +12,11 @@ from wfm.cli.main import app as cli_app
 
 
 def test_db_upgrade_creates_every_table_and_can_run_twice(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from api.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     path = tmp_path / "fresh.sqlite3"
     for _ in range(2):
         result = CliRunner().invoke(cli_app, ["db", "upgrade", "--db", f"sqlite:///{path}"])
@@ -19,7 +24,7 @@ def test_db_upgrade_creates_every_table_and_can_run_twice(tmp_path: Path) -> Non
         assert "database at head" in result.output
     with sqlite3.connect(path) as conn:
         tables = {name for (name,) in conn.execute("select name from sqlite_master")}
-        assert conn.execute("select version_num from alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("select version_num from alembic_version").fetchall() == [(head,)]
         assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
     assert set(Base.metadata.tables) <= tables
 

@@ -31,7 +31,7 @@ from api.db import (
     StateEvent,
     utcnow,
 )
-from api.errors import ConflictError, NotFoundError
+from api.errors import ConflictError, NotFoundError, shorten
 from api.frames import roster_table, schedule_frame, states_frame
 from api.schemas import RosterAgentIn, ScheduleRowIn, StateEventIn
 from wfm.center import Center
@@ -106,18 +106,19 @@ def check_states(
 
     A row must name an agent of the roster and a phone state the adherence rules map (an
     unmapped state would make every later adherence query fail). A row that repeats an
-    earlier row's `event_id` is a duplicate. Bad rows are reported with their index.
+    earlier row's `event_id` is a duplicate. Bad rows are reported with their index (texts
+    from the input shortened: an error never echoes a large input back).
     """
     checked = CheckedStates()
     for index, raw in enumerate(rows):
         event_id = raw.get("event_id") if isinstance(raw, dict) else None
-        event_id = event_id if isinstance(event_id, str) else None
+        event_id = shorten(event_id, 128) if isinstance(event_id, str) else None
         try:
             event = StateEventIn.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors()[:5]:
-                column = ".".join(str(p) for p in err["loc"]) or None
-                message = err["msg"].removeprefix("Value error, ")
+                column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
+                message = shorten(err["msg"].removeprefix("Value error, "))
                 checked.errors.append(RowError(index, event_id, column, message))
             continue
         if event.agent_id not in known_agents:

@@ -61,6 +61,10 @@ class FailedLogins:
         self._clock = clock
         self._subjects: OrderedDict[Subject, _Failures] = OrderedDict()
 
+    def __len__(self) -> int:
+        """The key ids and client addresses remembered."""
+        return len(self._subjects)
+
     def check(self, *, key_id: str | None, client: str) -> Refusal | None:
         """The refusal for a request naming `key_id` from `client`, or None to let it try."""
         now = self._clock()

@@ -1,6 +1,6 @@
 """The OpenAPI document: FastAPI's, with the error answers and the center body spelled out.
 
-Every /v1 operation lists 401, 403, 413, 422 and 429 (`ERROR_RESPONSES`), those that read a
+Every /v1 operation lists 400, 401, 403, 413, 422 and 429 (`ERROR_RESPONSES`), those that read a
 resource 404 (`NOT_FOUND`) and those that can conflict 409 (`CONFLICT`), each with its body
 schema. ``PUT /v1/center`` takes a free-form object in the code (it is stored as sent and
 validated by `wfm.center.Center`); the document gives it Center's schema, in the shape of the
@@ -22,6 +22,7 @@ __all__ = ["CONFLICT", "ERROR_RESPONSES", "NOT_FOUND", "build_openapi"]
 Responses = dict[int | str, dict[str, Any]]
 
 ERROR_RESPONSES: Responses = {
+    400: {"model": ErrorPublic, "description": "the body cannot be read as JSON text"},
     401: {"model": ErrorPublic, "description": "missing, invalid or revoked API key"},
     403: {"model": ErrorPublic, "description": "the key's role or teams do not cover this"},
     413: {"model": ErrorPublic, "description": "the body is over WFM_MAX_BODY_BYTES"},

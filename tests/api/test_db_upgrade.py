@@ -44,3 +44,26 @@ def test_the_migrations_match_the_models(tmp_path: Path) -> None:
     finally:
         database.dispose()
     assert diff == []
+
+
+def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import os
+
+    from api import migrate
+    from api.db import open_database
+
+    path = tmp_path / "new" / "wfm.sqlite3"
+    old_umask = os.umask(0o022)  # the usual default: group and others could read
+    try:
+        database = open_database(f"sqlite:///{path}")
+        with database.engine.connect() as conn:
+            migrate.upgrade(database)
+            conn.exec_driver_sql("select 1")
+            files = [p for p in path.parent.iterdir() if p.name.startswith("wfm.sqlite3")]
+            assert {p.name for p in files} >= {"wfm.sqlite3", "wfm.sqlite3-wal"}
+            assert {p.name: p.stat().st_mode & 0o777 for p in files} == {
+                p.name: 0o600 for p in files
+            }
+        database.dispose()
+    finally:
+        os.umask(old_umask)

@@ -162,7 +162,7 @@ def create_app(settings: Settings) -> FastAPI:
     v1.include_router(audit.router, prefix="/audit", tags=["audit"])
 
     @v1.get("/openapi.json", tags=["health"], include_in_schema=False)
-    async def openapi_document() -> dict[str, Any]:
+    def openapi_document() -> dict[str, Any]:
         """The OpenAPI document of this service (any valid key)."""
         return app.openapi()
 

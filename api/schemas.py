@@ -83,6 +83,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 # A schedule row is one activity of a shift, and a shift is at most 16 h (README, Center).
 MAX_ROW = dt.timedelta(hours=16)
 _ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_text(value: object) -> object:
@@ -92,6 +93,15 @@ def _iso_text(value: object) -> object:
         return value
     if not isinstance(value, str) or not _ISO_TIMESTAMP.match(value):
         raise ValueError("expected an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T14:00Z")
+    return value
+
+
+def _iso_date_text(value: object) -> object:
+    """Refuse a Unix time for a date too: a date is YYYY-MM-DD text."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("expected an ISO 8601 date, e.g. 2026-11-23")
     return value
 
 
@@ -113,7 +123,7 @@ def _date_in_range(value: dt.date) -> dt.date:
 
 # ISO 8601 text with a UTC offset (refused without one), converted to UTC.
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_utc_in_range)]
-Day = Annotated[dt.date, AfterValidator(_date_in_range)]
+Day = Annotated[dt.date, BeforeValidator(_iso_date_text), AfterValidator(_date_in_range)]
 
 
 class Strict(BaseModel):

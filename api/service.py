@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 
 from api import auth, crud, migrate
 from api.db import ApiKey, open_database
@@ -93,4 +94,7 @@ def serve(settings: Settings, *, host: str, port: int, access_log: bool = True) 
         server_header=False,
     )
     logging.getLogger("uvicorn.access").addFilter(RedactedAccessLog())
-    uvicorn.Server(config).run()
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        raise SystemExit(STARTUP_FAILURE)  # as uvicorn.run: the port was taken, say

@@ -211,3 +211,10 @@ def test_of_concurrent_publishes_from_one_version_exactly_one_wins(
     assert sorted(codes) == [201] + [409] * 5
     latest = client.get(f"/v1/schedules/{WEEK_START}", headers=bearer(loaded["planner"])).json()
     assert latest["version"] == 2
+
+
+def test_a_week_is_a_date_not_a_unix_time(client: TestClient, loaded: dict[str, str]) -> None:
+    payload = {"week_start": 1795392000, "rows": shift_rows("triage_a-001")}  # 2026-11-23
+    response = client.post("/v1/schedules", json=payload, headers=bearer(loaded["planner"]))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "week_start"]

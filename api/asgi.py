@@ -7,7 +7,18 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["ASGIApp", "Message", "Receive", "Scope", "Send", "client_address", "send_error"]
+__all__ = [
+    "V1_PREFIX",
+    "ASGIApp",
+    "Message",
+    "Receive",
+    "Scope",
+    "Send",
+    "client_address",
+    "send_error",
+]
+
+V1_PREFIX = "/v1/"  # what is authenticated and audited: everything but /healthz
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

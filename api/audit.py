@@ -33,7 +33,7 @@ from fastapi import Request
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from api.asgi import ASGIApp, Message, Receive, Scope, Send, client_address, send_error
+from api.asgi import V1_PREFIX, ASGIApp, Message, Receive, Scope, Send, client_address, send_error
 from api.auth import Principal
 from api.db import AuditRecord, Database, utcnow
 
@@ -53,7 +53,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-AUDITED_PREFIX = "/v1/"
 REDACTED = "REDACTED"
 # Query parameters whose value is a credential by its name, and anything shaped like a key.
 _SECRET_NAME = re.compile(r"key|token|secret|passw|auth|credential|session", re.IGNORECASE)
@@ -226,7 +225,7 @@ class AuditMiddleware:
         self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(AUDITED_PREFIX):
+        if scope["type"] != "http" or not scope["path"].startswith(V1_PREFIX):
             await self.app(scope, receive, send)
             return
         failed = False

@@ -16,15 +16,15 @@ audited like any answer. In order:
 A refusal whose body may not have been read whole closes the connection (``Connection:
 close``): draining an unbounded body would cost as much as reading it.
 
-The caller goes on the request's state (``principal``, ``current``, and ``key_id_tried`` /
-``client`` for the audit record), where `api.deps.get_current_user` finds it.
+The caller goes on the request's state (``principal`` and ``current``, where
+`api.deps.get_current_user` finds them, and ``key_id_tried`` for the audit record).
 """
 
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 
-from api.asgi import ASGIApp, Message, Receive, Scope, Send, client_address, send_error
+from api.asgi import V1_PREFIX, ASGIApp, Message, Receive, Scope, Send, client_address, send_error
 from api.auth import Principal, key_id_of
 from api.current import Current, CurrentState
 from api.db import Database
@@ -32,7 +32,6 @@ from api.limiter import FailedLogins
 
 __all__ = ["UNAUTHENTICATED", "KeyGate", "bearer_token"]
 
-GATED_PREFIX = "/v1/"
 UNAUTHENTICATED = "missing, invalid or revoked API key"
 
 
@@ -79,13 +78,13 @@ class KeyGate:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(GATED_PREFIX):
+        if scope["type"] != "http" or not scope["path"].startswith(V1_PREFIX):
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
         token = bearer_token(scope)
         key_id = key_id_of(token) if token else None
-        client = state["client"] = client_address(scope)
+        client = client_address(scope)
         state["key_id_tried"] = key_id
         length = _declared_length(scope)
 
@@ -124,10 +123,10 @@ class KeyGate:
         return length is None or length > self.max_body_bytes
 
     def _authenticate(self, token: str | None) -> tuple[Principal | None, Current]:
-        state = self.current
+        view = self.current
         with self.database.read_session() as session:
-            current = state.refresh(session)
-            principal = state.authenticate(session, token, current) if token else None
+            current = view.refresh(session)
+            principal = view.authenticate(session, token, current) if token else None
         return principal, current
 
     async def _read_body(self, receive: Receive) -> bytes | None:
@@ -137,7 +136,7 @@ class KeyGate:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                break  # the client went away; the app sees an empty body and the disconnect
+                break  # the client went away: the app gets what came, then the disconnect
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body_bytes:

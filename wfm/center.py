@@ -294,9 +294,7 @@ class ShiftTemplate(_Strict):
     day it starts on.
     """
 
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, json_schema_extra=_clock_fields_schema
-    )
+    model_config = ConfigDict(json_schema_extra=_clock_fields_schema)  # merged with _Strict's
 
     id: Id
     earliest_start_min: int = Field(ge=0, lt=MINUTES_PER_DAY)

@@ -9,6 +9,12 @@ record inside its own transaction (`request_audit_values`, then `mark_audited` o
 committed): the write and its record become durable together, with one disk sync and one
 write lock instead of two. This module has no update or delete path; reads go through
 `read_audit`.
+
+A record names the caller, or for a failed login the key id tried (`api.gate`), and the
+client address. A request that fails with an unexpected error is answered 500 here, after its
+record, and the connection stays usable. Whatever looks like a credential in the path or the
+query string is redacted (`redact_target`) before it is recorded, and before the access log
+prints it (`api.service`).
 """
 
 from __future__ import annotations
@@ -16,15 +22,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import re
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import Request
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from api.asgi import V1_PREFIX, ASGIApp, Message, Receive, Scope, Send, client_address, send_error
 from api.auth import Principal
 from api.db import AuditRecord, Database, utcnow
 
@@ -35,20 +44,19 @@ __all__ = [
     "audit_values",
     "mark_audited",
     "read_audit",
+    "redact_target",
     "request_audit_values",
     "result_of",
+    "scope_audit_values",
     "write_audit",
 ]
 
 logger = logging.getLogger(__name__)
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-AUDITED_PREFIX = "/v1/"
+REDACTED = "REDACTED"
+# Query parameters whose value is a credential by its name, and anything shaped like a key.
+_SECRET_NAME = re.compile(r"key|token|secret|passw|auth|credential|session", re.IGNORECASE)
+_TOKEN = re.compile(r"wfm_[0-9A-Za-z]*_[0-9A-Za-z_-]+")
 
 
 def result_of(status_code: int) -> str:
@@ -63,36 +71,71 @@ def result_of(status_code: int) -> str:
 
 
 def audit_values(
-    *, principal: Principal | None, action: str, target: str, status_code: int
+    *,
+    principal: Principal | None,
+    action: str,
+    target: str,
+    status_code: int,
+    client: str | None = None,
+    key_id_tried: str | None = None,
 ) -> dict[str, Any]:
     """The column values of one audit record, stamped now."""
     return {
         "at": utcnow(),
         "actor": principal.name if principal else "anonymous",
-        "key_id": principal.key_id if principal else None,
+        "key_id": principal.key_id if principal else key_id_tried,
         "role": principal.role.value if principal else None,
         "action": action,
         "target": target[:2000],
         "status_code": status_code,
         "result": result_of(status_code),
+        "client": client,
     }
 
 
+def redact_target(target: str) -> str:
+    """`target` (a path, maybe with ``?query``) with credentials replaced by REDACTED: the
+    value of a parameter named like one (``api_key``, ``token``, ...) and anything shaped like
+    a key, in the path or the query."""
+    path, sep, query = target.partition("?")
+    path = _TOKEN.sub(REDACTED, path)
+    if not sep:
+        return path
+    pairs = []
+    for pair in query.split("&"):
+        name, equals, value = pair.partition("=")
+        if _TOKEN.search(unquote_plus(name)):
+            name = REDACTED
+        if _SECRET_NAME.search(unquote_plus(name)) or _TOKEN.search(unquote_plus(value)):
+            value = REDACTED
+        pairs.append(f"{name}{equals}{value}")
+    return f"{path}?{'&'.join(pairs)}"
+
+
 def audit_target(scope: Scope) -> str:
-    """What a request is about: its path and query string."""
+    """What a request is about: its path and query string, credentials redacted."""
     query = scope.get("query_string", b"").decode("latin-1")
-    return scope["path"] + (f"?{query}" if query else "")
+    return redact_target(scope["path"] + (f"?{query}" if query else ""))
+
+
+def scope_audit_values(scope: Scope, status_code: int) -> dict[str, Any]:
+    """The audit record of the request in `scope` answered with `status_code` (the caller
+    and the key id tried are on its state, put there by `api.gate`)."""
+    state = scope.get("state", {})
+    return audit_values(
+        principal=state.get("principal"),
+        action=scope["method"],
+        target=audit_target(scope),
+        status_code=status_code,
+        client=client_address(scope),
+        key_id_tried=state.get("key_id_tried"),
+    )
 
 
 def request_audit_values(request: Request, status_code: int) -> dict[str, Any]:
     """The audit record of `request` answered with `status_code`, for a route to append in
     its own transaction (then `mark_audited`)."""
-    return audit_values(
-        principal=getattr(request.state, "principal", None),
-        action=request.method,
-        target=audit_target(request.scope),
-        status_code=status_code,
-    )
+    return scope_audit_values(request.scope, status_code)
 
 
 def mark_audited(request: Request) -> None:
@@ -182,40 +225,34 @@ class AuditMiddleware:
         self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(AUDITED_PREFIX):
+        if scope["type"] != "http" or not scope["path"].startswith(V1_PREFIX):
             await self.app(scope, receive, send)
             return
-        target = audit_target(scope)
         failed = False
+        started = False
 
         async def audited_send(message: Message) -> None:
-            nonlocal failed
+            nonlocal failed, started
             state = scope.get("state", {})
-            if message["type"] == "http.response.start" and not (failed or state.get("audited")):
-                principal = state.get("principal")
-                record = audit_values(
-                    principal=principal,
-                    action=scope["method"],
-                    target=target,
-                    status_code=message["status"],
-                )
-                try:
-                    await asyncio.wrap_future(self.writer().submit(record))
-                except Exception:
-                    logger.exception("audit record could not be written; answering 503")
-                    failed = True
-                    body = b'{"detail":"audit log unavailable"}'
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": 503,
-                            "headers": [(b"content-type", b"application/json")],
-                        }
-                    )
-                    await send({"type": "http.response.body", "body": body})
-                    return
+            if message["type"] == "http.response.start":
+                started = True
+                if not (failed or state.get("audited")):
+                    record = scope_audit_values(scope, message["status"])
+                    try:
+                        await asyncio.wrap_future(self.writer().submit(record))
+                    except Exception:
+                        logger.exception("audit record could not be written; answering 503")
+                        failed = True
+                        await send_error(send, 503, "audit log unavailable")
+                        return
             if failed:
                 return
             await send(message)
 
-        await self.app(scope, receive, audited_send)
+        try:
+            await self.app(scope, receive, audited_send)
+        except Exception:
+            if started:
+                raise  # part of the answer is out: only dropping the connection is left
+            logger.exception("unexpected error answering %s %s", scope["method"], scope["path"])
+            await send_error(audited_send, 500, "internal server error")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,11 +27,13 @@ __all__ = [
     "Role",
     "authenticate",
     "create_key",
+    "key_id_of",
     "list_keys",
     "revoke_keys",
 ]
 
 TOKEN_PREFIX = "wfm"
+_KEY_ID = re.compile(r"[0-9a-f]{1,32}")
 
 
 class Role(StrEnum):
@@ -69,12 +72,26 @@ def _digest(salt_hex: str, secret: str) -> str:
 
 
 def create_key(
-    session: Session, *, name: str, role: str, teams: list[str] | None = None
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    teams: list[str] | None = None,
+    known_teams: set[str] | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key for user `name`; returns the row and the token, which is shown once.
 
+    A name is one user: it may hold several live keys (to rotate them), all with the same
+    role and teams.
+
+    Args:
+        known_teams: the teams of the current center, when there is one; a supervisor's
+            teams must be among them.
+
     Raises:
-        ApiKeyError: unknown role, a supervisor without teams, or teams given to another role.
+        ApiKeyError: unknown role, a supervisor without teams or with a team the center does
+            not have, teams given to another role, or a name whose live keys have another
+            role or other teams.
     """
     try:
         role_value = Role(role)
@@ -85,8 +102,19 @@ def create_key(
         raise ApiKeyError("a supervisor key needs at least one --team")
     if role_value is not Role.SUPERVISOR and teams:
         raise ApiKeyError("only supervisor keys are scoped to teams")
+    unknown = sorted(set(teams) - known_teams) if known_teams is not None else []
+    if unknown:
+        raise ApiKeyError(f"team(s) {', '.join(unknown)} are not teams of the current center")
     if not name.strip() or len(name) > 64:
         raise ApiKeyError("a user name must be 1 to 64 characters")
+    live = session.scalars(select(ApiKey).where(ApiKey.name == name, ApiKey.revoked_at.is_(None)))
+    for other in live:
+        if other.role != role_value.value or sorted(other.teams) != teams:
+            raise ApiKeyError(
+                f"user {name!r} already has a live {other.role} key (key id {other.key_id}) "
+                "with another role or other teams; a name is one user: choose another name, "
+                "or revoke that key first"
+            )
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
@@ -104,15 +132,24 @@ def create_key(
     return row, f"{TOKEN_PREFIX}_{key_id}_{secret}"
 
 
+def key_id_of(token: str) -> str | None:
+    """The key id a token names, if it is shaped like one of ours (even when it is not valid:
+    the audit log and the failed-login limit record the key id tried)."""
+    parts = token.split("_", 2)
+    if len(parts) == 3 and parts[0] == TOKEN_PREFIX and parts[2] and _KEY_ID.fullmatch(parts[1]):
+        return parts[1]
+    return None
+
+
 def authenticate(session: Session, token: str) -> Principal | None:
     """The principal a bearer token belongs to, or None (malformed, unknown, revoked)."""
-    parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+    key_id = key_id_of(token)
+    if key_id is None:
         return None
-    row = session.scalars(select(ApiKey).where(ApiKey.key_id == parts[1])).one_or_none()
+    row = session.scalars(select(ApiKey).where(ApiKey.key_id == key_id)).one_or_none()
     if row is None or row.revoked_at is not None:
         return None
-    if not hmac.compare_digest(_digest(row.salt, parts[2]), row.secret_hash):
+    if not hmac.compare_digest(_digest(row.salt, token.split("_", 2)[2]), row.secret_hash):
         return None
     return Principal(
         name=row.name, key_id=row.key_id, role=Role(row.role), teams=frozenset(row.teams)

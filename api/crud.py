@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 from pydantic import ValidationError
-from sqlalchemy import String, func, insert, select, type_coerce, update
+from sqlalchemy import String, and_, func, insert, or_, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db import (
+    ApiKey,
     AuditRecord,
     CenterVersion,
     ForecastRun,
@@ -29,7 +31,7 @@ from api.db import (
     StateEvent,
     utcnow,
 )
-from api.errors import NotFoundError
+from api.errors import ConflictError, NotFoundError, shorten
 from api.frames import roster_table, schedule_table, states_frame
 from api.schemas import RosterAgentIn, ScheduleRowIn, StateEventIn
 from wfm.center import Center
@@ -104,18 +106,19 @@ def check_states(
 
     A row must name an agent of the roster and a phone state the adherence rules map (an
     unmapped state would make every later adherence query fail). A row that repeats an
-    earlier row's `event_id` is a duplicate. Bad rows are reported with their index.
+    earlier row's `event_id` is a duplicate. Bad rows are reported with their index (texts
+    from the input shortened: an error never echoes a large input back).
     """
     checked = CheckedStates()
     for index, raw in enumerate(rows):
         event_id = raw.get("event_id") if isinstance(raw, dict) else None
-        event_id = event_id if isinstance(event_id, str) else None
+        event_id = shorten(event_id, 128) if isinstance(event_id, str) else None
         try:
             event = StateEventIn.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors()[:5]:
-                column = ".".join(str(p) for p in err["loc"]) or None
-                message = err["msg"].removeprefix("Value error, ")
+                column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
+                message = shorten(err["msg"].removeprefix("Value error, "))
                 checked.errors.append(RowError(index, event_id, column, message))
             continue
         if event.agent_id not in known_agents:
@@ -179,18 +182,32 @@ def list_states(
     start: dt.datetime,
     end: dt.datetime,
     agent_ids: set[str] | None,
-    limit: int | None = None,
-) -> list[StateEvent]:
-    """States overlapping [start, end) (open states included), by agent then start."""
+    limit: int,
+    after: tuple[dt.datetime, int] | None = None,
+) -> tuple[list[StateEvent], bool]:
+    """One page of the states of [start, end), by (start, row id), and whether more follow.
+
+    A state with an end is in every window it overlaps. An open state (no end: it lasts
+    until the agent's next state) is in the window that holds its start, so windows one
+    after the other return it once. `after` is the (start, id) of the last state of the
+    previous page: each stored state comes once across the pages of one query.
+    """
     query = select(StateEvent).where(
-        StateEvent.start < end, (StateEvent.end.is_(None)) | (StateEvent.end > start)
+        StateEvent.start < end,
+        or_(StateEvent.end > start, and_(StateEvent.end.is_(None), StateEvent.start >= start)),
     )
     if agent_ids is not None:
         query = query.where(StateEvent.agent_id.in_(sorted(agent_ids)))
-    query = query.order_by(StateEvent.agent_id, StateEvent.start, StateEvent.id)
-    if limit is not None:
-        query = query.limit(limit)
-    return list(session.scalars(query))
+    if after is not None:
+        after_start, after_id = after
+        query = query.where(
+            or_(
+                StateEvent.start > after_start,
+                and_(StateEvent.start == after_start, StateEvent.id > after_id),
+            )
+        )
+    rows = list(session.scalars(query.order_by(StateEvent.start, StateEvent.id).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
 
 
 # --- center and roster ------------------------------------------------------------------
@@ -210,13 +227,64 @@ def current_center(session: Session) -> tuple[CenterVersion, Center]:
     return row, Center.model_validate(row.body)
 
 
-def replace_center(session: Session, *, body: dict[str, Any], by: str) -> CenterVersion:
-    """Store a new version of the center configuration (already validated) and commit."""
+def replace_center(
+    session: Session, *, body: dict[str, Any], center: Center, by: str
+) -> CenterVersion:
+    """Store a new version of the center configuration (`body`, already validated as
+    `center`) and commit.
+
+    Raises:
+        ConflictError: the current roster or a live supervisor key names a team, contract
+            or queue that `center` drops (the roster could not be sent again).
+    """
+    reasons = _roster_conflicts(session, center) + _key_conflicts(session, center)
+    if reasons:
+        raise ConflictError(
+            "this center drops teams, contracts or queues still in use; "
+            "replace the roster (or revoke the keys) first",
+            reasons,
+        )
     latest = session.scalar(select(func.max(CenterVersion.version))) or 0
     row = CenterVersion(version=latest + 1, body=body, updated_at=utcnow(), updated_by=by)
     session.add(row)
     session.commit()
     return row
+
+
+# A new center may rename a team's supervisor (the roster is then sent again with the new
+# name); only what it removes from under the roster is a conflict.
+_DROPPED_COLUMNS = {"team", "contract", "skills"}
+
+
+def _roster_conflicts(session: Session, center: Center) -> list[str]:
+    latest = session.scalar(select(func.max(RosterVersion.id)))
+    if latest is None:
+        return []
+    agents = list(
+        session.scalars(
+            select(RosterAgent).where(RosterAgent.version_id == latest).order_by(RosterAgent.id)
+        )
+    )
+    try:
+        load_roster(roster_table([RosterAgentIn.model_validate(a.body) for a in agents]), center)
+    except DataError as exc:
+        return [
+            f"agent {agents[i.row - 1].agent_id}: {i.message}"
+            for i in exc.issues
+            if i.column in _DROPPED_COLUMNS and i.row is not None
+        ]
+    return []
+
+
+def _key_conflicts(session: Session, center: Center) -> list[str]:
+    teams = {t.id for t in center.teams}
+    live = session.scalars(select(ApiKey).where(ApiKey.revoked_at.is_(None)))
+    return [
+        f"supervisor key {key.key_id} ({key.name}) is scoped to team {team}"
+        for key in live
+        for team in key.teams
+        if team not in teams
+    ]
 
 
 def current_roster(session: Session) -> tuple[RosterVersion, list[RosterAgent]]:
@@ -295,31 +363,53 @@ def publish_schedule(
     center: Center,
     known_agents: set[str],
     by: str,
+    expected_version: int | None = None,
 ) -> ScheduleVersion:
     """Publish a week as a new version in one transaction (readers see old or new, never a mix).
 
     The rows are checked by the schedule loader (agents in the roster, known queues, no
-    overlaps) and must start inside the week.
+    overlaps) and must start inside the week. With `expected_version`, the week's latest
+    version must be that one (0: never published).
 
     Raises:
         DataError: the week does not start on a Monday, or rows break a rule.
+        ConflictError: the week's latest version is not `expected_version`, or another
+            publish of the week committed the same version first.
     """
     issues = _week_issues(week_start, rows, center.tz)
     if issues:
         raise DataError("schedule", issues)
     load_schedule(schedule_table(rows), center, agent_ids=known_agents)
-    latest = session.scalar(
-        select(func.max(ScheduleVersion.version)).where(ScheduleVersion.week_start == week_start)
+    latest = (
+        session.scalar(
+            select(func.max(ScheduleVersion.version)).where(
+                ScheduleVersion.week_start == week_start
+            )
+        )
+        or 0
     )
+    if expected_version is not None and latest != expected_version:
+        raise ConflictError(
+            f"week {week_start} is at version {latest}, not {expected_version}; "
+            "read it again before publishing"
+        )
     version = ScheduleVersion(
         week_start=week_start,
-        version=(latest or 0) + 1,
+        version=latest + 1,
         published_at=utcnow(),
         published_by=by,
         n_rows=len(rows),
     )
     session.add(version)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Writers that do not serialize (PostgreSQL) meet here: the unique (week, version).
+        session.rollback()
+        raise ConflictError(
+            f"another publish of week {week_start} took version {latest + 1} first; "
+            "read it again before publishing"
+        ) from None
     session.execute(
         ScheduleRow.__table__.insert(),
         [

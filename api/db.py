@@ -12,7 +12,9 @@ instead of failing on a stale snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,7 +108,10 @@ class ApiKey(Base):
 
 
 class AuditRecord(Base):
-    """One audited request. Append-only: the code has no update or delete path for it."""
+    """One audited request. Append-only: the code has no update or delete path for it.
+
+    `key_id` is the caller's key, or for a failed login the key id tried; `client` is the
+    client address (none in records older than migration 0002)."""
 
     __tablename__ = "audit_log"
 
@@ -119,13 +124,17 @@ class AuditRecord(Base):
     target: Mapped[str] = mapped_column(Text)
     status_code: Mapped[int] = mapped_column(Integer)
     result: Mapped[str] = mapped_column(String(16))
+    client: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class StateEvent(Base):
     """One agent state from the phone system; `event_id` makes ingest idempotent."""
 
     __tablename__ = "agent_states"
-    __table_args__ = (Index("ix_agent_states_agent_start", "agent_id", "start"),)
+    __table_args__ = (
+        Index("ix_agent_states_agent_start", "agent_id", "start"),
+        Index("ix_agent_states_start_id", "start", "id"),  # GET /v1/states pages
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(128), unique=True)
@@ -235,10 +244,18 @@ class Database:
         self.engine.dispose()
 
 
+def _create_private(path: Path) -> None:
+    """Create the database file readable and writable by its owner only (SQLite gives its
+    -wal and -shm files the same mode); an existing file is left as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _sqlite_engine(url: str, *, busy_timeout_s: float) -> Engine:
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        _create_private(Path(database))
     engine = create_engine(url, connect_args={"timeout": busy_timeout_s})
 
     @event.listens_for(engine, "connect")

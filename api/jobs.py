@@ -28,11 +28,11 @@ logger = logging.getLogger(__name__)
 
 
 def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: timestamps as ISO text, NaN as null."""
+    """JSON-ready rows: timestamps as ISO text, NaN and infinities as null (JSON has none)."""
     rows = frame.to_dicts()
     for row in rows:
         for key, value in row.items():
-            if isinstance(value, float) and math.isnan(value):
+            if isinstance(value, float) and not math.isfinite(value):
                 row[key] = None
             elif hasattr(value, "isoformat"):
                 row[key] = value.isoformat()

@@ -1,4 +1,8 @@
-"""The app factory: `create_app(settings)` wires the database, routers, audit and errors."""
+"""The app factory: `create_app(settings)` wires the database, routers, middlewares and errors.
+
+Middlewares, outermost first: `SecurityHeaders` (api.transport), `AuditMiddleware`
+(api.audit), `KeyGate` (api.gate: key, failed-login limit, body size), then the routes.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import migrate
@@ -16,13 +21,17 @@ from api.crud import STATE_LOOKBACK
 from api.current import CurrentState
 from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
-from api.errors import ConflictError, NotFoundError, PermissionDenied
+from api.errors import MAX_ERRORS, ConflictError, NotFoundError, PermissionDenied, shorten
+from api.gate import KeyGate
 from api.jobs import ForecastJobs
+from api.limiter import FailedLogins
+from api.openapi import ERROR_RESPONSES, NOT_FOUND, build_openapi
 from api.recent_states import RecentStates
 from api.routes import adherence, audit, config, forecasts, health, schedules, states
 from api.snapshots import SnapshotCache
+from api.transport import SecurityHeaders
 from wfm.adherence import load_rules
-from wfm.errors import ConfigError, DataError, InfeasibleError, WfmError
+from wfm.errors import ConfigError, DataError, DataIssue, InfeasibleError, WfmError
 from wfm.settings import Settings
 
 __all__ = ["create_app"]
@@ -30,19 +39,39 @@ __all__ = ["create_app"]
 logger = logging.getLogger(__name__)
 
 
+def _issues(issues: list[DataIssue], source: str) -> JSONResponse:
+    detail = [
+        {"row": i.row, "column": i.column and shorten(i.column), "message": shorten(i.message)}
+        for i in issues[:MAX_ERRORS]
+    ]
+    return JSONResponse({"detail": detail, "source": source, "count": len(issues)}, status_code=422)
+
+
+def _lines(exc: Exception) -> list[DataIssue]:
+    return [DataIssue(None, None, line) for line in str(exc).splitlines()]
+
+
 def _register_error_handlers(app: FastAPI) -> None:
+    async def invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        errors = exc.errors()
+        detail = [
+            {
+                "type": err["type"],
+                "loc": [shorten(p, 64) if isinstance(p, str) else p for p in err["loc"]],
+                "msg": shorten(err["msg"]),
+            }
+            for err in errors[:MAX_ERRORS]
+        ]
+        return JSONResponse({"detail": detail, "count": len(errors)}, status_code=422)
+
     async def data_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DataError)
-        detail = [
-            {"row": i.row, "column": i.column, "message": i.message}
-            for i in exc.issues
-            if i.severity == "error"
-        ]
-        return JSONResponse({"detail": detail, "source": str(exc.path or "")}, status_code=422)
+        errors = [i for i in exc.issues if i.severity == "error"]
+        return _issues(errors, str(exc.path or ""))
 
     async def config_error(_request: Request, exc: Exception) -> JSONResponse:
-        detail = [{"row": None, "column": None, "message": line} for line in str(exc).splitlines()]
-        return JSONResponse({"detail": detail, "source": "center"}, status_code=422)
+        return _issues(_lines(exc), "center")
 
     async def not_found(_request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
@@ -51,12 +80,14 @@ def _register_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
     async def conflict(_request: Request, exc: Exception) -> JSONResponse:
-        reasons = exc.reasons if isinstance(exc, InfeasibleError) else []
+        assert isinstance(exc, InfeasibleError | ConflictError)
+        reasons = [shorten(r) for r in exc.reasons[:MAX_ERRORS]]
         return JSONResponse({"detail": str(exc), "reasons": reasons}, status_code=409)
 
     async def other(_request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        return _issues(_lines(exc), "")
 
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(DataError, data_error)
     app.add_exception_handler(ConfigError, config_error)
     app.add_exception_handler(NotFoundError, not_found)
@@ -99,16 +130,35 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.current = CurrentState()
     app.state.recent_states = RecentStates(adherence.REALTIME_LOOKBACK + STATE_LOOKBACK)
     _register_error_handlers(app)
+    limiter = FailedLogins(
+        max_failures=settings.login_failures_max, window_s=settings.login_failure_window_s
+    )
+    app.add_middleware(
+        KeyGate,
+        database=database,
+        current=app.state.current,
+        limiter=limiter,
+        max_body_bytes=settings.max_body_bytes,
+    )
     app.add_middleware(AuditMiddleware, writer=lambda: app.state.audit_writer)
+    app.add_middleware(SecurityHeaders)
 
     v1 = APIRouter(
-        prefix="/v1", dependencies=[Depends(get_current_user), Depends(reject_unknown_query)]
+        prefix="/v1",
+        dependencies=[Depends(get_current_user), Depends(reject_unknown_query)],
+        responses=ERROR_RESPONSES,
     )
-    v1.include_router(states.router, prefix="/states", tags=["agent states"])
-    v1.include_router(schedules.router, prefix="/schedules", tags=["schedules"])
-    v1.include_router(config.router, tags=["center and roster"])
-    v1.include_router(adherence.router, prefix="/adherence", tags=["adherence"])
-    v1.include_router(forecasts.router, prefix="/forecasts", tags=["forecasts"])
+    v1.include_router(states.router, prefix="/states", tags=["agent states"], responses=NOT_FOUND)
+    v1.include_router(
+        schedules.router, prefix="/schedules", tags=["schedules"], responses=NOT_FOUND
+    )
+    v1.include_router(config.router, tags=["center and roster"], responses=NOT_FOUND)
+    v1.include_router(
+        adherence.router, prefix="/adherence", tags=["adherence"], responses=NOT_FOUND
+    )
+    v1.include_router(
+        forecasts.router, prefix="/forecasts", tags=["forecasts"], responses=NOT_FOUND
+    )
     v1.include_router(audit.router, prefix="/audit", tags=["audit"])
 
     @v1.get("/openapi.json", tags=["health"], include_in_schema=False)
@@ -118,4 +168,5 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(health.router, tags=["health"])
     app.include_router(v1)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,18 +1,23 @@
 """Request and response schemas. Inputs refuse unknown fields; names keep their unit suffixes.
 
 Families follow one pattern: ``XCreate`` / ``XReplace`` (input), ``XPublic`` (one item out),
-``XsPublic`` (``data`` + ``count``). Timestamps must carry a UTC offset and come back in UTC.
+``XsPublic`` (``data`` + ``count``). Timestamps are ISO 8601 text with a UTC offset (no Unix
+numbers), between the years 1900 and 2200 once in UTC, and come back in UTC. Numbers in
+inputs must be finite.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -30,9 +35,12 @@ __all__ = [
     "AuditsPublic",
     "AvailabilityWindow",
     "CenterPublic",
+    "ConflictPublic",
     "Day",
+    "ErrorPublic",
     "ExceptionPublic",
     "ExceptionsPublic",
+    "FieldErrorPublic",
     "ForecastCreate",
     "ForecastModel",
     "ForecastResultPublic",
@@ -42,6 +50,9 @@ __all__ = [
     "ForecastScorePublic",
     "HealthPublic",
     "IngestPublic",
+    "InvalidFieldsPublic",
+    "InvalidRowsPublic",
+    "IssuePublic",
     "RealtimePublic",
     "RealtimeRowPublic",
     "RosterAgentIn",
@@ -71,12 +82,39 @@ StateName = Annotated[
 ]
 MAX_BATCH = 5000
 MIN_YEAR, MAX_YEAR = 1900, 2200
+# A schedule row is one activity of a shift, and a shift is at most 16 h (README, Center).
+MAX_ROW = dt.timedelta(hours=16)
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_text(value: object) -> object:
+    """Refuse what pydantic would read as a Unix time (numbers, digit strings): a timestamp
+    is text with a date, a time and (checked next) a UTC offset."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_TIMESTAMP.match(value):
+        raise ValueError("expected an ISO 8601 timestamp with a UTC offset, e.g. 2026-11-23T14:00Z")
+    return value
+
+
+def _iso_date_text(value: object) -> object:
+    """Refuse a Unix time for a date too: a date is YYYY-MM-DD text."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("expected an ISO 8601 date, e.g. 2026-11-23")
+    return value
 
 
 def _utc_in_range(value: dt.datetime) -> dt.datetime:
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"timestamp out of range (years {MIN_YEAR}-{MAX_YEAR})")
-    return value.astimezone(dt.UTC)
+    try:
+        utc = value.astimezone(dt.UTC)
+    except OverflowError:  # the offset moves it past year 1 or 9999
+        utc = None
+    if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:
+        raise ValueError(f"timestamp out of range (years {MIN_YEAR}-{MAX_YEAR} in UTC)")
+    return utc
 
 
 def _date_in_range(value: dt.date) -> dt.date:
@@ -85,15 +123,16 @@ def _date_in_range(value: dt.date) -> dt.date:
     return value
 
 
-# A timestamp with a UTC offset (refused without one), converted to UTC.
-Timestamp = Annotated[AwareDatetime, AfterValidator(_utc_in_range)]
-Day = Annotated[dt.date, AfterValidator(_date_in_range)]
+# ISO 8601 text with a UTC offset (refused without one), converted to UTC.
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_utc_in_range)]
+Day = Annotated[dt.date, BeforeValidator(_iso_date_text), AfterValidator(_date_in_range)]
 
 
 class Strict(BaseModel):
-    """Base of every input schema: unknown fields are refused, not stored."""
+    """Base of every input schema: unknown fields are refused, not stored; so are infinite
+    and NaN numbers (JSON has neither)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class _Span(Strict):
@@ -103,6 +142,49 @@ class _Span(Strict):
         if end is not None and end <= self.start:  # type: ignore[attr-defined]
             raise ValueError("end must be after start")
         return self
+
+
+# --- errors -----------------------------------------------------------------------------
+
+
+class ErrorPublic(BaseModel):
+    """An error answer (401, 403, 404, 413, 429, 503)."""
+
+    detail: str
+
+
+class ConflictPublic(BaseModel):
+    """409: the request contradicts the current state; `reasons` names what is in the way."""
+
+    detail: str
+    reasons: list[str]
+
+
+class FieldErrorPublic(BaseModel):
+    type: str
+    loc: list[str | int] = Field(description="where: body, query or path, then the field path")
+    msg: str
+
+
+class InvalidFieldsPublic(BaseModel):
+    """422: fields of the request that do not fit its schema (the first ones, and how many)."""
+
+    detail: list[FieldErrorPublic]
+    count: int
+
+
+class IssuePublic(BaseModel):
+    row: int | None = Field(description="1-based row of the table sent, if a row is at fault")
+    column: str | None
+    message: str
+
+
+class InvalidRowsPublic(BaseModel):
+    """422: rows of a table (roster, schedule) or parts of the center that break a rule."""
+
+    detail: list[IssuePublic]
+    source: str
+    count: int
 
 
 # --- health -----------------------------------------------------------------------------
@@ -161,26 +243,42 @@ class StatePublic(BaseModel):
 
 
 class StatesPublic(BaseModel):
+    """One page of states; `next_cursor` (null on the last page) asks for the next one."""
+
     data: list[StatePublic]
     count: int
+    next_cursor: str | None
 
 
 # --- schedules --------------------------------------------------------------------------
 
 
 class ScheduleRowIn(_Span):
+    """One activity of an agent; at most 16 h long."""
+
     agent_id: Id
     activity: Literal[ACTIVITIES]  # type: ignore[valid-type]
     start: Timestamp
     end: Timestamp
     queue_id: Id | None = None
 
+    @model_validator(mode="after")
+    def _not_too_long(self) -> Self:
+        if self.end - self.start > MAX_ROW:
+            raise ValueError("a schedule row lasts at most 16 hours")
+        return self
+
 
 class ScheduleCreate(Strict):
-    """A week's schedule; `week_start` is the Monday (center-local) the week begins on."""
+    """A week's schedule; `week_start` is the Monday (center-local) the week begins on.
+
+    `expected_version` makes the publish conditional: the week's latest version must be that
+    one (0: the week was never published), else 409 and nothing is stored.
+    """
 
     week_start: Day
     rows: list[ScheduleRowIn] = Field(min_length=1, max_length=200_000)
+    expected_version: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class ScheduleRowPublic(BaseModel):
@@ -411,7 +509,8 @@ class ForecastRowPublic(BaseModel):
 class ForecastScorePublic(BaseModel):
     queue_id: str
     model: str
-    wape: float | None
+    # The engine's score column is a WAPE (forecasting.run); runs store it as `score`.
+    wape: float | None = Field(validation_alias=AliasChoices("wape", "score"))
 
 
 class ForecastResultPublic(BaseModel):

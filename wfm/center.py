@@ -20,12 +20,14 @@ Example (abridged)::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import math
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -35,6 +37,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -72,7 +75,8 @@ class Channel(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Infinite and NaN numbers (YAML's .inf, .nan) mean nothing in a center.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def parse_clock_min(text: str) -> int:
@@ -118,6 +122,25 @@ def _parse_windows(spec: object) -> list[OpenWindow]:
     return windows
 
 
+_WINDOW_SCHEMA = {"type": "string", "pattern": r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$"}
+_OPEN_HOURS_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"const": "24/7"},
+        {
+            "type": "object",
+            "additionalProperties": {
+                "anyOf": [
+                    _WINDOW_SCHEMA,
+                    {"type": "array", "items": _WINDOW_SCHEMA},
+                    {"const": "closed"},
+                    {"type": "null"},
+                ]
+            },
+        },
+    ]
+}
+
+
 class ServiceTarget(_Strict):
     """What a queue promises. Every target given must hold at once.
 
@@ -159,9 +182,11 @@ class Queue(_Strict):
     channel: Channel
     skill: Id
     name: str | None = None
-    open_hours: dict[str, list[OpenWindow]] = Field(
-        description='"24/7", or weekday (mon..sun) -> "HH:MM-HH:MM" or a list of them'
-    )
+    open_hours: Annotated[
+        dict[str, list[OpenWindow]],
+        # What a center file holds (parsed by _parse_open_hours), not the parsed windows.
+        WithJsonSchema(_OPEN_HOURS_SCHEMA, mode="validation"),
+    ] = Field(description='"24/7", or weekday (mon..sun) -> "HH:MM-HH:MM" or a list of them')
     target: ServiceTarget
     patience_s: float | None = Field(default=None, gt=0, description="mean caller patience")
     concurrency: int = Field(default=1, ge=1, le=10, description="contacts one agent works at once")
@@ -231,12 +256,45 @@ class BreakRule(_Strict):
         return self
 
 
+def _clock_fields_schema(schema: dict[str, Any]) -> None:
+    """ShiftTemplate's schema as a center file writes it: each of start and length either
+    in minutes or as `earliest_start` / `latest_start` ("HH:MM") and `length_h`."""
+    clock = {"type": "string", "pattern": r"^\s*\d{1,2}:\d{2}\s*$"}
+    schema["properties"].update(
+        earliest_start=clock,
+        latest_start=clock,
+        length_h={"type": "number", "exclusiveMinimum": 0, "maximum": 16},
+    )
+    pairs = [
+        ("earliest_start_min", "earliest_start"),
+        ("latest_start_min", "latest_start"),
+        ("length_min", "length_h"),
+    ]
+    schema["required"] = [name for name in schema["required"] if name in ("id", "start_step_min")]
+    schema["allOf"] = [
+        {"oneOf": [{"required": [minutes]}, {"required": [text]}]} for minutes, text in pairs
+    ]
+
+
+def _hours(value: object) -> float:
+    """A shift length in hours (a number, or its text) that stays finite in minutes."""
+    hours = math.nan
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):
+            hours = float(value)
+    if not math.isfinite(hours * 60):
+        raise ValueError(f"length_h must be a finite number of hours, got {value!r:.40}")
+    return hours
+
+
 class ShiftTemplate(_Strict):
     """Shifts that may start every `start_step_min` between `earliest_start` and `latest_start`.
 
     A start after 24:00 - length crosses midnight (night shifts); the shift belongs to the
     day it starts on.
     """
+
+    model_config = ConfigDict(json_schema_extra=_clock_fields_schema)  # merged with _Strict's
 
     id: Id
     earliest_start_min: int = Field(ge=0, lt=MINUTES_PER_DAY)
@@ -255,7 +313,7 @@ class ShiftTemplate(_Strict):
                 if name in data:
                     data[f"{name}_min"] = parse_clock_min(str(data.pop(name)))
             if "length_h" in data:
-                data["length_min"] = round(float(data.pop("length_h")) * 60)
+                data["length_min"] = round(_hours(data.pop("length_h")) * 60)
         return data
 
     @model_validator(mode="after")

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
             poll may see one up to about twice this old; 0 = compute every poll).
         forecast_workers: background threads that run forecast jobs.
         sqlite_busy_timeout_s: how long a SQLite writer waits for the lock.
+        max_body_bytes: the largest request body the service reads (413 above it).
+        header_timeout_s: how long a connection may take to send a request's head (the
+            request line and headers) before the server closes it.
+        login_failures_max: failed logins allowed per key id and per client address within
+            `login_failure_window_s`; more answer 429 until the oldest leaves the window.
+        login_failure_window_s: the sliding window of `login_failures_max` (seconds).
     """
 
     model_config = SettingsConfigDict(env_prefix="WFM_", extra="ignore")
@@ -46,6 +52,10 @@ class Settings(BaseSettings):
     realtime_cache_s: float = Field(default=1.0, ge=0, le=60)
     forecast_workers: int = Field(default=1, ge=1, le=8)
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    header_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    login_failures_max: int = Field(default=10, ge=1)
+    login_failure_window_s: float = Field(default=60.0, gt=0, le=86_400)
 
     @property
     def database_url(self) -> str:

@@ -9,6 +9,8 @@ from pydantic import ValidationError
 
 from api import crud
 from api.deps import AdminUser, ReaderUser, ScopeDep, SessionDep, WriteSessionDep
+from api.errors import MAX_ERRORS
+from api.openapi import CONFLICT
 from api.schemas import CenterPublic, RosterAgentIn, RosterPublic, RosterReplace
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
@@ -17,15 +19,16 @@ __all__ = ["router"]
 
 router = APIRouter()
 
+# Stored as sent; the OpenAPI document gives it Center's schema (api.openapi).
 CenterBody = Annotated[
     dict[str, Any],
     Body(description="the center configuration, same shape as the center YAML file"),
 ]
 
 
-def _validated_center(body: dict[str, Any]) -> None:
+def _validated_center(body: dict[str, Any]) -> Center:
     try:
-        Center.model_validate(body)
+        return Center.model_validate(body)
     except ValidationError as exc:
         issues = [
             DataIssue(
@@ -33,7 +36,7 @@ def _validated_center(body: dict[str, Any]) -> None:
                 ".".join(str(p) for p in err["loc"]) or None,
                 err["msg"].removeprefix("Value error, "),
             )
-            for err in exc.errors()[:20]
+            for err in exc.errors()[:MAX_ERRORS]
         ]
         raise DataError("center", issues) from None
 
@@ -47,11 +50,13 @@ def read_center(_user: ReaderUser, session: SessionDep) -> CenterPublic:
     )
 
 
-@router.put("/center", response_model=CenterPublic)
+@router.put("/center", response_model=CenterPublic, responses=CONFLICT)
 def replace_center(body: CenterBody, user: AdminUser, session: WriteSessionDep) -> CenterPublic:
-    """Replace the center configuration (validated like the YAML file; unknown fields refused)."""
-    _validated_center(body)
-    row = crud.replace_center(session, body=body, by=user.name)
+    """Replace the center configuration (validated like the YAML file; unknown fields
+    refused). 409 if the current roster or a supervisor key names a team, contract or queue
+    it drops."""
+    center = _validated_center(body)
+    row = crud.replace_center(session, body=body, center=center, by=user.name)
     return CenterPublic(
         version=row.version, updated_at=row.updated_at, updated_by=row.updated_by, center=row.body
     )

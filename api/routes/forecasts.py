@@ -10,6 +10,7 @@ from api import crud
 from api.auth import Principal, Role
 from api.deps import ManagerUser, SessionDep, WriteSessionDep, require_roles
 from api.errors import ConflictError
+from api.openapi import CONFLICT
 from api.schemas import (
     ForecastCreate,
     ForecastResultPublic,
@@ -26,7 +27,9 @@ ForecastReader = Annotated[
 ]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=ForecastRunPublic)
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, response_model=ForecastRunPublic, responses=CONFLICT
+)
 def start_forecast(
     payload: ForecastCreate, user: ManagerUser, session: WriteSessionDep, request: Request
 ) -> ForecastRunPublic:
@@ -58,7 +61,7 @@ def read_forecast(run_id: str, _user: ForecastReader, session: SessionDep) -> Fo
     return ForecastRunPublic.model_validate(run, from_attributes=True)
 
 
-@router.get("/{run_id}/result", response_model=ForecastResultPublic)
+@router.get("/{run_id}/result", response_model=ForecastResultPublic, responses=CONFLICT)
 def forecast_result(
     run_id: str, _user: ForecastReader, session: SessionDep
 ) -> ForecastResultPublic:

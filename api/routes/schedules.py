@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from api import crud
 from api.deps import PlannerUser, ScopeDep, SessionDep, WriteSessionDep
+from api.openapi import CONFLICT
 from api.schemas import (
     Day,
     ScheduleCreate,
@@ -21,11 +22,17 @@ __all__ = ["router"]
 router = APIRouter()
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SchedulePublishedPublic)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SchedulePublishedPublic,
+    responses=CONFLICT,
+)
 def publish_schedule(
     payload: ScheduleCreate, user: PlannerUser, session: WriteSessionDep
 ) -> SchedulePublishedPublic:
-    """Publish a week: all rows become visible together as the week's next version."""
+    """Publish a week: all rows become visible together as the week's next version. With
+    `expected_version`, 409 unless the week's latest version is that one (0: none yet)."""
     _, center = crud.current_center(session)
     version = crud.publish_schedule(
         session,
@@ -34,6 +41,7 @@ def publish_schedule(
         center=center,
         known_agents=set(crud.agent_teams(session)),
         by=user.name,
+        expected_version=payload.expected_version,
     )
     return SchedulePublishedPublic.model_validate(version, from_attributes=True)
 

@@ -97,14 +97,18 @@ class LiveServer:
     process: subprocess.Popen[str]
     base_url: str
     log: list[str] = field(default_factory=list)
+    drainer: threading.Thread | None = None
 
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(timeout=30)
 
 
-def start_server(db_url: str, *, access_log: bool = True) -> LiveServer:
-    """Start the service on a free port and return once uvicorn reports it is listening."""
+def start_server(
+    db_url: str, *, access_log: bool = True, env: dict[str, str] | None = None
+) -> LiveServer:
+    """Start the service on a free port and return once uvicorn reports it is listening;
+    `env` adds settings (``WFM_...`` variables)."""
     port = free_port()
     args = [
         sys.executable,
@@ -126,7 +130,7 @@ def start_server(db_url: str, *, access_log: bool = True) -> LiveServer:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})},
     )
     server = LiveServer(process, f"http://127.0.0.1:{port}")
     assert process.stdout is not None
@@ -142,7 +146,8 @@ def start_server(db_url: str, *, access_log: bool = True) -> LiveServer:
         for line in process.stdout:
             server.log.append(line)
 
-    threading.Thread(target=drain, daemon=True).start()
+    server.drainer = threading.Thread(target=drain, daemon=True)
+    server.drainer.start()
     return server
 
 
@@ -158,6 +163,8 @@ def live_server(db_url: str, **kwargs: Any) -> Iterator[LiveServer]:
                 server.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
+        if server.drainer is not None:
+            server.drainer.join(timeout=20)  # the log is complete once the pipe is drained
 
 
 def add_key(db_url: str, name: str, role: str, teams: list[str] | None = None) -> str:

@@ -58,3 +58,41 @@ def test_no_key_appears_in_the_audit_log(client: TestClient, loaded: dict[str, s
     text = " ".join(str(vars(r)) for r in rows)
     for token in loaded.values():
         assert token.split("_", 2)[2] not in text
+
+
+def test_a_request_that_fails_unexpectedly_is_audited_and_answered_500(
+    client: TestClient, loaded: dict[str, str], monkeypatch
+) -> None:
+    from api import crud
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(crud, "current_roster", broken)
+    response = client.get("/v1/roster", headers=bearer(loaded["manager"]))
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal server error"}  # nothing of the error
+    record = audit(client, loaded["admin"], limit=1)[0]
+    assert (record["actor"], record["target"], record["status_code"], record["result"]) == (
+        "manager",
+        "/v1/roster",
+        500,
+        "error",
+    )
+
+
+def test_a_record_keeps_the_client_address_and_the_key_id_of_a_failed_login(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    key_id = loaded["planner"].split("_")[1]
+    client.get("/v1/center", headers=bearer(f"wfm_{key_id}_wrong"))
+    client.get("/v1/center", headers=bearer("nonsense"))
+    client.get("/v1/center", headers=bearer(loaded["planner"]))
+    database = client.app.state.database  # type: ignore[attr-defined]
+    with database.read_session() as session:
+        rows = session.query(AuditRecord).order_by(AuditRecord.id.desc()).limit(3).all()
+    assert [(r.actor, r.key_id, r.client, r.status_code) for r in rows] == [
+        ("planner", key_id, "testclient", 200),
+        ("anonymous", None, "testclient", 401),
+        ("anonymous", key_id, "testclient", 401),
+    ]

@@ -115,3 +115,27 @@ def test_users_add_refuses_bad_roles_and_teams(tmp_path, args: list[str], messag
     result = CliRunner().invoke(cli_app, ["users", "add", "x", *args, *db])
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_a_name_is_one_user(tmp_path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'cli.sqlite3'}"]
+    runner = CliRunner()
+    add = ["users", "add", "dana", "--role", "supervisor", "--team", "triage_a", *db]
+    assert runner.invoke(cli_app, add).exit_code == 0
+    assert runner.invoke(cli_app, add).exit_code == 0  # a second key, to rotate the first
+    other = runner.invoke(cli_app, ["users", "add", "dana", "--role", "admin", *db])
+    assert other.exit_code == 1 and "a name is one user" in other.output
+    moved = ["users", "add", "dana", "--role", "supervisor", "--team", "sched_a", *db]
+    assert runner.invoke(cli_app, moved).exit_code == 1
+    assert runner.invoke(cli_app, ["users", "revoke", "dana", *db]).exit_code == 0
+    assert runner.invoke(cli_app, moved).exit_code == 0  # once the old keys are revoked
+
+
+def test_a_supervisor_key_names_teams_of_the_center(client: TestClient, loaded: dict) -> None:
+    from api.service import add_user
+    from wfm.settings import Settings
+
+    settings = Settings(db_url=str(client.app.state.database.url))  # type: ignore[attr-defined]
+    with pytest.raises(auth.ApiKeyError, match="night_owls are not teams of the current center"):
+        add_user(settings, name="ghost", role="supervisor", teams=["triage_a", "night_owls"])
+    assert add_user(settings, name="real", role="supervisor", teams=["triage_a"]).token

@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import crud
-from tests.api.helpers import PROJECT_ROOT, bearer
+from api.jobs import records
+from api.main import create_app
+from tests.api.helpers import PROJECT_ROOT, bearer, center_body
 from wfm.grid import local_midnight_utc
 from wfm.settings import Settings
 
@@ -19,18 +21,23 @@ SAMPLE_HISTORY = PROJECT_ROOT / "data" / "sample" / "history.parquet"
 START = dt.date(2026, 11, 23)
 
 
-@pytest.fixture(scope="session")
-def short_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The last five weeks of the sample history (enough for seasonal naive)."""
+def last_days_of_history(folder: Path, n_days: int) -> Path:
+    """The last `n_days` local days of the sample history, as a Parquet file in `folder`."""
     if not SAMPLE_HISTORY.exists():
         pytest.skip("data/sample/history.parquet is missing (wfm data generate --seed 7)")
     history = pl.read_parquet(SAMPLE_HISTORY)
     tz = ZoneInfo("America/New_York")
     last_day = history.get_column("interval_start").max().astimezone(tz).date()
-    cut = local_midnight_utc(last_day - dt.timedelta(days=35), tz)
-    path = tmp_path_factory.mktemp("history") / "history.parquet"
+    cut = local_midnight_utc(last_day - dt.timedelta(days=n_days), tz)
+    path = folder / "history.parquet"
     history.filter(pl.col("interval_start") >= cut).write_parquet(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def short_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The last five weeks of the sample history (enough for seasonal naive)."""
+    return last_days_of_history(tmp_path_factory.mktemp("history"), 35)
 
 
 @pytest.fixture
@@ -113,3 +120,42 @@ def test_a_supervisor_does_not_read_forecasts(client: TestClient, loaded: dict[s
 def test_bad_run_requests_are_422(client: TestClient, loaded: dict[str, str], body: dict) -> None:
     response = client.post("/v1/forecasts", json=body, headers=bearer(loaded["manager"]))
     assert response.status_code == 422
+
+
+def test_a_stored_result_in_the_engines_shape_is_served_with_wape(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    database = client.app.state.database  # type: ignore[attr-defined]
+    scores = pl.DataFrame(
+        {"queue_id": ["triage_voice"], "model": ["ets"], "score": [0.25]}
+    )  # forecasting.run's scores table: the WAPE is its `score` column
+    result = {"forecast": [], "scores": records(scores)}
+    with database.write_session() as session:
+        run = crud.create_forecast_run(session, params={}, by="manager")
+        crud.update_forecast_run(session, run_id=run.id, status="done", result=result)
+    response = client.get(f"/v1/forecasts/{run.id}/result", headers=bearer(loaded["manager"]))
+    assert response.status_code == 200, response.text
+    assert response.json()["scores"] == [{"queue_id": "triage_voice", "model": "ets", "wape": 0.25}]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_run_of_the_default_model_has_a_result_with_backtest_scores(
+    db_url: str, tmp_path: Path, keys: dict[str, str]
+) -> None:
+    settings = Settings(
+        db_url=db_url,
+        data_dir=tmp_path,
+        auto_migrate=False,
+        history_path=last_days_of_history(tmp_path, 70),  # enough to backtest the models
+    )
+    with TestClient(create_app(settings)) as client:
+        admin = bearer(keys["admin"])
+        assert client.put("/v1/center", json=center_body(), headers=admin).status_code == 200
+        body = {"start": str(START), "horizon_days": 7}  # model auto
+        run = client.post("/v1/forecasts", json=body, headers=admin).json()
+        assert client.app.state.forecast_jobs.wait(timeout_s=900)  # type: ignore[attr-defined]
+        result = client.get(f"/v1/forecasts/{run['id']}/result", headers=admin)
+    assert result.status_code == 200, result.text
+    scores = result.json()["scores"]
+    assert {s["queue_id"] for s in scores} == {q["id"] for q in center_body()["queues"]}
+    assert all(s["wape"] is None or s["wape"] >= 0 for s in scores)

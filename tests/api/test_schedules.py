@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import WEEK_START, bearer, shift_rows
@@ -144,3 +146,75 @@ def test_readers_see_one_whole_version_while_weeks_are_republished(
     writer.join()
     # odd versions hold the 2-agent week (6 rows), even versions the 3-agent week (9 rows)
     assert all(count == (6 if version % 2 else 9) for version, count in reads)
+
+
+@pytest.mark.parametrize("hours", [30, 24 * 365])
+def test_a_row_longer_than_a_shift_is_refused(
+    client: TestClient, loaded: dict[str, str], hours: int
+) -> None:
+    rows = shift_rows("triage_a-001")[:1]
+    start = dt.datetime.fromisoformat(rows[0]["start"])
+    rows[0]["end"] = (start + dt.timedelta(hours=hours)).isoformat()
+    payload = {"week_start": WEEK_START.isoformat(), "rows": rows}
+    response = client.post("/v1/schedules", json=payload, headers=bearer(loaded["planner"]))
+    assert response.status_code == 422
+    assert (
+        response.json()["detail"][0]["msg"] == "Value error, a schedule row lasts at most 16 hours"
+    )
+
+
+def publish_if(client: TestClient, token: str, expected_version: int) -> int:
+    payload = {
+        "week_start": WEEK_START.isoformat(),
+        "rows": shift_rows("triage_a-001"),
+        "expected_version": expected_version,
+    }
+    return client.post("/v1/schedules", json=payload, headers=bearer(token)).status_code
+
+
+def test_a_publish_with_an_expected_version_is_refused_when_the_week_moved_on(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    planner = loaded["planner"]
+    assert publish_if(client, planner, 1) == 409  # the week was never published
+    assert publish_if(client, planner, 0) == 201
+    assert publish_if(client, planner, 0) == 409
+    assert publish_if(client, planner, 1) == 201
+    payload = {
+        "week_start": WEEK_START.isoformat(),
+        "rows": shift_rows("triage_a-001"),
+        "expected_version": 1,
+    }
+    refused = client.post("/v1/schedules", json=payload, headers=bearer(planner))
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "detail": "week 2026-11-23 is at version 2, not 1; read it again before publishing",
+        "reasons": [],
+    }
+    latest = client.get(f"/v1/schedules/{WEEK_START}", headers=bearer(planner)).json()
+    assert latest["version"] == 2
+
+
+def test_of_concurrent_publishes_from_one_version_exactly_one_wins(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    assert publish_if(client, loaded["planner"], 0) == 201
+    codes: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: codes.append(publish_if(client, loaded["planner"], 1)))
+        for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201] + [409] * 5
+    latest = client.get(f"/v1/schedules/{WEEK_START}", headers=bearer(loaded["planner"])).json()
+    assert latest["version"] == 2
+
+
+def test_a_week_is_a_date_not_a_unix_time(client: TestClient, loaded: dict[str, str]) -> None:
+    payload = {"week_start": 1795392000, "rows": shift_rows("triage_a-001")}  # 2026-11-23
+    response = client.post("/v1/schedules", json=payload, headers=bearer(loaded["planner"]))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "week_start"]

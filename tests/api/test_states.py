@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import bearer
@@ -116,3 +117,107 @@ def test_reading_states_needs_aware_timestamps(client: TestClient, loaded: dict[
     params = {"start": "2026-11-23T00:00:00", "end": "2026-11-24T00:00:00Z"}
     response = client.get("/v1/states", params=params, headers=bearer(loaded["admin"]))
     assert response.status_code == 422
+
+
+DAY = {"start": "2026-11-23T00:00:00Z", "end": "2026-11-24T00:00:00Z"}
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        (1795442400, "ISO 8601"),  # a Unix time, no offset to speak of
+        ("1795442400", "ISO 8601"),
+        ("2200-12-31T23:00:00-05:00", "out of range"),  # 2201 in UTC
+        ("1900-01-01T00:30:00+01:00", "out of range"),  # 1899 in UTC
+        ("0001-01-01T00:00:00+01:00", "out of range"),  # before year 1 in UTC
+        ("9999-12-31T23:59:59-01:00", "out of range"),  # after year 9999 in UTC
+    ],
+)
+def test_a_timestamp_is_iso_text_with_an_offset_within_the_years_in_utc(
+    client: TestClient, loaded: dict[str, str], start: object, message: str
+) -> None:
+    admin = bearer(loaded["admin"])
+    response = client.post("/v1/states", json={"events": [event("e1", start=start)]}, headers=admin)
+    assert response.status_code == 207
+    [error] = response.json()["errors"]
+    assert error["column"] == "start" and message in error["message"]
+    query = {**DAY, "start": str(start)}
+    assert client.get("/v1/states", params=query, headers=admin).status_code == 422
+
+
+def test_reading_states_needs_end_after_start(client: TestClient, loaded: dict[str, str]) -> None:
+    params = {"start": DAY["end"], "end": DAY["start"]}
+    response = client.get("/v1/states", params=params, headers=bearer(loaded["admin"]))
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"row": None, "column": "end", "message": "end must be after start"}
+    ]
+
+
+def test_pages_follow_the_cursor_and_return_each_state_once(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    admin = bearer(loaded["admin"])
+    batch = [
+        event(f"e{i}", ("triage_a-001", "sched_a-001")[i % 2], start=f"2026-11-23T14:0{i // 3}:00Z")
+        for i in range(7)
+    ]  # starts shared by several states: the row id breaks the tie
+    assert client.post("/v1/states", json={"events": batch}, headers=admin).status_code == 200
+    seen, pages, cursor = [], 0, None
+    while True:
+        params = {**DAY, "limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/v1/states", params=params, headers=admin).json()
+        seen += [s["event_id"] for s in page["data"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3 and page["count"] == 1
+    assert seen == [f"e{i}" for i in range(7)]  # by start, then in the order stored
+
+
+def test_a_cursor_not_handed_out_is_422(client: TestClient, loaded: dict[str, str]) -> None:
+    for cursor in ("abc", "1.2.3", "9999999999999999999.1"):
+        response = client.get(
+            "/v1/states", params={**DAY, "cursor": cursor}, headers=bearer(loaded["admin"])
+        )
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["column"] == "cursor"
+
+
+def test_an_open_state_is_in_the_window_of_its_start_only(
+    client: TestClient, loaded: dict[str, str]
+) -> None:
+    admin = bearer(loaded["admin"])
+    batch = [
+        {
+            "event_id": "open",
+            "agent_id": "triage_a-001",
+            "state": "Available",
+            "start": "2026-11-23T14:00:00Z",
+        },
+        event("closed", end="2026-11-24T02:00:00Z"),
+    ]
+    assert client.post("/v1/states", json={"events": batch}, headers=admin).status_code == 200
+    next_day = {"start": "2026-11-24T00:00:00Z", "end": "2026-11-25T00:00:00Z"}
+    first = client.get("/v1/states", params=DAY, headers=admin).json()
+    second = client.get("/v1/states", params=next_day, headers=admin).json()
+    assert [s["event_id"] for s in first["data"]] == ["open", "closed"]
+    assert [s["event_id"] for s in second["data"]] == ["closed"]  # it overlaps both days
+
+
+def test_errors_are_short_whatever_the_input(client: TestClient, loaded: dict[str, str]) -> None:
+    admin = bearer(loaded["admin"])
+    huge_key = "k" * 1_000_000
+    response = client.post("/v1/states", json={"events": [event("e1")], huge_key: 1}, headers=admin)
+    assert response.status_code == 422 and len(response.content) < 2_000
+    rows = [{"agent_id": "x" * 100, "activity": "nap", "start": "y" * 100}] * 5_000
+    response = client.post(
+        "/v1/schedules", json={"week_start": "2026-11-23", "rows": rows}, headers=admin
+    )
+    body = response.json()
+    assert response.status_code == 422 and len(response.content) < 20_000
+    assert len(body["detail"]) == 20 and body["count"] > 5_000
+    batch = [event("e2", **{huge_key: 1})]
+    response = client.post("/v1/states", json={"events": batch}, headers=admin)
+    assert response.status_code == 207 and len(response.content) < 2_000

@@ -86,6 +86,14 @@ def test_open_hours_per_weekday_are_parsed(center):
             "shift_templates[part4]: a break window runs past the end of the shift",
         ),
         (lambda c: c.update(shrinkage_frac=1.2), "shrinkage_frac"),
+        (lambda c: c["queues"][0].update(patience_s=float("inf")), "patience_s"),
+        *(
+            (
+                lambda c, bad=bad: c["shift_templates"][0].update(length_h=bad),
+                "shift_templates[day8]: length_h must be a finite number of hours",
+            )
+            for bad in ([1], {}, None, 1e308, float("inf"), "many", True)
+        ),
     ],
 )
 def test_invalid_center_names_file_and_field(tmp_path, edit, expected):

@@ -24,6 +24,7 @@ from api.db import (
     AuditRecord,
     CenterVersion,
     ForecastRun,
+    HistoryInterval,
     RosterAgent,
     RosterVersion,
     ScheduleRow,
@@ -32,33 +33,38 @@ from api.db import (
     utcnow,
 )
 from api.errors import ConflictError, NotFoundError, shorten
-from api.frames import roster_table, schedule_table, states_frame
-from api.schemas import RosterAgentIn, ScheduleRowIn, StateEventIn
+from api.frames import history_frame, roster_table, schedule_table, states_frame
+from api.schemas import HistoryRowIn, RosterAgentIn, ScheduleRowIn, StateEventIn
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
 from wfm.loaders import load_roster, load_schedule
 
 __all__ = [
     "STATE_LOOKBACK",
+    "CheckedHistory",
     "CheckedStates",
     "IngestOutcome",
     "RowError",
     "adherence_inputs",
     "agent_teams",
+    "check_history",
     "check_states",
     "create_forecast_run",
     "current_center",
     "current_roster",
     "fail_interrupted_runs",
     "get_forecast_run",
+    "has_history",
     "list_forecast_runs",
     "list_states",
     "publish_schedule",
     "raw_timestamp",
+    "read_history",
     "read_schedule",
     "replace_center",
     "replace_roster",
     "schedule_rows_between",
+    "store_history",
     "store_states",
     "update_forecast_run",
 ]
@@ -210,6 +216,119 @@ def list_states(
     return rows[:limit], len(rows) > limit
 
 
+# --- history ----------------------------------------------------------------------------
+
+_HISTORY_FIELDS = (
+    "offered",
+    "handled",
+    "abandoned",
+    "aht_s",
+    "service_level",
+    "asa_s",
+)
+
+
+@dataclass
+class CheckedHistory:
+    """A history batch, row by row: good rows by (queue_id, interval_start), and errors."""
+
+    good: dict[tuple[str, dt.datetime], HistoryRowIn] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def check_history(rows: list[Any], *, center: Center) -> CheckedHistory:
+    """Validate each row on its own: the schema, a queue of the center, an interval start on
+    the center's local grid. A later row for the same queue and interval wins."""
+    checked = CheckedHistory()
+    queues = set(center.queue_ids)
+    for index, raw in enumerate(rows):
+        try:
+            row = HistoryRowIn.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors()[:5]:
+                column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
+                message = shorten(err["msg"].removeprefix("Value error, "))
+                checked.errors.append(RowError(index, None, column, message))
+            continue
+        local = row.interval_start.astimezone(center.tz)
+        if row.queue_id not in queues:
+            checked.errors.append(RowError(index, None, "queue_id", "unknown queue"))
+        elif (
+            local.second
+            or local.microsecond
+            or (local.hour * 60 + local.minute) % center.interval_min
+        ):
+            message = f"not on the {center.interval_min}-minute interval grid"
+            checked.errors.append(RowError(index, None, "interval_start", message))
+        else:
+            checked.good[row.queue_id, row.interval_start.astimezone(dt.UTC)] = row
+    return checked
+
+
+def store_history(
+    session: Session, checked: CheckedHistory, *, audit: dict[str, Any] | None = None
+) -> tuple[int, int]:
+    """Store the good rows (new, or replacing a stored row that differs) and commit, with
+    the request's audit record in the same transaction.
+
+    Returns:
+        (rows new or changed, rows stored already as sent).
+    """
+    table = HistoryInterval.__table__
+    changed: list[dict[str, Any]] = []
+    same = 0
+    if checked.good:
+        starts = [at for _, at in checked.good]
+        stored = {
+            (r.queue_id, r.interval_start): r
+            for r in session.scalars(
+                select(HistoryInterval).where(
+                    HistoryInterval.queue_id.in_(sorted({q for q, _ in checked.good})),
+                    HistoryInterval.interval_start >= min(starts),
+                    HistoryInterval.interval_start <= max(starts),
+                )
+            )
+        }
+        now = utcnow()
+        for key, row in checked.good.items():
+            old = stored.get(key)
+            if old is not None and all(getattr(old, f) == getattr(row, f) for f in _HISTORY_FIELDS):
+                same += 1
+                continue
+            values = {f: getattr(row, f) for f in _HISTORY_FIELDS}
+            changed.append(
+                {"queue_id": key[0], "interval_start": key[1], **values, "received_at": now}
+            )
+        if changed:
+            statement = _insert(session)(table)
+            statement = statement.on_conflict_do_update(
+                index_elements=["queue_id", "interval_start"],
+                set_={f: statement.excluded[f] for f in (*_HISTORY_FIELDS, "received_at")},
+            )
+            session.execute(statement, changed)
+    if audit is not None:
+        session.execute(insert(AuditRecord), [audit])
+    session.commit()
+    return len(changed), same
+
+
+def has_history(session: Session) -> bool:
+    """Some history was pushed to the service."""
+    return session.scalar(select(HistoryInterval.queue_id).limit(1)) is not None
+
+
+def read_history(session: Session) -> pl.DataFrame:
+    """Every stored history row, in the history table's shape (README, Tables)."""
+    rows = session.execute(
+        select(
+            HistoryInterval.queue_id,
+            raw_timestamp(HistoryInterval.interval_start),
+            *(getattr(HistoryInterval, f) for f in _HISTORY_FIELDS),
+        ).order_by(HistoryInterval.queue_id, HistoryInterval.interval_start)
+    ).all()
+    return history_frame(rows)
+
+
 # --- center and roster ------------------------------------------------------------------
 
 
@@ -347,12 +466,33 @@ def _week_bounds(week_start: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.dat
     return first.astimezone(dt.UTC), after.astimezone(dt.UTC)
 
 
+def _shift_starts(rows: list[ScheduleRowIn]) -> list[dt.datetime]:
+    """Per row, the start of its shift: contiguous rows of one agent are one shift."""
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].agent_id, rows[i].start))
+    starts: list[dt.datetime] = [rows[0].start] * len(rows) if rows else []
+    for before, i in zip([None, *order], order, strict=False):
+        same = before is not None and rows[before].agent_id == rows[i].agent_id
+        if same and rows[before].end == rows[i].start:
+            starts[i] = starts[before]
+        else:
+            starts[i] = rows[i].start
+    return starts
+
+
 def _week_issues(week_start: dt.date, rows: list[ScheduleRowIn], tz: ZoneInfo) -> list[DataIssue]:
+    """Every shift starts in the week: the day a shift starts decides its week, so the rows
+    of a Sunday-night shift after midnight belong to the week it started in."""
     if week_start.weekday() != 0:
         return [DataIssue(None, "week_start", "week_start must be a Monday")]
     first, after = _week_bounds(week_start, tz)
-    outside = (row for row, item in enumerate(rows, start=1) if not first <= item.start < after)
-    return [DataIssue(row, "start", "starts outside the week") for row in islice(outside, 20)]
+    outside = (
+        row
+        for row, shift_start in enumerate(_shift_starts(rows), start=1)
+        if not first <= shift_start < after
+    )
+    return [
+        DataIssue(row, "start", "its shift starts outside the week") for row in islice(outside, 20)
+    ]
 
 
 def publish_schedule(
@@ -368,7 +508,8 @@ def publish_schedule(
     """Publish a week as a new version in one transaction (readers see old or new, never a mix).
 
     The rows are checked by the schedule loader (agents in the roster, known queues, no
-    overlaps) and must start inside the week. With `expected_version`, the week's latest
+    overlaps) and their shifts must start inside the week (a shift's rows after the week's
+    last midnight publish with it). With `expected_version`, the week's latest
     version must be that one (0: never published).
 
     Raises:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -46,6 +47,7 @@ __all__ = [
     "CenterVersion",
     "Database",
     "ForecastRun",
+    "HistoryInterval",
     "RosterAgent",
     "RosterVersion",
     "ScheduleRow",
@@ -142,6 +144,23 @@ class StateEvent(Base):
     state: Mapped[str] = mapped_column(String(64))
     start: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     end: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class HistoryInterval(Base):
+    """Actual volumes of one queue x interval (the history table, README Tables), pushed by
+    the planner or the phone system; forecast runs read them."""
+
+    __tablename__ = "history_intervals"
+
+    queue_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    interval_start: Mapped[dt.datetime] = mapped_column(UtcDateTime, primary_key=True)
+    offered: Mapped[int] = mapped_column(Integer)
+    handled: Mapped[int] = mapped_column(Integer)
+    abandoned: Mapped[int] = mapped_column(Integer)
+    aht_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    service_level: Mapped[float | None] = mapped_column(Float, nullable=True)
+    asa_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "CurrentDep",
     "CurrentUser",
     "DatabaseDep",
+    "HistoryUser",
     "IngestUser",
     "ManagerUser",
     "PlannerUser",
@@ -110,6 +111,7 @@ AdminUser = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 PlannerUser = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.ADMIN))]
 ManagerUser = Annotated[Principal, Depends(require_roles(Role.MANAGER, Role.ADMIN))]
 IngestUser = Annotated[Principal, Depends(require_roles(Role.INGEST, Role.ADMIN))]
+HistoryUser = Annotated[Principal, Depends(require_roles(Role.PLANNER, Role.INGEST, Role.ADMIN))]
 ReaderUser = Annotated[
     Principal,
     Depends(require_roles(Role.PLANNER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)),

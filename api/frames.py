@@ -10,13 +10,15 @@ from typing import Any
 import polars as pl
 
 from api.schemas import RosterAgentIn, ScheduleRowIn
-from wfm.loaders import roster_text_frame
+from wfm.loaders import SCHEMAS, roster_text_frame
 
 __all__ = [
+    "HISTORY_SCHEMA",
     "ROSTER_TEAMS_SCHEMA",
     "SCHEDULE_SCHEMA",
     "STATES_SCHEMA",
     "STORED_STATES_SCHEMA",
+    "history_frame",
     "roster_table",
     "roster_teams_frame",
     "schedule_table",
@@ -41,6 +43,7 @@ STATES_SCHEMA = {
 }
 STORED_STATES_SCHEMA = {"id": pl.Int64, **STATES_SCHEMA}
 ROSTER_TEAMS_SCHEMA = {"agent_id": pl.String, "team": pl.String}
+HISTORY_SCHEMA = SCHEMAS["history"].dtypes
 
 
 def _typed(rows: list[Sequence[Any]], schema: dict[str, Any]) -> pl.DataFrame:
@@ -69,6 +72,11 @@ def schedule_table(rows: Iterable[Sequence[Any]] | Iterable[ScheduleRowIn]) -> p
         for r in rows
     ]
     return _typed(tuples, SCHEDULE_SCHEMA)
+
+
+def history_frame(rows: Iterable[Sequence[Any]]) -> pl.DataFrame:
+    """A history table from tuples in the history schema's column order."""
+    return _typed(list(rows), HISTORY_SCHEMA)
 
 
 def states_frame(rows: Iterable[Sequence[Any]]) -> pl.DataFrame:

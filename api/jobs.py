@@ -1,6 +1,7 @@
 """Background forecast runs: queued -> running -> done | failed, in a small thread pool.
 
-A run reads the server's history table (and drivers / events when configured) through the
+A run reads the history pushed to the service (POST /v1/history), or the history table of
+the settings when one is configured, and the drivers / events when configured, through the
 forecast use case (`wfm.usecases.forecast`, the same as `wfm forecast`) and stores the
 forecast table and backtest scores in the run's row. Runs left unfinished by a stopped
 server are marked failed at start-up.
@@ -83,17 +84,19 @@ class ForecastJobs:
             self._set(run_id, status="done", result=result, finished_at=utcnow())
 
     def _forecast(self, run_id: str) -> dict[str, Any]:
+        settings = self.settings
         with self.database.read_session() as session:
             params = crud.get_forecast_run(session, run_id=run_id).params
             _, center = crud.current_center(session)
-        settings = self.settings
-        if settings.history_path is None:
-            raise WfmError("no history table configured (WFM_HISTORY_PATH)")
+            # A history file in the settings wins; else what was pushed to the service.
+            history = settings.history_path or crud.read_history(session)
+        if isinstance(history, pl.DataFrame) and history.is_empty():
+            raise WfmError(
+                "no history: push actual volumes to POST /v1/history "
+                "(wfm service push-history), or set WFM_HISTORY_PATH"
+            )
         inputs = load_forecast_inputs(
-            center,
-            settings.history_path,
-            drivers=settings.drivers_path,
-            events=settings.events_path,
+            center, history, drivers=settings.drivers_path, events=settings.events_path
         )
         result = forecast_from(
             inputs,

@@ -27,7 +27,16 @@ from api.jobs import ForecastJobs
 from api.limiter import FailedLogins
 from api.openapi import ERROR_RESPONSES, NOT_FOUND, build_openapi
 from api.recent_states import RecentStates
-from api.routes import adherence, audit, config, forecasts, health, schedules, states
+from api.routes import (
+    adherence,
+    audit,
+    config,
+    forecasts,
+    health,
+    history,
+    schedules,
+    states,
+)
 from api.snapshots import SnapshotCache
 from api.transport import SecurityHeaders
 from wfm.adherence import load_rules
@@ -152,6 +161,7 @@ def create_app(settings: Settings) -> FastAPI:
     v1.include_router(
         schedules.router, prefix="/schedules", tags=["schedules"], responses=NOT_FOUND
     )
+    v1.include_router(history.router, prefix="/history", tags=["history"])
     v1.include_router(config.router, tags=["center and roster"], responses=NOT_FOUND)
     v1.include_router(
         adherence.router, prefix="/adherence", tags=["adherence"], responses=NOT_FOUND

@@ -49,6 +49,9 @@ __all__ = [
     "ForecastRunsPublic",
     "ForecastScorePublic",
     "HealthPublic",
+    "HistoryIngest",
+    "HistoryIngestPublic",
+    "HistoryRowIn",
     "IngestPublic",
     "InvalidFieldsPublic",
     "InvalidRowsPublic",
@@ -231,6 +234,48 @@ class IngestPublic(BaseModel):
 
     accepted: list[str]
     duplicates: list[str]
+    errors: list[RowErrorPublic]
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+class HistoryRowIn(Strict):
+    """Actual volumes of one queue x interval (README, Tables: history)."""
+
+    queue_id: Id
+    interval_start: Timestamp
+    offered: int = Field(ge=0, le=10_000_000)
+    handled: int = Field(ge=0, le=10_000_000)
+    abandoned: int = Field(ge=0, le=10_000_000)
+    aht_s: float | None = Field(default=None, ge=0, le=86_400)
+    service_level: float | None = Field(default=None, ge=0, le=1)
+    asa_s: float | None = Field(default=None, ge=0, le=86_400)
+
+    @model_validator(mode="after")
+    def _counts_add_up(self) -> Self:
+        if self.handled + self.abandoned > self.offered:
+            raise ValueError("handled + abandoned must not exceed offered")
+        return self
+
+
+class HistoryIngest(Strict):
+    """A batch of history rows, each checked on its own: bad rows are reported with their
+    index and the good rows stored (a queue x interval already stored is replaced)."""
+
+    rows: list[Any] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="objects shaped as HistoryRowIn (queue_id, interval_start, offered, ...)",
+    )
+
+
+class HistoryIngestPublic(BaseModel):
+    """Outcome of a batch: `accepted` rows were new or changed, `duplicates` were stored
+    already as sent; both are committed."""
+
+    accepted: int
+    duplicates: int
     errors: list[RowErrorPublic]
 
 

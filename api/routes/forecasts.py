@@ -35,8 +35,11 @@ def start_forecast(
 ) -> ForecastRunPublic:
     """Queue a forecast run; poll GET /v1/forecasts/{id} until it is done or failed."""
     crud.current_center(session)  # 404 now rather than a failed run later
-    if request.app.state.settings.history_path is None:
-        raise ConflictError("the server has no history table configured (WFM_HISTORY_PATH)")
+    if request.app.state.settings.history_path is None and not crud.has_history(session):
+        raise ConflictError(
+            "the service has no history: push actual volumes to POST /v1/history "
+            "(wfm service push-history), or set WFM_HISTORY_PATH"
+        )
     run = crud.create_forecast_run(session, params=payload.model_dump(mode="json"), by=user.name)
     request.app.state.forecast_jobs.submit(run.id)
     return ForecastRunPublic.model_validate(run, from_attributes=True)

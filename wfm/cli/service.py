@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from api.launcher import stop_background
+from wfm.center import Center, load_center
 from wfm.cli.main import app
 from wfm.cli.options import console, parse_instant, progress_bar
 from wfm.cli.serve import DbOpt, settings_for
@@ -65,6 +66,11 @@ def _client(url: str, key: str | None, key_file: Path | None) -> ServiceClient:
     if not key:
         raise typer.BadParameter("give the API key: --key-file, WFM_KEY_FILE or WFM_KEY")
     return ServiceClient(url, key)
+
+
+def _center(client: ServiceClient, path: Path | None) -> Center:
+    """The center from the file given, else the service's (an ingest key may not read it)."""
+    return client.center() if path is None else load_center(path)
 
 
 def client_or_none(
@@ -179,6 +185,7 @@ def load_command(
 @service_app.command("publish")
 def publish_command(
     source: Annotated[Path, typer.Argument(help="Schedule file, or a folder holding one.")],
+    center: LocalCenterOpt = None,
     url: UrlOpt = DEFAULT_URL,
     key: KeyOpt = None,
     key_file: KeyFileOpt = None,
@@ -190,7 +197,7 @@ def publish_command(
         wfm service publish out/plan --key-file var/keys/wfm-planner.key
     """
     with _client(url, key, key_file) as client:
-        weeks = publish_schedule(client, source, client.center())
+        weeks = publish_schedule(client, source, _center(client, center))
     for week in weeks:
         console.print(
             f"published week {week.week_start}: version {week.version}, {week.n_rows:,} rows"
@@ -200,6 +207,7 @@ def publish_command(
 def _push_command(
     kind: str,
     source: Path,
+    center: Path | None,
     url: str,
     key: str | None,
     key_file: Path | None,
@@ -213,7 +221,7 @@ def _push_command(
         summary = push(
             client,
             source,
-            client.center(),
+            _center(client, center),
             batch_size=batch_size,
             checkpoint=checkpoint,
             progress=lambda done, total: bar.update(task, total=total, completed=done),
@@ -222,6 +230,14 @@ def _push_command(
 
 
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, max=5000, help="Rows per request.")]
+LocalCenterOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--center",
+        help="Center configuration for reading the file's local times (default: the "
+        "service's; an ingest key needs this).",
+    ),
+]
 ResumeOpt = Annotated[
     bool,
     typer.Option(
@@ -235,6 +251,7 @@ ResumeOpt = Annotated[
 @service_app.command("push-states")
 def push_states_command(
     source: Annotated[Path, typer.Argument(help="Agent states or a state event log.")],
+    center: LocalCenterOpt = None,
     url: UrlOpt = DEFAULT_URL,
     key: KeyOpt = None,
     key_file: KeyFileOpt = None,
@@ -245,14 +262,16 @@ def push_states_command(
     summary of accepted, duplicate and refused rows.
 
     Example:
-        wfm service push-states data/sample/states.parquet --key-file var/keys/wfm-ingest.key
+        wfm service push-states data/sample/states.parquet --center data/sample/center.yaml
+        --key-file var/keys/wfm-ingest.key
     """
-    _push_command("states", source, url, key, key_file, batch_size, resume)
+    _push_command("states", source, center, url, key, key_file, batch_size, resume)
 
 
 @service_app.command("push-history")
 def push_history_command(
     source: Annotated[Path, typer.Argument(help="History table (actual interval volumes).")],
+    center: LocalCenterOpt = None,
     url: UrlOpt = DEFAULT_URL,
     key: KeyOpt = None,
     key_file: KeyFileOpt = None,
@@ -265,7 +284,7 @@ def push_history_command(
     Example:
         wfm service push-history data/sample/history.parquet --key-file var/keys/wfm-planner.key
     """
-    _push_command("history", source, url, key, key_file, batch_size, resume)
+    _push_command("history", source, center, url, key, key_file, batch_size, resume)
 
 
 @service_app.command("realtime")

@@ -1,11 +1,12 @@
 """The first run: bring a service up with a center folder loaded (README, A week with wfm).
 
 `bring_up` starts `wfm serve` in the background unless one answers already, creates one key
-per role (admin, planner, ingest, and a supervisor per team) as files readable by their owner
-only, then loads the folder through the service's routes: the center and roster (admin), the
-published schedule (planner), the agent states (ingest) and the history (planner). Run again,
-it reuses the server and the keys and loads the folder again; every load is idempotent (new
-versions of the center, roster and weeks; states and history stored once).
+per role (admin, planner, manager, ingest, and a supervisor per team) as files readable by
+their owner only, then loads the folder through the service's routes: the center and roster
+(admin), the published schedule (planner), the agent states (ingest) and the history
+(planner). Run again, it reuses the server and the keys and loads the folder again; every
+load is idempotent (new versions of the center, roster and weeks; states and history stored
+once).
 """
 
 from __future__ import annotations
@@ -114,7 +115,11 @@ def bring_up(
     with ServiceClient(url, read_key(up.keys["wfm-admin"])) as admin:
         say("loading the center and roster")
         up.center_version, up.roster_version = load_center_into(admin, folder)
-    for user, role in (("wfm-planner", "planner"), ("wfm-ingest", "ingest")):
+    for user, role in (
+        ("wfm-planner", "planner"),
+        ("wfm-manager", "manager"),
+        ("wfm-ingest", "ingest"),
+    ):
         up.keys[user] = _key(settings, user, role, [])
     for team in center.teams:
         up.keys[f"supervisor-{team.id}"] = _key(

@@ -77,14 +77,16 @@ def load_center_into(client: ServiceClient, folder: CenterFolder) -> tuple[int, 
 def _shift_week(frame: pl.DataFrame, center: Center) -> pl.Series:
     """The local Monday of each row's shift (contiguous rows of an agent are one shift,
     which belongs to the day it starts on)."""
-    rows = frame.with_row_index("__i").sort("agent_id", "start")
     new_shift = (pl.col("start") != pl.col("end").shift(1).over("agent_id")).fill_null(True)
-    starts = rows.with_columns(
-        pl.when(new_shift).then(pl.col("start")).forward_fill().over("agent_id").alias("__s")
+    local = pl.col("__s").dt.convert_time_zone(center.timezone).dt.date()
+    return (
+        frame.with_row_index("__i")
+        .sort("agent_id", "start")
+        .with_columns(pl.when(new_shift).then(pl.col("start")).alias("__s"))
+        .with_columns(pl.col("__s").forward_fill().over("agent_id"))
+        .with_columns((local - pl.duration(days=local.dt.weekday() - 1)).alias("__week"))
+        .sort("__i")["__week"]
     )
-    day = starts["__s"].dt.convert_time_zone(center.timezone).dt.date()
-    monday = day - pl.duration(days=day.dt.weekday() - 1)
-    return pl.DataFrame({"__i": starts["__i"], "week": monday}).sort("__i")["week"]
 
 
 def schedule_weeks(schedule: pl.DataFrame, center: Center) -> dict[dt.date, pl.DataFrame]:

@@ -17,13 +17,13 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def field_path(loc: tuple[int | str, ...], raw: object) -> str:
-    """Turn a pydantic location into a YAML path, naming list items by their id."""
+    """Turn a pydantic location into a YAML path, naming list items by their id (or name)."""
     parts: list[str] = []
     node = raw
     for key in loc:
         if isinstance(key, int):
             item_id = (
-                node[key].get("id")
+                (node[key].get("id") or node[key].get("name"))
                 if isinstance(node, list) and key < len(node) and isinstance(node[key], dict)
                 else None
             )

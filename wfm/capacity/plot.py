@@ -17,29 +17,27 @@ __all__ = ["plot_capacity"]
 
 
 def _peak_spans(weeks: list[dt.date], peaks: list[str]) -> list[tuple[dt.date, dt.date, str]]:
-    """Runs of consecutive weeks with the same peak label: (first Monday, end, label)."""
-    spans: list[tuple[dt.date, dt.date, str]] = []
+    """Per event named in the weeks' peak labels: (first Monday, end of last week, name)."""
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
     for week, label in zip(weeks, peaks, strict=True):
-        end = week + dt.timedelta(days=7)
-        if label and spans and spans[-1][2] == label and spans[-1][1] == week:
-            spans[-1] = (spans[-1][0], end, label)
-        elif label:
-            spans.append((week, end, label))
-    return spans
+        for name in filter(None, label.split(", ")):
+            first = spans.get(name, (week, week))[0]
+            spans[name] = (first, week + dt.timedelta(days=7))
+    return [(first, end, name) for name, (first, end) in spans.items()]
 
 
 def _panel(ax: plt.Axes, part: pl.DataFrame, title: str, hiring: pl.DataFrame) -> None:
     weeks = part["week"].to_list()
     for i, (first, end, label) in enumerate(_peak_spans(weeks, part["peak"].to_list())):
-        ax.axvspan(first, end, color="C1", alpha=0.08 + 0.06 * (i % 2), lw=0)
+        ax.axvspan(first, end, color=f"C{1 + i % 2 * 3}", alpha=0.10, lw=0)
         ax.text(
             first,
-            1.0,
+            0.97 - 0.11 * (i % 3),
             f" {label}",
             transform=ax.get_xaxis_transform(),
             fontsize=7,
             va="top",
-            color="C1",
+            color="0.35",
         )
     ax.fill_between(
         weeks,
@@ -70,7 +68,7 @@ def _panel(ax: plt.Axes, part: pl.DataFrame, title: str, hiring: pl.DataFrame) -
             ls="--",
             label="available with suggested classes",
         )
-    for row in hiring.iter_rows(named=True):
+    for row in hiring.filter(pl.col("size") > 0).iter_rows(named=True):
         ax.axvline(row["start"], color="C2", lw=0.8, ls=":")
         ax.text(
             row["start"],
@@ -99,7 +97,7 @@ def plot_capacity(groups: pl.DataFrame, hiring: pl.DataFrame, *, title: str) -> 
     group_ids = base["group"].unique(maintain_order=True).to_list()
     scenarios = groups["scenario"].unique(maintain_order=True).to_list()
     fig, axes = plt.subplots(
-        len(group_ids) + 1, 1, figsize=(12, 2.6 * (len(group_ids) + 1)), squeeze=False
+        len(group_ids) + 1, 1, figsize=(14, 2.8 * (len(group_ids) + 1)), squeeze=False
     )
     total = (
         groups.group_by("scenario", "week", maintain_order=True)
@@ -136,7 +134,7 @@ def plot_capacity(groups: pl.DataFrame, hiring: pl.DataFrame, *, title: str) -> 
     ax.set_ylabel("FTE", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3, lw=0.5)
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     for ax, gid in zip(axes[1:, 0], group_ids, strict=True):
         _panel(
             ax,
@@ -144,7 +142,7 @@ def plot_capacity(groups: pl.DataFrame, hiring: pl.DataFrame, *, title: str) -> 
             f"{gid} (base)",
             hiring.filter((pl.col("scenario") == BASE) & (pl.col("group") == gid)),
         )
-    axes[1, 0].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    axes[1, 0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.suptitle(title, fontsize=12, x=0.01, ha="left")
     fig.tight_layout()
     buf = io.BytesIO()

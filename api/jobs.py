@@ -1,9 +1,10 @@
-"""Background forecast runs: queued -> running -> done | failed, in a small thread pool.
+"""Background runs: queued -> running -> done | failed, in a small thread pool.
 
-A run reads the server's history table (and drivers / events when configured) through the
-forecast use case (`wfm.usecases.forecast`, the same as `wfm forecast`) and stores the
-forecast table and backtest scores in the run's row. Runs left unfinished by a stopped
-server are marked failed at start-up.
+A forecast run reads the server's history table (and drivers / events when configured)
+through the forecast use case (`wfm.usecases.forecast`, the same as `wfm forecast`) and
+stores the forecast table and backtest scores in the run's row; a capacity run
+(`params.kind = "capacity"`, `api.capacity_run`) stores the capacity plan's tables. Runs
+left unfinished by a stopped server are marked failed at start-up.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 import polars as pl
 
 from api import crud
-from api.db import Database, utcnow
+from api.capacity_run import capacity_roster, capacity_tables
+from api.db import Database, ForecastRun, utcnow
+from wfm.center import Center
 from wfm.errors import WfmError
 from wfm.settings import Settings
 from wfm.usecases.forecast import forecast_from, load_forecast_inputs
@@ -72,7 +75,7 @@ class ForecastJobs:
     def _run(self, run_id: str) -> None:
         self._set(run_id, status="running", started_at=utcnow())
         try:
-            result = self._forecast(run_id)
+            result = self._compute(run_id)
         except WfmError as exc:
             self._set(run_id, status="failed", error=str(exc), finished_at=utcnow())
         except Exception:
@@ -82,10 +85,20 @@ class ForecastJobs:
         else:
             self._set(run_id, status="done", result=result, finished_at=utcnow())
 
-    def _forecast(self, run_id: str) -> dict[str, Any]:
+    def _compute(self, run_id: str) -> dict[str, Any]:
         with self.database.read_session() as session:
-            params = crud.get_forecast_run(session, run_id=run_id).params
+            run = session.get(ForecastRun, run_id)
+            assert run is not None
+            params = run.params
             _, center = crud.current_center(session)
+            if params.get("kind") == "capacity":
+                roster = capacity_roster(session)
+        if params.get("kind") == "capacity":
+            tables = capacity_tables(center, roster, self.settings, params)
+            return {name: records(frame) for name, frame in tables.items()}
+        return self._forecast(center, params)
+
+    def _forecast(self, center: Center, params: dict[str, Any]) -> dict[str, Any]:
         settings = self.settings
         if settings.history_path is None:
             raise WfmError("no history table configured (WFM_HISTORY_PATH)")

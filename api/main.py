@@ -19,7 +19,7 @@ from api.deps import get_current_user, reject_unknown_query
 from api.errors import ConflictError, NotFoundError, PermissionDenied
 from api.jobs import ForecastJobs
 from api.recent_states import RecentStates
-from api.routes import adherence, audit, config, forecasts, health, schedules, states
+from api.routes import adherence, audit, capacity, config, forecasts, health, schedules, states
 from api.snapshots import SnapshotCache
 from wfm.adherence import load_rules
 from wfm.errors import ConfigError, DataError, InfeasibleError, WfmError
@@ -109,6 +109,7 @@ def create_app(settings: Settings) -> FastAPI:
     v1.include_router(config.router, tags=["center and roster"])
     v1.include_router(adherence.router, prefix="/adherence", tags=["adherence"])
     v1.include_router(forecasts.router, prefix="/forecasts", tags=["forecasts"])
+    v1.include_router(capacity.router, prefix="/capacity", tags=["capacity"])
     v1.include_router(audit.router, prefix="/audit", tags=["audit"])
 
     @v1.get("/openapi.json", tags=["health"], include_in_schema=False)

@@ -264,20 +264,14 @@ def apply_to_intervals(intervals: pl.DataFrame, center: Center, scenario: Scenar
             ).alias("volume"),
         )
         out = pl.concat([out, rows])
-    for change in scenario.volume:
-        hit = _in_period(change, day)
-        if change.queues:
-            hit &= pl.col("queue_id").is_in(change.queues)
-        out = out.with_columns(
-            pl.when(hit).then(pl.col("volume") * (1 + change.change_frac)).otherwise("volume")
-        )
-    for change in scenario.aht:
-        hit = _in_period(change, day)
-        if change.queues:
-            hit &= pl.col("queue_id").is_in(change.queues)
-        out = out.with_columns(
-            pl.when(hit).then(pl.col("aht_s") * (1 + change.change_frac)).otherwise("aht_s")
-        )
+    for column, changes in (("volume", scenario.volume), ("aht_s", scenario.aht)):
+        for change in changes:
+            hit = _in_period(change, day)
+            if change.queues:
+                hit &= pl.col("queue_id").is_in(change.queues)
+            out = out.with_columns(
+                pl.when(hit).then(pl.col(column) * (1 + change.change_frac)).otherwise(column)
+            )
     for close in scenario.close_queues:
         hit = (pl.col("queue_id") == close.queue) & (day >= close.start)
         out = out.with_columns(pl.when(hit).then(0.0).otherwise("volume").alias("volume"))

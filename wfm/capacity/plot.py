@@ -56,7 +56,7 @@ def _panel(ax: plt.Axes, part: pl.DataFrame, title: str, hiring: pl.DataFrame) -
         where="post",
         color="0.2",
         lw=1.4,
-        label="available (roster, planned classes, attrition)",
+        label="available (roster, classes, attrition)",
     )
     if float(part["fte_suggested"].max() or 0) > 0:
         ax.step(
@@ -144,8 +144,8 @@ def plot_capacity(groups: pl.DataFrame, hiring: pl.DataFrame, *, title: str) -> 
         )
     axes[1, 0].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.suptitle(title, fontsize=12, x=0.01, ha="left")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.985))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90)
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")  # legends sit outside
     plt.close(fig)
     return buf.getvalue()

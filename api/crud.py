@@ -682,21 +682,30 @@ def create_forecast_run(session: Session, *, params: dict[str, Any], by: str) ->
     return run
 
 
-def get_forecast_run(session: Session, *, run_id: str) -> ForecastRun:
-    """A forecast run by id.
+def _run_kind(run: ForecastRun) -> str:
+    return str(run.params.get("kind", "forecast"))
+
+
+def get_forecast_run(session: Session, *, run_id: str, kind: str = "forecast") -> ForecastRun:
+    """A background run by id: a forecast run, or with `kind="capacity"` a capacity plan
+    (both are rows of the runs table; `params.kind` tells them apart).
 
     Raises:
-        NotFoundError: no run has that id.
+        NotFoundError: no run of that kind has that id.
     """
     run = session.get(ForecastRun, run_id)
-    if run is None:
-        raise NotFoundError(f"no forecast run {run_id}")
+    if run is None or _run_kind(run) != kind:
+        raise NotFoundError(f"no {kind} run {run_id}")
     return run
 
 
-def list_forecast_runs(session: Session, *, limit: int) -> list[ForecastRun]:
-    """The latest runs, newest first."""
-    query = select(ForecastRun).order_by(ForecastRun.created_at.desc()).limit(limit)
+def list_forecast_runs(
+    session: Session, *, limit: int, kind: str = "forecast"
+) -> list[ForecastRun]:
+    """The latest runs of a kind, newest first."""
+    path = ForecastRun.params["kind"].as_string()
+    same = path == kind if kind != "forecast" else or_(path.is_(None), path == kind)
+    query = select(ForecastRun).where(same).order_by(ForecastRun.created_at.desc()).limit(limit)
     return list(session.scalars(query))
 
 

@@ -1,10 +1,12 @@
-"""Background forecast runs: queued -> running -> done | failed, in a small thread pool.
+"""Background runs: queued -> running -> done | failed, in a small thread pool.
 
-A run reads the history pushed to the service (POST /v1/history), or the history table of
-the settings when one is configured, and the drivers / events when configured, through the
-forecast use case (`wfm.usecases.forecast`, the same as `wfm forecast`) and stores the
-forecast table and backtest scores in the run's row. Runs left unfinished by a stopped
-server are marked failed at start-up.
+A forecast run reads the history pushed to the service (POST /v1/history), or the history
+table of the settings when one is configured, and the drivers / events when configured,
+through the forecast use case (`wfm.usecases.forecast`, the same as `wfm forecast`), and
+stores the forecast table and backtest scores in the run's row; a capacity run
+(`params.kind = "capacity"`, `api.capacity_run`) reads the same history and stores the
+capacity plan's tables. Runs left unfinished by a stopped server are marked failed at
+start-up.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ import datetime as dt
 import logging
 import math
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from api import crud
-from api.db import Database, utcnow
+from api.capacity_run import capacity_roster, capacity_tables
+from api.db import Database, ForecastRun, utcnow
+from wfm.center import Center
 from wfm.errors import WfmError
 from wfm.settings import Settings
 from wfm.usecases.forecast import forecast_from, load_forecast_inputs
@@ -73,7 +78,7 @@ class ForecastJobs:
     def _run(self, run_id: str) -> None:
         self._set(run_id, status="running", started_at=utcnow())
         try:
-            result = self._forecast(run_id)
+            result = self._compute(run_id)
         except WfmError as exc:
             self._set(run_id, status="failed", error=str(exc), finished_at=utcnow())
         except Exception:
@@ -83,18 +88,30 @@ class ForecastJobs:
         else:
             self._set(run_id, status="done", result=result, finished_at=utcnow())
 
-    def _forecast(self, run_id: str) -> dict[str, Any]:
+    def _compute(self, run_id: str) -> dict[str, Any]:
         settings = self.settings
         with self.database.read_session() as session:
-            params = crud.get_forecast_run(session, run_id=run_id).params
+            run = session.get(ForecastRun, run_id)
+            assert run is not None
+            params = run.params
             _, center = crud.current_center(session)
             # A history file in the settings wins; else what was pushed to the service.
             history = settings.history_path or crud.read_history(session)
+            roster = capacity_roster(session) if params.get("kind") == "capacity" else None
         if isinstance(history, pl.DataFrame) and history.is_empty():
             raise WfmError(
                 "no history: push actual volumes to POST /v1/history "
                 "(wfm service push-history), or set WFM_HISTORY_PATH"
             )
+        if roster is not None:
+            tables = capacity_tables(center, roster, history, settings, params)
+            return {name: records(frame) for name, frame in tables.items()}
+        return self._forecast(center, history, params)
+
+    def _forecast(
+        self, center: Center, history: Path | pl.DataFrame, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        settings = self.settings
         inputs = load_forecast_inputs(
             center, history, drivers=settings.drivers_path, events=settings.events_path
         )

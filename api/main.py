@@ -30,6 +30,7 @@ from api.recent_states import RecentStates
 from api.routes import (
     adherence,
     audit,
+    capacity,
     config,
     forecasts,
     health,
@@ -169,6 +170,7 @@ def create_app(settings: Settings) -> FastAPI:
     v1.include_router(
         forecasts.router, prefix="/forecasts", tags=["forecasts"], responses=NOT_FOUND
     )
+    v1.include_router(capacity.router, prefix="/capacity", tags=["capacity"], responses=NOT_FOUND)
     v1.include_router(audit.router, prefix="/audit", tags=["audit"])
 
     @v1.get("/openapi.json", tags=["health"], include_in_schema=False)

@@ -245,7 +245,8 @@ class Forecaster:
     """Per-queue model choice and forecasting over the center's local interval grid.
 
     Args:
-        models: candidate models (interval or daily granularity); one model = no backtest.
+        models: candidate models (interval or daily granularity); one model (or one
+            combination, e.g. an earlier choice refit at another origin) = no backtest.
         center: the center (time zone, interval, queues, holidays).
         level: prediction interval level in % (80 -> volume_lo / volume_hi at 10 % / 90 %).
         n_folds: rolling origins in the automatic choice.
@@ -261,7 +262,7 @@ class Forecaster:
 
     def __init__(
         self,
-        models: Sequence[Model],
+        models: Sequence[Model | Combination],
         *,
         center: Center,
         level: int = 80,
@@ -287,7 +288,7 @@ class Forecaster:
         self._backtests: dict[str, list[tuple[int, _Prediction]]] = {}
 
     @staticmethod
-    def _validate(models: Sequence[Model], level: int, n_folds: int) -> None:
+    def _validate(models: Sequence[Model | Combination], level: int, n_folds: int) -> None:
         if not models:
             raise ForecastError("give at least one model")
         names = [repr(m) for m in models]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from forecasting.models import (
     DailyWeightedAverage,
@@ -20,7 +21,17 @@ from forecasting.models import (
 from wfm.center import Center
 from wfm.errors import ForecastError
 
-__all__ = ["DAILY_MODEL_NAMES", "MODELS", "MODEL_NAMES", "ModelSpec", "make_models"]
+if TYPE_CHECKING:
+    from forecasting.core import Combination
+
+__all__ = [
+    "DAILY_MODEL_NAMES",
+    "MODELS",
+    "MODEL_NAMES",
+    "ModelSpec",
+    "make_models",
+    "model_from_name",
+]
 
 
 @dataclass(frozen=True)
@@ -127,3 +138,17 @@ def make_models(names: tuple[str, ...] | list[str], center: Center) -> list[Mode
             f"unknown model {unknown[0]!r}; choose auto or one of {', '.join(MODEL_NAMES)}"
         )
     return [MODELS[name].build(center) for name in names]
+
+
+def model_from_name(name: str, center: Center) -> Model | Combination:
+    """The model a forecast's `model` column names: a registry name or a combination of
+    them, "mean(prophet+sarimax)" (what the automatic choice writes).
+
+    Raises:
+        ForecastError: a name that is not in the registry.
+    """
+    from forecasting.core import Combination
+
+    if name.startswith("mean(") and name.endswith(")"):
+        return Combination(tuple(make_models(name[5:-1].split("+"), center)))
+    return make_models([name], center)[0]

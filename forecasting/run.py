@@ -39,10 +39,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """The forecast table plus the backtest scores behind the automatic choice."""
+    """The forecast table plus the backtest scores behind the automatic choice.
+
+    `intervals` is the interval table behind a weekly forecast (None for interval ones):
+    the capacity plan staffs it interval by interval.
+    """
 
     forecast: pl.DataFrame
     scores: pl.DataFrame
+    intervals: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -245,11 +250,12 @@ def forecast(
     scores = pl.DataFrame(
         score_rows, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "score": pl.Float64}
     )
-    if weekly:
-        if fte_hours <= 0:
-            raise ForecastError(f"fte_hours must be positive, got {fte_hours}")
-        table = to_weekly(table, center, fte_hours=fte_hours, band_ratios=bands)
-    return ForecastResult(forecast=table, scores=scores)
+    if not weekly:
+        return ForecastResult(forecast=table, scores=scores)
+    if fte_hours <= 0:
+        raise ForecastError(f"fte_hours must be positive, got {fte_hours}")
+    weeks = to_weekly(table, center, fte_hours=fte_hours, band_ratios=bands)
+    return ForecastResult(forecast=weeks, scores=scores, intervals=table)
 
 
 def to_weekly(

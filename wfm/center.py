@@ -30,19 +30,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
-from wfm.errors import ConfigError
+from wfm.yamlfile import load_yaml_model
 
 __all__ = [
     "WEEKDAYS",
@@ -448,27 +446,6 @@ class Center(_Strict):
         return at.astimezone(self.tz).date()
 
 
-def _field_path(loc: tuple[int | str, ...], raw: object) -> str:
-    """Turn a pydantic location into a YAML path, naming list items by their id."""
-    parts: list[str] = []
-    node = raw
-    for key in loc:
-        if isinstance(key, int):
-            item_id = (
-                node[key].get("id")
-                if isinstance(node, list) and key < len(node) and isinstance(node[key], dict)
-                else None
-            )
-            parts[-1] = f"{parts[-1]}[{item_id or key}]" if parts else f"[{key}]"
-        else:
-            parts.append(str(key))
-        try:
-            node = node[key]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return ".".join(parts) or "(top level)"
-
-
 def load_center(path: str | Path) -> Center:
     """Load and validate a center YAML file.
 
@@ -476,21 +453,4 @@ def load_center(path: str | Path) -> Center:
         ConfigError: the file is missing, is not YAML, or breaks a rule; the message names
             the file and the field path of every problem.
     """
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    try:
-        return Center.model_validate(raw)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            field = _field_path(tuple(err["loc"]), raw)
-            message = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{path.name}: {field}: {message}")
-        raise ConfigError("\n".join(lines)) from None
+    return load_yaml_model(path, Center)

@@ -52,6 +52,7 @@ def _register() -> None:
     # Each command module adds its commands to `app` on import.
     from wfm.cli import (
         adherence,  # noqa: F401
+        capacity,  # noqa: F401
         data,  # noqa: F401
         data_generate,  # noqa: F401
         forecast,  # noqa: F401

@@ -11,4 +11,5 @@ result object for the caller to render; it never prints and never names a CLI op
     plan.py        the planner's week: forecast -> staff -> schedule
     adherence.py   adherence, exceptions and real time; plan vs actual
     simulate.py    a schedule simulated against arrivals
+    capacity.py    the managers' capacity plan: FTE required against available, scenarios
 """

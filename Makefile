@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 SAMPLE := data/sample
+DEMO_PORT ?= 8765
+DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
 
 .PHONY: demo test lint bench clean
 
@@ -27,10 +29,17 @@ demo: $(STAMP)
 	$(BIN)/wfm adherence --schedule $(SAMPLE)/schedule.parquet --states $(SAMPLE)/states.parquet \
 	  --roster $(SAMPLE)/roster.csv --center $(SAMPLE)/center.yaml --out $(OUT)/adherence
 	$(BIN)/wfm schedule --requirements $(OUT)/requirements.csv --roster $(SAMPLE)/roster.csv \
-	  --center $(SAMPLE)/center.yaml --week 2026-11-16 --time-limit 60 --out $(OUT)/schedule
+	  --center $(SAMPLE)/center.yaml --week 2026-11-16 --previous $(SAMPLE) --time-limit 60 \
+	  --out $(OUT)/schedule
 	$(BIN)/wfm simulate --schedule $(OUT)/schedule/schedule.parquet --arrivals $(OUT)/forecast.csv \
 	  --center $(SAMPLE)/center.yaml --roster $(SAMPLE)/roster.csv --replications 10 \
 	  --out $(OUT)/simulation
+	$(BIN)/wfm service up $(SAMPLE) --port $(DEMO_PORT) --data-dir $(OUT)/service
+	$(BIN)/wfm service publish $(OUT)/schedule --url $(DEMO_URL) \
+	  --key-file $(OUT)/service/keys/wfm-planner.key
+	$(BIN)/wfm service realtime --url $(DEMO_URL) \
+	  --key-file $(OUT)/service/keys/supervisor-pharmacy.key --at 2026-11-12T11:00
+	$(BIN)/wfm service down --data-dir $(OUT)/service
 
 test: $(STAMP)
 	$(BIN)/ruff check .

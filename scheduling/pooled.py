@@ -227,7 +227,9 @@ def _warning(pool: AgentPool, week: WeekSchedule, split_gap_frac: float) -> str 
         )
     r = week.result
     if r.status == SolveStatus.OPTIMAL or (
-        r.shortfall_gap is not None and r.shortfall_gap <= split_gap_frac
+        r.status == SolveStatus.FEASIBLE
+        and r.shortfall_gap is not None
+        and r.shortfall_gap <= split_gap_frac
     ):
         return None
     split = (
@@ -235,9 +237,10 @@ def _warning(pool: AgentPool, week: WeekSchedule, split_gap_frac: float) -> str 
         if len(pool.teams) > 1
         else "split the team into smaller skill groups"
     )
+    above = "" if r.shortfall_gap is None else f" ({r.shortfall_gap:.0%} above its bound)"
     why = (
-        "without a solver schedule, keeping its greedy warm start"
-        if r.shortfall_gap is None
+        f"without a solver schedule, keeping its warm start{above}"
+        if r.status == SolveStatus.WARM_START_ONLY
         else f"with a shortfall {r.shortfall_gap:.0%} above its proven bound"
     )
     return (

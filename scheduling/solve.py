@@ -12,8 +12,9 @@ The objective is lexicographic, solved in two passes:
    paid hours, preferences, stability, fairness) with CP-SAT from pass 1's schedule;
    `objective`, `best_bound` and `gap` are this pass's.
 
-When CP-SAT finds no schedule in time, the caller's hint is returned as it is, with status
-`SolveStatus.WARM_START_ONLY` and no objective (None).
+When CP-SAT finds no schedule in time, the warm start is returned as it is (the MIP warm
+start when there is one, else the caller's hint), with status `SolveStatus.WARM_START_ONLY`
+and no objective (None); its shortfall is reported against the bound.
 
 Before solving, `precheck` explains contradictions that make the model infeasible (a
 contract's minimum hours beyond what the agent's availability allows, no allowed template
@@ -106,7 +107,7 @@ class SolveStatus(StrEnum):
 
     OPTIMAL and FEASIBLE are CP-SAT's status names of the final pass (proven optimal, or
     stopped at the time limit); WARM_START_ONLY: CP-SAT found no schedule in time and the
-    caller's hint is returned as it is.
+    warm start (the MIP's schedule, else the caller's hint) is returned as it is.
     """
 
     OPTIMAL = "OPTIMAL"
@@ -122,13 +123,12 @@ class ScheduleResult:
         status: how the schedule was found.
         objective / best_bound / gap: pass 2's objective, proven bound and relative gap;
             objective and gap are None when no solver schedule exists (WARM_START_ONLY,
-            where best_bound is CP-SAT's shortfall bound).
+            where best_bound is the shortfall bound).
         shortfall_cost / shortfall_bound / shortfall_gap: the returned schedule's tiered
             shortfall cost, its proven lower bound (the better of CP-SAT's bound and, when
-            asked, the LP relaxation's optimum) and their relative gap; cost and gap are
-            None when no solver schedule exists (WARM_START_ONLY).
-        lp_bound: the LP relaxation's optimum of pass 1, or None when not asked (or when no
-            solver schedule exists).
+            asked, the LP relaxation's optimum) and their relative gap (for WARM_START_ONLY,
+            the warm start's own).
+        lp_bound: the LP relaxation's optimum of pass 1, or None when not asked.
         wall_s: total solve time, seconds.
         solution: the schedule in slots.
     """
@@ -297,10 +297,11 @@ def _hint_mip_start(
     params: SolveParams,
     budget_min: int | None,
     hint: Solution | None,
-) -> float | None:
+) -> tuple[float, Solution] | None:
     """Hint the MIP warm start (scheduling.warmstart): shift counts per agent type, rostered
     to named agents, breaks placed around them; the hint's shifts start the MIP. Returns its
-    pass-1 objective, or None when a stage found nothing in time (nothing is hinted then)."""
+    pass-1 objective and its schedule, or None when a stage found nothing in time (nothing is
+    hinted then)."""
     counts, mip = type_shift_counts(
         problem,
         time_s=params.mip_frac * params.max_time_s,
@@ -326,9 +327,11 @@ def _hint_mip_start(
         log.warning("no break placement for the MIP's shifts in time")
         return None
     values, objective = placed
+    full = [0] * len(built.model.proto.variables)
     for index, value in values.items():
         built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
-    return objective
+        full[index] = value
+    return objective, _extract(built, full, problem)
 
 
 def _solver(params: SolveParams, time_s: float) -> cp_model.CpSolver:
@@ -401,30 +404,27 @@ def _hint_start(
     params: SolveParams,
     budget_min: int | None,
     hint: Solution | None,
-) -> bool:
+) -> Solution | None:
     """Hint pass 1's start: the MIP warm start when asked and no worse than the caller's
-    hint, else the hint itself. Returns True when the MIP warm start is hinted."""
-    warm_cost = (
-        _hint_mip_start(built, problem, params, budget_min, hint) if params.mip_start else None
-    )
-    if warm_cost is not None and hint is not None:
+    hint, else the hint itself. Returns the MIP warm start's schedule when it is hinted."""
+    warm = _hint_mip_start(built, problem, params, budget_min, hint) if params.mip_start else None
+    if warm is not None and hint is not None:
         # Never start worse than the caller's schedule (its queue split is greedy, so the
         # model can only do better with the same shifts and breaks).
         hint_cost = summarize(problem, hint, allocate(problem, hint)).shortfall_cost
-        if hint_cost < warm_cost:
+        if hint_cost < warm[0]:
             log.info(
                 "the hint is short less than the MIP warm start (%.0f < %.0f): "
                 "starting from the hint",
                 hint_cost,
-                warm_cost,
+                warm[0],
             )
             built.model.clear_hints()
-            warm_cost = None
-    warm = warm_cost is not None
-    if not warm and hint is not None:
+            warm = None
+    if warm is None and hint is not None:
         built.model.clear_hints()
         _add_hint(built, problem, hint)
-    return warm
+    return None if warm is None else warm[1]
 
 
 @dataclass(frozen=True)
@@ -454,7 +454,7 @@ def _first_pass(
     params: SolveParams,
     *,
     hint: Solution | None,
-    warm: bool,
+    warm: Solution | None,
     lp: float | None,
     started: float,
 ) -> _FirstPass:
@@ -466,14 +466,25 @@ def _first_pass(
     """
     # From a warm start, pass 1 starts from the warm start itself: all hinted variables
     # fixed, the rest completed.
-    fixed = warm or (params.lns and hint is not None)
+    fixed = warm is not None or (params.lns and hint is not None)
     remaining = params.max_time_s - (time.perf_counter() - started)
     solver = _solver(params, remaining * params.first_pass_frac)
     solver.parameters.fix_variables_to_their_hinted_value = fixed
     status = solver.solve(built.model)
+    if warm is not None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # The MIP's schedule keeps every rule (HiGHS solved the same model with its shifts
+        # fixed); CP-SAT only ran out of time completing it: keep it rather than start over.
+        log.warning("CP-SAT did not complete the MIP warm start in time: keeping it as it is")
+        return _FirstPass(
+            solution=warm,
+            values=None,
+            cost=None,
+            bound=max(built.short_const_cost, lp if lp is not None else -math.inf),
+            status=SolveStatus.WARM_START_ONLY,
+        )
     if fixed and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         log.warning("the warm start does not complete to a model solution; solving from scratch")
-        fixed = warm = False
+        fixed = False
         built.model.clear_hints()
         if hint is not None:
             _add_hint(built, problem, hint)
@@ -494,7 +505,7 @@ def _first_pass(
             solution=hint,
             values=None,
             cost=None,
-            bound=solver.best_objective_bound,
+            bound=max(solver.best_objective_bound, lp if lp is not None else -math.inf),
             status=SolveStatus.WARM_START_ONLY,
         )
     short_cost = solver.objective_value
@@ -511,7 +522,7 @@ def _first_pass(
     values = list(solver.response_proto.solution)
     # The MIP warm start is pass 1's answer: agent neighbourhoods do not improve on it in
     # the time left, which pass 2 uses better.
-    if params.lns and not warm and (fixed or status != cp_model.OPTIMAL):
+    if params.lns and warm is None and (fixed or status != cp_model.OPTIMAL):
         lns_s = params.max_time_s * params.first_pass_frac - (time.perf_counter() - started)
         values, short_cost = improve(
             built,
@@ -620,16 +631,18 @@ def solve(
         log.warning(
             "no solver schedule within %.0f s: returning the warm-start schedule", params.max_time_s
         )
+        cost = summarize(problem, first.solution, allocate(problem, first.solution)).shortfall_cost
         return ScheduleResult(
             status=first.status,
             objective=None,
             best_bound=first.bound,
             gap=None,
-            shortfall_cost=None,
+            shortfall_cost=cost,
             shortfall_bound=first.bound,
-            shortfall_gap=None,
+            shortfall_gap=relative_gap(cost, first.bound),
             wall_s=time.perf_counter() - started,
             solution=first.solution,
+            lp_bound=lp,
         )
     return _second_pass(
         built, problem, params, first, short_expr=short_expr, lp=lp, started=started

@@ -146,9 +146,12 @@ def test_a_pool_without_a_solver_schedule_keeps_its_warm_start_and_has_no_object
     status = pooled.pool_status()
     assert status["status"].to_list() == ["WARM_START_ONLY", "WARM_START_ONLY"]
     assert status.schema["objective"] == pl.Float64
-    assert status["objective"].null_count() == status["shortfall_gap"].null_count() == 2
-    assert pooled.warnings[0] == (
+    assert status["objective"].null_count() == 2
+    assert status["shortfall_gap"].null_count() == 0
+    assert pooled.warnings[0].startswith(
         "pool_01 (2 agents, 1 queues) stopped at the time limit without a solver schedule, "
-        "keeping its greedy warm start (status WARM_START_ONLY): give it more time or split "
-        "the team into smaller skill groups"
+        "keeping its warm start ("
+    )
+    assert pooled.warnings[0].endswith(
+        "(status WARM_START_ONLY): give it more time or split the team into smaller skill groups"
     )

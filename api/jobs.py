@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -25,24 +24,13 @@ from api.capacity_run import capacity_roster, capacity_tables
 from api.db import Database, ForecastRun, utcnow
 from wfm.center import Center
 from wfm.errors import WfmError
+from wfm.output import json_records
 from wfm.settings import Settings
 from wfm.usecases.forecast import forecast_from, load_forecast_inputs
 
-__all__ = ["ForecastJobs", "records"]
+__all__ = ["ForecastJobs"]
 
 logger = logging.getLogger(__name__)
-
-
-def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """JSON-ready rows: timestamps as ISO text, NaN and infinities as null (JSON has none)."""
-    rows = frame.to_dicts()
-    for row in rows:
-        for key, value in row.items():
-            if isinstance(value, float) and not math.isfinite(value):
-                row[key] = None
-            elif hasattr(value, "isoformat"):
-                row[key] = value.isoformat()
-    return rows
 
 
 class ForecastJobs:
@@ -105,7 +93,7 @@ class ForecastJobs:
             )
         if roster is not None:
             tables = capacity_tables(center, roster, history, settings, params)
-            return {name: records(frame) for name, frame in tables.items()}
+            return {name: json_records(frame) for name, frame in tables.items()}
         return self._forecast(center, history, params)
 
     def _forecast(
@@ -123,4 +111,4 @@ class ForecastJobs:
             level=params["level"],
             granularity=params["granularity"],
         )
-        return {"forecast": records(result.forecast), "scores": records(result.scores)}
+        return {"forecast": json_records(result.forecast), "scores": json_records(result.scores)}

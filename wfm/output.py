@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from openpyxl import Workbook
@@ -29,6 +30,7 @@ from wfm.errors import OutputError
 __all__ = [
     "TABLE_SUFFIXES",
     "TableFormat",
+    "json_records",
     "local_times",
     "replace_file",
     "write_page",
@@ -98,6 +100,19 @@ def write_tables(
         for name, frame in tables.items()
         for suffix in TABLE_SUFFIXES[fmt]
     ]
+
+
+def json_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: dates and timestamps as ISO text, NaN and infinities as null (JSON
+    has none)."""
+    rows = frame.to_dicts()
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                row[key] = None
+            elif hasattr(value, "isoformat"):
+                row[key] = value.isoformat()
+    return rows
 
 
 def local_times(frame: pl.DataFrame, timezone: str) -> pl.DataFrame:

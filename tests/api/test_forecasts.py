@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import crud
-from api.jobs import records
 from api.main import create_app
 from tests.api.helpers import PROJECT_ROOT, bearer, center_body
 from wfm.grid import local_midnight_utc
+from wfm.output import json_records
 from wfm.settings import Settings
 
 SAMPLE_HISTORY = PROJECT_ROOT / "data" / "sample" / "history.parquet"
@@ -129,7 +129,7 @@ def test_a_stored_result_in_the_engines_shape_is_served_with_wape(
     scores = pl.DataFrame(
         {"queue_id": ["triage_voice"], "model": ["ets"], "score": [0.25]}
     )  # forecasting.run's scores table: the WAPE is its `score` column
-    result = {"forecast": [], "scores": records(scores)}
+    result = {"forecast": [], "scores": json_records(scores)}
     with database.write_session() as session:
         run = crud.create_forecast_run(session, params={}, by="manager")
         crud.update_forecast_run(session, run_id=run.id, status="done", result=result)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from wfm.center import Center
 from wfm.client import IngestResult, ServiceClient
 from wfm.folder import CenterFolder
 from wfm.loaders import load_history, load_schedule, load_states
-from wfm.output import replace_file
+from wfm.output import json_records, replace_file
 from wfm.usecases.previous import load_previous_week, schedule_path
 
 __all__ = [
@@ -42,20 +41,6 @@ __all__ = [
 Source = str | Path | pl.DataFrame
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dicts()]
-
-
 def load_center_into(client: ServiceClient, folder: CenterFolder) -> tuple[int, int]:
     """Replace the service's center and roster with the folder's (admin key).
 
@@ -70,7 +55,7 @@ def load_center_into(client: ServiceClient, folder: CenterFolder) -> tuple[int, 
         ServiceError: the service refused either.
     """
     body = yaml.safe_load(folder.center_path.read_text(encoding="utf-8"))
-    agents = _records(folder.load("roster"))
+    agents = json_records(folder.load("roster"))
     return client.put_center(body), client.put_roster(agents)
 
 
@@ -124,7 +109,7 @@ def publish_schedule(client: ServiceClient, source: Source, center: Center) -> l
     frame = load_schedule(table, center)
     published = []
     for week_start, rows in schedule_weeks(frame, center).items():
-        version = client.publish_schedule(week_start, _records(rows))
+        version = client.publish_schedule(week_start, json_records(rows))
         published.append(PublishedWeek(week_start, version, rows.height))
     return published
 
@@ -280,7 +265,7 @@ def push_history(
     """
     frame = load_history(source, center)
     return _push(
-        _records(frame),
+        json_records(frame),
         client.push_history,
         batch_size=batch_size,
         checkpoint=checkpoint,

@@ -21,7 +21,14 @@ from api.crud import STATE_LOOKBACK
 from api.current import CurrentState
 from api.db import open_database
 from api.deps import get_current_user, reject_unknown_query
-from api.errors import MAX_ERRORS, ConflictError, NotFoundError, PermissionDenied, shorten
+from api.errors import (
+    MAX_ERRORS,
+    ConflictError,
+    NotFoundError,
+    PermissionDenied,
+    shorten,
+    status_for,
+)
 from api.gate import KeyGate
 from api.jobs import ForecastJobs
 from api.limiter import FailedLogins
@@ -49,12 +56,13 @@ __all__ = ["create_app"]
 logger = logging.getLogger(__name__)
 
 
-def _issues(issues: list[DataIssue], source: str) -> JSONResponse:
+def _issues(issues: list[DataIssue], source: str, status: int = 422) -> JSONResponse:
     detail = [
         {"row": i.row, "column": i.column and shorten(i.column), "message": shorten(i.message)}
         for i in issues[:MAX_ERRORS]
     ]
-    return JSONResponse({"detail": detail, "source": source, "count": len(issues)}, status_code=422)
+    body = {"detail": detail, "source": source, "count": len(issues)}
+    return JSONResponse(body, status_code=status)
 
 
 def _lines(exc: Exception) -> list[DataIssue]:
@@ -78,24 +86,26 @@ def _register_error_handlers(app: FastAPI) -> None:
     async def data_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DataError)
         errors = [i for i in exc.issues if i.severity == "error"]
-        return _issues(errors, str(exc.path or ""))
+        return _issues(errors, str(exc.path or ""), status_for(type(exc)))
 
     async def config_error(_request: Request, exc: Exception) -> JSONResponse:
-        return _issues(_lines(exc), "center")
+        return _issues(_lines(exc), "center", status_for(type(exc)))
 
     async def not_found(_request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+        return JSONResponse({"detail": str(exc)}, status_code=status_for(type(exc)))
 
     async def denied(_request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=403)
+        return JSONResponse({"detail": str(exc)}, status_code=status_for(type(exc)))
 
     async def conflict(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, InfeasibleError | ConflictError)
         reasons = [shorten(r) for r in exc.reasons[:MAX_ERRORS]]
-        return JSONResponse({"detail": str(exc), "reasons": reasons}, status_code=409)
+        return JSONResponse(
+            {"detail": str(exc), "reasons": reasons}, status_code=status_for(type(exc))
+        )
 
     async def other(_request: Request, exc: Exception) -> JSONResponse:
-        return _issues(_lines(exc), "")
+        return _issues(_lines(exc), "", status_for(type(exc)))
 
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(DataError, data_error)

@@ -1,5 +1,5 @@
-"""Every error of the tree reaches the user the same way: `Error: <message>` and exit code 1
-from the CLI."""
+"""Every error of the tree reaches the user one way: `Error: <message>` and exit code 1 from
+the CLI, and one HTTP status with a short JSON body from the service."""
 
 from __future__ import annotations
 
@@ -61,3 +61,38 @@ def test_the_cli_prints_every_error_and_exits_1(cls: type[WfmError]) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {error}".splitlines()[0])
     assert "Traceback" not in result.output
+
+
+# What every error is to a caller of the service: the expected status, by the error's kind.
+EXPECTED_STATUS = {
+    "NotFoundError": 404,
+    "PermissionDenied": 403,
+    "ConflictError": 409,
+    "InfeasibleError": 409,
+}
+
+
+@pytest.mark.parametrize("cls", ERRORS, ids=lambda c: c.__qualname__)
+def test_the_service_answers_every_error_with_its_status_and_a_short_body(
+    cls: type[WfmError], tmp_path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.errors import status_for
+    from api.main import create_app
+    from wfm.settings import Settings
+
+    error = _instance(cls)
+    app = create_app(Settings(data_dir=tmp_path))
+
+    def _raise() -> None:
+        raise error
+
+    app.add_api_route("/raise-for-test", _raise)
+    with TestClient(app) as client:
+        response = client.get("/raise-for-test")
+    expected = EXPECTED_STATUS.get(cls.__name__, 422)
+    assert response.status_code == status_for(cls) == expected
+    body = response.json()
+    assert "detail" in body
+    assert len(response.content) < 2_000

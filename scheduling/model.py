@@ -165,19 +165,7 @@ def twin_groups(problem: ScheduleProblem) -> list[list[int]]:
     previous-week carry: rosters swapped between twins must keep every rule)."""
     twins: dict[tuple, list[int]] = defaultdict(list)
     for a, agent in enumerate(problem.agents):
-        key = (
-            agent.skill_queues,
-            agent.contract_id,
-            agent.options,
-            agent.preferred_start_min,
-            agent.preferred_days_off,
-            agent.min_paid_min,
-            agent.max_paid_min,
-            agent.carried_on_slots,
-            agent.carried_busy_slots,
-            agent.prev_worked_days,
-        )
-        twins[key].append(a)
+        twins[agent.twin_key].append(a)
     return [members for members in twins.values() if len(members) > 1]
 
 

@@ -104,7 +104,8 @@ class AgentSpec:
             relaxation that `aggregate_agents` builds for a lower bound.
         carried_on_slots: slots on the phones in a shift of the previous week.
         carried_busy_slots: every slot a shift of the previous week occupies.
-        prev_worked_days: days before the week the agent worked (-1 = the Sunday before).
+        prev_worked_days: the run of days worked up to the Sunday before (-k..-1): the only
+            previous days the consecutive-days rule can see.
         rest_blocked_options: option ids the contract and availability allow but the minimum
             rest after the previous week's last shift rules out.
     """
@@ -125,6 +126,32 @@ class AgentSpec:
     carried_busy_slots: tuple[int, ...] = ()
     prev_worked_days: tuple[int, ...] = ()
     rest_blocked_options: tuple[int, ...] = ()
+
+    @property
+    def type_key(self) -> tuple:
+        """What the warm start's shift counts tell apart: skills, contract, shift options and
+        the previous week's shift still running. The previous week's worked days are left
+        out: the aggregated model relaxes the consecutive-days rule across the boundary (a
+        lower bound stays a lower bound), and each agent's own roster keeps it exactly."""
+        return (
+            self.skill_queues,
+            self.contract_id,
+            self.options,
+            self.carried_on_slots,
+            self.carried_busy_slots,
+        )
+
+    @property
+    def twin_key(self) -> tuple:
+        """What the model cannot tell apart: the type and the preferences and hours."""
+        return (
+            *self.type_key,
+            self.prev_worked_days,
+            self.preferred_start_min,
+            self.preferred_days_off,
+            self.min_paid_min,
+            self.max_paid_min,
+        )
 
 
 @dataclass(frozen=True)
@@ -298,6 +325,20 @@ def _build_options(
     return options, breaks
 
 
+def _tail_run(carry: Carry | None, max_consecutive_days: int) -> tuple[int, ...]:
+    """The previous week's worked days that bind the consecutive-days rule: the unbroken run
+    that ends on the Sunday before (-k..-1, k at most the rule's limit). An earlier worked
+    day, after a day off, cannot make a run reach into this week; keeping only the run lets
+    agents whose weeks ended alike share one type in the warm start's aggregation."""
+    if carry is None:
+        return ()
+    worked = set(carry.worked_days)
+    k = 0
+    while k < max_consecutive_days and -(k + 1) in worked:
+        k += 1
+    return tuple(range(-k, 0))
+
+
 def _rest_ok(
     option: ShiftOption, carry: Carry | None, starts_at: list[dt.datetime], min_rest_h: float
 ) -> bool:
@@ -374,7 +415,7 @@ def _agents(
                 preferred_days_off=tuple(WEEKDAYS.index(d) for d in (days_off or [])),
                 carried_on_slots=carry.on_slots if carry else (),
                 carried_busy_slots=carry.busy_slots if carry else (),
-                prev_worked_days=carry.worked_days if carry else (),
+                prev_worked_days=_tail_run(carry, center.labor_rules.max_consecutive_days),
                 rest_blocked_options=tuple(blocked),
             )
         )
@@ -535,14 +576,7 @@ def agent_types(problem: ScheduleProblem) -> list[list[int]]:
     ignored."""
     merged: dict[tuple, list[int]] = {}
     for a, agent in enumerate(problem.agents):
-        key = (
-            agent.skill_queues,
-            agent.contract_id,
-            agent.options,
-            agent.carried_on_slots,
-            agent.prev_worked_days,
-        )
-        merged.setdefault(key, []).append(a)
+        merged.setdefault(agent.type_key, []).append(a)
     return list(merged.values())
 
 
@@ -556,6 +590,7 @@ def aggregate_agents(problem: ScheduleProblem) -> ScheduleProblem:
             agent_id=f"type-{i}",
             preferred_start_min=None,
             preferred_days_off=(),
+            prev_worked_days=(),
             count=sum(problem.agents[a].count for a in members),
         )
         for i, members in enumerate(agent_types(problem))

@@ -189,7 +189,8 @@ def roster_counts(
 ) -> dict[int, tuple[int, ...]] | None:
     """Give each type's shift counts to its agents.
 
-    A type of one agent works its counts as they are (its aggregated rules are its own).
+    A type of one agent works its counts as they are (its aggregated rules are its own, but
+    for the consecutive days across the week boundary, which the aggregation relaxes).
     Larger types share nothing once their counts are fixed, so each is a small model of its
     own: every per-agent hard rule holds, the counts are met exactly where a roster can
     (the aggregated rules can admit counts that no roster of named agents reaches, e.g.
@@ -207,10 +208,16 @@ def roster_counts(
     deadline = time.perf_counter() + time_s
     types = agent_types(problem)
     shifts: dict[int, tuple[int, ...]] = {}
-    pending = sum(len(members) for members in types if len(members) > 1)
+
+    # A lone agent works its type's counts as they are, unless the aggregation relaxed a
+    # rule of its own (the consecutive days across the week boundary).
+    def as_counted(members: list[int]) -> bool:
+        return len(members) == 1 and not problem.agents[members[0]].prev_worked_days
+
+    pending = sum(len(members) for members in types if not as_counted(members))
     for t, members in enumerate(types):
         own = {k: n for (tt, k), n in counts.items() if tt == t}
-        if len(members) == 1:
+        if as_counted(members):
             shifts[members[0]] = tuple(sorted(own, key=lambda k: problem.options[k].start_slot))
             continue
         share_end = time.perf_counter() + (deadline - time.perf_counter()) * len(members) / pending

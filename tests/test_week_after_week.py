@@ -34,7 +34,7 @@ from wfm.grid import local_midnight_utc
 from wfm.output import json_records
 from wfm.settings import Settings
 from wfm.usecases.bring_up import ServiceUp, bring_up, read_key
-from wfm.usecases.service import push_states, schedule_weeks
+from wfm.usecases.service import push, schedule_weeks
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 WEEK_0, WEEK_1, WEEK_2 = dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)
@@ -213,10 +213,10 @@ def test_an_interrupted_push_run_again_stores_every_state_once(
 
     with ServiceClient(service.url, read_key(service.keys["wfm-ingest"])) as ingest:
         with pytest.raises(KeyboardInterrupt):
-            push_states(ingest, path, center, batch_size=1000, checkpoint=checkpoint,
+            push(ingest, "states", path, center, batch_size=1000, checkpoint=checkpoint,
                         progress=interrupt)  # fmt: skip
         assert checkpoint.exists()
-        again = push_states(ingest, path, center, batch_size=1000, checkpoint=checkpoint)
+        again = push(ingest, "states", path, center, batch_size=1000, checkpoint=checkpoint)
     assert again.skipped == 1000
     assert again.accepted + again.skipped == len(week0) and again.n_refused == 0
     assert not checkpoint.exists()

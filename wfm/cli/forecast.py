@@ -27,7 +27,12 @@ from wfm.cli.options import (
     parse_horizon_days,
     progress_bar,
 )
-from wfm.usecases.forecast import ForecastRun, run_backtest, run_forecast
+from wfm.usecases.forecast import (
+    ForecastRun,
+    load_forecast_inputs,
+    run_backtest,
+    run_forecast,
+)
 
 __all__: list[str] = []
 
@@ -89,11 +94,8 @@ def forecast_cmd(
     with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
         task = bar.add_task("forecasting queues", total=len(cfg.queues))
         run = run_forecast(
-            cfg,
-            history,
+            load_forecast_inputs(cfg, history, drivers=drivers, events=events),
             out_path=out,
-            drivers=drivers,
-            events=events,
             start=start,
             horizon_days=horizon_days,
             model=model,
@@ -137,12 +139,9 @@ def backtest_cmd(
     with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
         task = bar.add_task("backtesting queues", total=len(cfg.queues))
         run = run_backtest(
-            cfg,
-            history,
+            load_forecast_inputs(cfg, history, drivers=drivers, events=events),
             horizon_days=horizon_days,
             n_folds=folds,
-            drivers=drivers,
-            events=events,
             out_path=out,
             progress=lambda _qid: bar.advance(task),
             executor=executor,

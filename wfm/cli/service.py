@@ -9,6 +9,7 @@ from options or the environment (WFM_URL, WFM_KEY, WFM_KEY_FILE); the key is nev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -27,8 +28,7 @@ from wfm.usecases.service import (
     PushSummary,
     load_center_into,
     publish_schedule,
-    push_history,
-    push_states,
+    push,
 )
 
 __all__ = ["KeyFileOpt", "KeyOpt", "UrlOpt", "client_or_none", "service_app"]
@@ -215,11 +215,11 @@ def _push_command(
     resume: bool,
 ) -> None:
     checkpoint = source.with_name(f".{source.name}.pushed") if resume else None
-    push = push_states if kind == "states" else push_history
     with _client(url, key, key_file) as client, progress_bar(counts=True) as bar:
         task = bar.add_task(f"pushing {kind}", total=None)
         summary = push(
             client,
+            kind,  # type: ignore[arg-type]
             source,
             _center(client, center),
             batch_size=batch_size,
@@ -248,43 +248,52 @@ ResumeOpt = Annotated[
 ]
 
 
-@service_app.command("push-states")
-def push_states_command(
-    source: Annotated[Path, typer.Argument(help="Agent states or a state event log.")],
-    center: LocalCenterOpt = None,
-    url: UrlOpt = DEFAULT_URL,
-    key: KeyOpt = None,
-    key_file: KeyFileOpt = None,
-    batch_size: BatchOpt = 5000,
-    resume: ResumeOpt = True,
-) -> None:
-    """Push agent states in batches (ingest key): idempotent by event id, resumable, with a
+SourceArg = Annotated[
+    Path, typer.Argument(help="The table to push: agent states (or an event log), or history.")
+]
+
+
+def _push_cmd(kind: str, doc: str) -> Callable[..., None]:
+    """A push command for one kind of table (the two differ only in what they push)."""
+
+    def command(
+        source: SourceArg,
+        center: LocalCenterOpt = None,
+        url: UrlOpt = DEFAULT_URL,
+        key: KeyOpt = None,
+        key_file: KeyFileOpt = None,
+        batch_size: BatchOpt = 5000,
+        resume: ResumeOpt = True,
+    ) -> None:
+        _push_command(kind, source, center, url, key, key_file, batch_size, resume)
+
+    command.__doc__ = doc
+    return command
+
+
+service_app.command("push-states")(
+    _push_cmd(
+        "states",
+        """Push agent states in batches (ingest key): idempotent by event id, resumable, with a
     summary of accepted, duplicate and refused rows.
 
     Example:
         wfm service push-states data/sample/states.parquet --center data/sample/center.yaml
         --key-file var/keys/wfm-ingest.key
-    """
-    _push_command("states", source, center, url, key, key_file, batch_size, resume)
-
-
-@service_app.command("push-history")
-def push_history_command(
-    source: Annotated[Path, typer.Argument(help="History table (actual interval volumes).")],
-    center: LocalCenterOpt = None,
-    url: UrlOpt = DEFAULT_URL,
-    key: KeyOpt = None,
-    key_file: KeyFileOpt = None,
-    batch_size: BatchOpt = 5000,
-    resume: ResumeOpt = True,
-) -> None:
-    """Push actual interval volumes (planner key), so the service forecasts from its own
+    """,
+    )
+)
+service_app.command("push-history")(
+    _push_cmd(
+        "history",
+        """Push actual interval volumes (planner key), so the service forecasts from its own
     database; a row for a queue and interval it has replaces it.
 
     Example:
         wfm service push-history data/sample/history.parquet --key-file var/keys/wfm-planner.key
-    """
-    _push_command("history", source, center, url, key, key_file, batch_size, resume)
+    """,
+    )
+)
 
 
 @service_app.command("realtime")

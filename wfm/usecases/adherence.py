@@ -6,19 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from wfm.adherence.mapping import load_rules
 from wfm.adherence.plan_actual import PlanActual, plan_vs_actual
 from wfm.adherence.plot import plot_timeline
 from wfm.adherence.report import AdherenceReport, adherence_report
 from wfm.center import Center
-from wfm.loaders import (
-    load_forecast,
-    load_history,
-    load_requirements,
-    load_roster,
-    load_schedule,
-    load_states,
-)
+from wfm.loaders import load_forecast, load_history, load_schedule, load_states, load_table
 from wfm.output import TableFormat, write_tables
 
 __all__ = [
@@ -28,6 +23,10 @@ __all__ = [
     "run_plan_actual",
     "write_adherence",
 ]
+
+
+def _optional(kind: str, source: str | Path | None, center: Center) -> pl.DataFrame | None:
+    return None if source is None else load_table(kind, source, center)
 
 
 @dataclass(frozen=True)
@@ -102,8 +101,8 @@ def run_adherence(
         load_states(states, center),
         center,
         rules=load_rules(rules),
-        roster=None if roster is None else load_roster(roster, center),
-        approved=None if approved is None else load_schedule(approved, center),
+        roster=_optional("roster", roster, center),
+        approved=_optional("schedule", approved, center),
         day=day,
         team=team,
         at=at,
@@ -141,10 +140,10 @@ def run_plan_actual(
         center,
         forecast=load_forecast(forecast, center),
         history=load_history(history, center),
-        requirements=None if requirements is None else load_requirements(requirements, center),
-        schedule=None if schedule is None else load_schedule(schedule, center),
-        states=None if states is None else load_states(states, center),
-        roster=None if roster is None else load_roster(roster, center),
+        requirements=_optional("requirements", requirements, center),
+        schedule=_optional("schedule", schedule, center),
+        states=_optional("states", states, center),
+        roster=_optional("roster", roster, center),
         rules=load_rules(rules),
     )
     tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}

@@ -26,8 +26,7 @@ from wfm.usecases.service import (
     PushSummary,
     load_center_into,
     publish_schedule,
-    push_history,
-    push_states,
+    push,
 )
 
 __all__ = ["ServiceUp", "bring_up", "key_path", "read_key"]
@@ -131,8 +130,9 @@ def bring_up(
             up.published = publish_schedule(planner, folder.directory, center)
         if (history := folder.path("history")) is not None:
             say("pushing the history")
-            up.history = push_history(
+            up.history = push(
                 planner,
+                "history",
                 history,
                 center,
                 progress=None if progress is None else lambda d, n: progress("history", d, n),
@@ -140,8 +140,9 @@ def bring_up(
     if (states := folder.path("states")) is not None:
         with ServiceClient(url, read_key(up.keys["wfm-ingest"])) as ingest:
             say("pushing the agent states")
-            up.states = push_states(
+            up.states = push(
                 ingest,
+                "states",
                 states,
                 center,
                 progress=None if progress is None else lambda d, n: progress("states", d, n),

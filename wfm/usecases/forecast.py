@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import polars as pl
 
@@ -19,6 +20,7 @@ from wfm.output import write_page, write_table
 __all__ = [
     "BacktestRun",
     "ForecastInputs",
+    "ForecastOptions",
     "ForecastRun",
     "forecast_from",
     "load_forecast_inputs",
@@ -114,44 +116,39 @@ class ForecastRun:
     files: list[Path]
 
 
+class ForecastOptions(TypedDict, total=False):
+    """`forecast_from`'s options, passed on as they are by `run_forecast`."""
+
+    start: dt.date | None
+    horizon_days: int
+    model: str
+    level: int
+    granularity: str
+    fte_hours: float
+    progress: Callable[[str], None] | None
+    executor: Executor | None
+
+
 def run_forecast(
-    center: Center,
-    history: Source,
+    inputs: ForecastInputs,
     *,
     out_path: str | Path,
-    drivers: Source | None = None,
-    events: Source | None = None,
-    start: dt.date | None = None,
-    horizon_days: int,
-    model: str = "auto",
-    level: int = 80,
-    granularity: str = "interval",
-    fte_hours: float = 40.0,
     plot: bool = True,
-    progress: Callable[[str], None] | None = None,
-    executor: Executor | None = None,
+    **options: Unpack[ForecastOptions],
 ) -> ForecastRun:
-    """Forecast a center's history and write the forecast table (and OUT.png / OUT.html).
+    """Forecast (`forecast_from` with `options`) and write the forecast table, and with
+    `plot` OUT.png and OUT.html (recent history and the forecast band per queue).
 
     Raises:
         DataError, ForecastError, OutputError.
     """
-    inputs = load_forecast_inputs(center, history, drivers=drivers, events=events)
-    first_day = start or first_day_after(inputs.history, center)
-    result = forecast_from(
-        inputs,
-        start=first_day,
-        horizon_days=horizon_days,
-        model=model,
-        level=level,
-        granularity=granularity,
-        fte_hours=fte_hours,
-        progress=progress,
-        executor=executor,
-    )
+    center = inputs.center
+    first_day = options.pop("start", None) or first_day_after(inputs.history, center)
+    result = forecast_from(inputs, start=first_day, **options)  # type: ignore[misc]
     files = [write_table(result.forecast, out_path)]
     if plot:
-        png = plot_forecast(inputs.history, result.forecast, center, weekly=granularity == "week")
+        weekly = options.get("granularity") == "week"
+        png = plot_forecast(inputs.history, result.forecast, center, weekly=weekly)
         title = f"{center.name}: forecast from {first_day}"
         files += write_page(
             png, Path(out_path).with_suffix(".png"), title=title, alt="forecast per queue"
@@ -168,13 +165,10 @@ class BacktestRun:
 
 
 def run_backtest(
-    center: Center,
-    history: Source,
+    inputs: ForecastInputs,
     *,
     horizon_days: int,
     n_folds: int,
-    drivers: Source | None = None,
-    events: Source | None = None,
     out_path: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
@@ -182,12 +176,11 @@ def run_backtest(
     """Rolling-origin errors per queue and model (and the table written to `out_path`).
 
     Raises:
-        DataError, ForecastError, OutputError.
+        ForecastError, OutputError.
     """
-    inputs = load_forecast_inputs(center, history, drivers=drivers, events=events)
     table = backtest(
         inputs.history,
-        center,
+        inputs.center,
         horizon_days=horizon_days,
         n_folds=n_folds,
         drivers=inputs.drivers,

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 import yaml
@@ -33,8 +33,7 @@ __all__ = [
     "load_center_into",
     "previous_week_from_service",
     "publish_schedule",
-    "push_history",
-    "push_states",
+    "push",
     "schedule_weeks",
 ]
 
@@ -206,8 +205,18 @@ def _event_id(row: dict[str, Any]) -> str:
     return "h-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-def push_states(
+def _state_rows(source: str | Path, center: Center) -> list[dict[str, Any]]:
+    frame = load_states(source, center).with_columns(
+        pl.col("event_id").fill_null(
+            pl.struct("agent_id", "state", "start").map_elements(_event_id, return_dtype=pl.String)
+        )
+    )
+    return json_records(frame.select("event_id", "agent_id", "state", "start", "end"))
+
+
+def push(
     client: ServiceClient,
+    kind: Literal["states", "history"],
     source: str | Path,
     center: Center,
     *,
@@ -215,58 +224,25 @@ def push_states(
     checkpoint: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> PushSummary:
-    """Push a states file (intervals or an event log) in batches (ingest key).
+    """Push a table to the service in batches: agent states (ingest key) or history, the
+    actual interval volumes the service forecasts from (planner key).
 
-    Storage is idempotent by event id (a row without one gets an id made of its agent, state
-    and start), so a push interrupted half-way and run again stores every state once; with
+    Storage is idempotent: states by event id (a row without one gets an id made of its
+    agent, state and start), history by queue and interval (a row the service has is
+    replaced). So a push interrupted half-way and run again stores every row once; with
     `checkpoint` the rerun also skips what was acknowledged.
 
     Raises:
         DataError: the file is invalid (nothing is sent).
         ServiceError: the service failed a batch (earlier batches stay stored).
     """
-    frame = load_states(source, center)
-    rows = []
-    for row in frame.to_dicts():
-        rows.append(
-            {
-                "event_id": row["event_id"] or _event_id(row),
-                "agent_id": row["agent_id"],
-                "state": row["state"],
-                "start": row["start"].isoformat(),
-                "end": None if row["end"] is None else row["end"].isoformat(),
-            }
-        )
+    if kind == "states":
+        rows, send = _state_rows(source, center), client.push_states
+    else:
+        rows, send = json_records(load_history(source, center)), client.push_history
     return _push(
         rows,
-        client.push_states,
-        batch_size=batch_size,
-        checkpoint=checkpoint,
-        source=Path(source),
-        progress=progress,
-    )
-
-
-def push_history(
-    client: ServiceClient,
-    source: str | Path,
-    center: Center,
-    *,
-    batch_size: int = 5000,
-    checkpoint: Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> PushSummary:
-    """Push actual interval volumes (a history table) in batches, so the service forecasts
-    from its own database. A row for a queue and interval the service has replaces it.
-
-    Raises:
-        DataError: the file is invalid (nothing is sent).
-        ServiceError: the service failed a batch (earlier batches stay stored).
-    """
-    frame = load_history(source, center)
-    return _push(
-        json_records(frame),
-        client.push_history,
+        send,
         batch_size=batch_size,
         checkpoint=checkpoint,
         source=Path(source) if Path(source).is_file() else None,

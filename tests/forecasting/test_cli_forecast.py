@@ -16,6 +16,12 @@ from wfm.cli.main import app
 runner = CliRunner()
 
 
+def _run(files: dict[str, Path], command: str, *args: str):
+    """`wfm forecast` or `wfm backtest` on the test files, with more options."""
+    base = [command, "--history", str(files["history"]), "--center", str(files["center"])]
+    return runner.invoke(app, [*base, *args])
+
+
 @pytest.fixture
 def files(tmp_path: Path, short_history: pl.DataFrame) -> dict[str, Path]:
     shutil.copy(SAMPLE_CENTER_YAML, tmp_path / "center.yaml")
@@ -25,23 +31,17 @@ def files(tmp_path: Path, short_history: pl.DataFrame) -> dict[str, Path]:
 
 def test_forecast_writes_the_table_and_the_plots(files, tmp_path):
     out = tmp_path / "fc.csv"
-    result = runner.invoke(
-        app,
-        [
-            "forecast",
-            "--history",
-            str(files["history"]),
-            "--center",
-            str(files["center"]),
-            "--start",
-            "2026-03-16",
-            "--horizon",
-            "1w",
-            "--model",
-            "weighted_avg",
-            "--out",
-            str(out),
-        ],
+    result = _run(
+        files,
+        "forecast",
+        "--start",
+        "2026-03-16",
+        "--horizon",
+        "1w",
+        "--model",
+        "weighted_avg",
+        "--out",
+        str(out),
     )
     assert result.exit_code == 0, result.output
     table = pl.read_csv(out)
@@ -61,26 +61,20 @@ def test_forecast_writes_the_table_and_the_plots(files, tmp_path):
 
 def test_weekly_granularity_gives_one_row_per_queue_and_week(files, tmp_path):
     out = tmp_path / "weekly.csv"
-    result = runner.invoke(
-        app,
-        [
-            "forecast",
-            "--history",
-            str(files["history"]),
-            "--center",
-            str(files["center"]),
-            "--start",
-            "2026-03-16",
-            "--horizon",
-            "3w",
-            "--granularity",
-            "week",
-            "--model",
-            "ets",
-            "--out",
-            str(out),
-            "--no-plot",
-        ],
+    result = _run(
+        files,
+        "forecast",
+        "--start",
+        "2026-03-16",
+        "--horizon",
+        "3w",
+        "--granularity",
+        "week",
+        "--model",
+        "ets",
+        "--out",
+        str(out),
+        "--no-plot",
     )
     assert result.exit_code == 0, result.output
     table = pl.read_csv(out)
@@ -93,22 +87,16 @@ def test_weekly_granularity_gives_one_row_per_queue_and_week(files, tmp_path):
 
 def test_start_defaults_to_the_day_after_the_history(files, tmp_path):
     out = tmp_path / "fc.csv"
-    result = runner.invoke(
-        app,
-        [
-            "forecast",
-            "--history",
-            str(files["history"]),
-            "--center",
-            str(files["center"]),
-            "--horizon",
-            "2d",
-            "--model",
-            "seasonal_naive",
-            "--out",
-            str(out),
-            "--no-plot",
-        ],
+    result = _run(
+        files,
+        "forecast",
+        "--horizon",
+        "2d",
+        "--model",
+        "seasonal_naive",
+        "--out",
+        str(out),
+        "--no-plot",
     )
     assert result.exit_code == 0, result.output
     first = pl.read_csv(out, try_parse_dates=True)["interval_start"].min()
@@ -116,44 +104,32 @@ def test_start_defaults_to_the_day_after_the_history(files, tmp_path):
 
 
 def test_unknown_model_is_a_one_line_error(files, tmp_path):
-    result = runner.invoke(
-        app,
-        [
-            "forecast",
-            "--history",
-            str(files["history"]),
-            "--center",
-            str(files["center"]),
-            "--start",
-            "2026-03-16",
-            "--horizon",
-            "1w",
-            "--model",
-            "magic",
-            "--out",
-            str(tmp_path / "x.csv"),
-        ],
+    result = _run(
+        files,
+        "forecast",
+        "--start",
+        "2026-03-16",
+        "--horizon",
+        "1w",
+        "--model",
+        "magic",
+        "--out",
+        str(tmp_path / "x.csv"),
     )
     assert result.exit_code == 1
     assert "Error: unknown model 'magic'; choose auto or one of" in result.output
 
 
 def test_bad_horizon_is_rejected(files, tmp_path):
-    result = runner.invoke(
-        app,
-        [
-            "forecast",
-            "--history",
-            str(files["history"]),
-            "--center",
-            str(files["center"]),
-            "--start",
-            "2026-03-16",
-            "--horizon",
-            "six weeks",
-            "--out",
-            str(tmp_path / "x.csv"),
-        ],
+    result = _run(
+        files,
+        "forecast",
+        "--start",
+        "2026-03-16",
+        "--horizon",
+        "six weeks",
+        "--out",
+        str(tmp_path / "x.csv"),
     )
     assert result.exit_code == 2
     assert "expected e.g. 6w or 10d" in result.output
@@ -161,22 +137,7 @@ def test_bad_horizon_is_rejected(files, tmp_path):
 
 def test_backtest_prints_errors_per_queue_model_and_level(files, tmp_path, center):
     out = tmp_path / "bt.csv"
-    result = runner.invoke(
-        app,
-        [
-            "backtest",
-            "--history",
-            str(files["history"]),
-            "--center",
-            str(files["center"]),
-            "--horizon",
-            "1w",
-            "--folds",
-            "2",
-            "--out",
-            str(out),
-        ],
-    )
+    result = _run(files, "backtest", "--horizon", "1w", "--folds", "2", "--out", str(out))
     assert result.exit_code == 0, result.output
     table = pl.read_csv(out)
     assert set(table["level"]) == {"interval", "daily"}

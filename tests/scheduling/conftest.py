@@ -97,6 +97,20 @@ def tiny_center(**overrides) -> Center:
     return Center.model_validate(tiny_config(**overrides))
 
 
+def flex_center(
+    *, hours_min: float = 0, hours_max: float = 8, templates=("day4",), max_days: int = 2
+) -> Center:
+    """The tiny center with one contract `flex` of these weekly hours, templates and days."""
+    contract = {
+        "id": "flex",
+        "weekly_hours_min": hours_min,
+        "weekly_hours_max": hours_max,
+        "shift_templates": list(templates),
+        "max_days_per_week": max_days,
+    }
+    return tiny_center(contracts=[contract])
+
+
 def roster(rows: list[dict]) -> pl.DataFrame:
     """A roster frame; each row gives agent_id, skills (queue ids) and optional fields."""
     out = []

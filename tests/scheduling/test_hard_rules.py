@@ -14,7 +14,7 @@ from scheduling.check import check_schedule
 from scheduling.report import schedule_frame
 from scheduling.solution import allocate
 from scheduling.solve import solve
-from tests.scheduling.conftest import PARAMS, WEEK, problem, tiny_center
+from tests.scheduling.conftest import PARAMS, WEEK, flex_center, problem, tiny_center
 
 BUSY = {("office", d, 8 * 60, 18 * 60): 3 for d in (0, 1)} | {
     ("triage", d, 0, 24 * 60): 2 for d in (0, 1)
@@ -74,49 +74,19 @@ def test_every_shift_takes_its_break_inside_the_window(small):
 
 
 def test_weekly_hours_never_exceed_the_contract_maximum():
-    center = tiny_center(
-        contracts=[
-            {
-                "id": "flex",
-                "weekly_hours_min": 0,
-                "weekly_hours_max": 4,
-                "shift_templates": ["day4"],
-                "max_days_per_week": 2,
-            }
-        ]
-    )
+    center = flex_center(hours_min=0, hours_max=4, templates=("day4",), max_days=2)
     p, schedule, _ = _solve(center, [{"agent_id": "a", "skills": ["office"]}])
     assert _paid_h(p, schedule, "a") == 4
 
 
 def test_weekly_hours_reach_the_contract_minimum_even_without_demand():
-    center = tiny_center(
-        contracts=[
-            {
-                "id": "flex",
-                "weekly_hours_min": 8,
-                "weekly_hours_max": 8,
-                "shift_templates": ["day4"],
-                "max_days_per_week": 2,
-            }
-        ]
-    )
+    center = flex_center(hours_min=8, hours_max=8, templates=("day4",), max_days=2)
     p, schedule, _ = _solve(center, [{"agent_id": "a", "skills": ["office"]}], need={})
     assert _paid_h(p, schedule, "a") == 8
 
 
 def test_days_worked_never_exceed_the_contract_days():
-    center = tiny_center(
-        contracts=[
-            {
-                "id": "flex",
-                "weekly_hours_min": 0,
-                "weekly_hours_max": 8,
-                "shift_templates": ["day4"],
-                "max_days_per_week": 1,
-            }
-        ]
-    )
+    center = flex_center(hours_min=0, hours_max=8, templates=("day4",), max_days=1)
     _, _, shifts = _solve(center, [{"agent_id": "a", "skills": ["office"]}])
     assert len(shifts) == 1
 

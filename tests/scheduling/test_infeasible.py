@@ -5,22 +5,12 @@ from __future__ import annotations
 import pytest
 
 from scheduling.solve import solve
-from tests.scheduling.conftest import PARAMS, problem, tiny_center
+from tests.scheduling.conftest import PARAMS, flex_center, problem
 from wfm.errors import InfeasibleError
 
 
 def test_contract_minimum_beyond_availability_names_the_agent_and_the_hours():
-    center = tiny_center(
-        contracts=[
-            {
-                "id": "flex",
-                "weekly_hours_min": 8,
-                "weekly_hours_max": 8,
-                "shift_templates": ["day4"],
-                "max_days_per_week": 2,
-            }
-        ]
-    )
+    center = flex_center(hours_min=8, hours_max=8, templates=("day4",), max_days=2)
     monday_only = [{"weekday": 0, "start_min": 0, "end_min": 1440}]
     p = problem(center, [{"agent_id": "a7", "skills": ["office"], "availability": monday_only}], {})
     with pytest.raises(InfeasibleError) as err:
@@ -31,17 +21,7 @@ def test_contract_minimum_beyond_availability_names_the_agent_and_the_hours():
 
 
 def test_no_template_inside_the_availability_is_explained():
-    center = tiny_center(
-        contracts=[
-            {
-                "id": "flex",
-                "weekly_hours_min": 4,
-                "weekly_hours_max": 8,
-                "shift_templates": ["day4"],
-                "max_days_per_week": 2,
-            }
-        ]
-    )
+    center = flex_center(hours_min=4, hours_max=8, templates=("day4",), max_days=2)
     early = [{"weekday": 0, "start_min": 0, "end_min": 7 * 60}]
     p = problem(center, [{"agent_id": "a1", "skills": ["office"], "availability": early}], {})
     with pytest.raises(InfeasibleError, match=r"agent a1: no shift template of contract flex"):
@@ -51,16 +31,14 @@ def test_no_template_inside_the_availability_is_explained():
 def test_rest_rule_against_contract_minimum_is_found_by_solving_the_agent_alone():
     # Only a Monday night and a Tuesday morning shift fit the availability: 6 h apart, while
     # the contract needs both (7.5 paid h) and the rest rule asks 11 h.
-    center = tiny_center(
-        contracts=[
-            {
-                "id": "flex",
-                "weekly_hours_min": 7.5,
-                "weekly_hours_max": 8,
-                "shift_templates": ["day4", "night4"],
-                "max_days_per_week": 2,
-            }
-        ]
+    center = flex_center(
+        hours_min=7.5,
+        hours_max=8,
+        templates=(
+            "day4",
+            "night4",
+        ),
+        max_days=2,
     )
     avail = [
         {"weekday": 0, "start_min": 22 * 60, "end_min": 26 * 60},
@@ -77,17 +55,7 @@ def test_rest_rule_against_contract_minimum_is_found_by_solving_the_agent_alone(
 def test_a_labor_budget_below_the_contract_minimums_is_explained():
     import dataclasses
 
-    center = tiny_center(
-        contracts=[
-            {
-                "id": "flex",
-                "weekly_hours_min": 8,
-                "weekly_hours_max": 8,
-                "shift_templates": ["day4"],
-                "max_days_per_week": 2,
-            }
-        ]
-    )
+    center = flex_center(hours_min=8, hours_max=8, templates=("day4",), max_days=2)
     p = problem(
         center,
         [{"agent_id": "a", "skills": ["office"]}, {"agent_id": "b", "skills": ["office"]}],

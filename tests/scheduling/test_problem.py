@@ -18,29 +18,23 @@ def _problem(center, week, rows=None):
     return from_frames(requirements(center, {}), roster(rows), center, week_start=week)
 
 
+def _saturday_night_center():
+    """One template: Saturday 22:00 for 4 h, over the fall-back night of DST_WEEK."""
+    night = {
+        "id": "night4",
+        "earliest_start": "22:00",
+        "latest_start": "22:00",
+        "start_step_min": 60,
+        "length_h": 4,
+        "days": ["sat"],
+    }
+    contract = {"id": "flex", "weekly_hours_min": 0, "weekly_hours_max": 8,
+                "shift_templates": ["night4"]}  # fmt: skip
+    return tiny_center(shift_templates=[night], contracts=[contract])
+
+
 def test_a_week_with_the_fall_back_sunday_has_two_extra_half_hour_slots():
-    center = tiny_center(
-        **{
-            "shift_templates": [
-                {
-                    "id": "night4",
-                    "earliest_start": "22:00",
-                    "latest_start": "22:00",
-                    "start_step_min": 60,
-                    "length_h": 4,
-                    "days": ["sat"],
-                }
-            ],
-            "contracts": [
-                {
-                    "id": "flex",
-                    "weekly_hours_min": 0,
-                    "weekly_hours_max": 8,
-                    "shift_templates": ["night4"],
-                }
-            ],
-        }
-    )
+    center = _saturday_night_center()
     p = _problem(center, DST_WEEK)
     assert p.n_week_slots == 7 * 48 + 2
     assert p.day_start_slot[6] == 6 * 48
@@ -48,28 +42,7 @@ def test_a_week_with_the_fall_back_sunday_has_two_extra_half_hour_slots():
 
 
 def test_a_night_shift_over_the_clock_change_lasts_its_elapsed_length():
-    center = tiny_center(
-        **{
-            "shift_templates": [
-                {
-                    "id": "night4",
-                    "earliest_start": "22:00",
-                    "latest_start": "22:00",
-                    "start_step_min": 60,
-                    "length_h": 4,
-                    "days": ["sat"],
-                }
-            ],
-            "contracts": [
-                {
-                    "id": "flex",
-                    "weekly_hours_min": 0,
-                    "weekly_hours_max": 8,
-                    "shift_templates": ["night4"],
-                }
-            ],
-        }
-    )
+    center = _saturday_night_center()
     p = _problem(center, DST_WEEK)
     (option,) = p.options
     assert option.end_slot - option.start_slot == 8

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -23,6 +24,31 @@ from wfm.cli.options import (
     parse_instant,
 )
 from wfm.usecases.adherence import run_adherence, run_plan_actual
+
+
+def realtime_table(rows: list[dict], tz: str | ZoneInfo, title: str) -> Table:
+    """Real-time adherence rows (as the engine or the service gives them) as a table, the
+    state's start in local time."""
+    table = Table(title=title)
+    for name in ("agent", "team", "scheduled", "actual", "since (local)", "out min", "severity"):
+        table.add_column(name, justify="right" if name == "out min" else "left")
+    for row in rows:
+        since = row["state_since"]
+        if isinstance(since, str):
+            since = dt.datetime.fromisoformat(since)
+        local = (
+            "-" if since is None else since.astimezone(ZoneInfo(str(tz))).strftime("%m-%d %H:%M")
+        )
+        table.add_row(
+            row["agent_id"],
+            row["team"] or "-",
+            row["scheduled_activity"],
+            row["actual_state"] or "-",
+            local,
+            f"{row['out_of_adherence_s'] / 60:.1f}",
+            row["severity"],
+        )
+    return table
 
 
 def _pct(value: float | None) -> str:
@@ -57,34 +83,8 @@ def _render(report: AdherenceReport, top: int) -> None:
         )  # fmt: skip
     console.print(teams)
     if report.realtime is not None:
-        live = Table(title=f"Real time at {report.at:%Y-%m-%d %H:%M:%S} UTC, worst first")
-        for name in (
-            "agent",
-            "team",
-            "scheduled",
-            "actual",
-            "since (local)",
-            "out min",
-            "severity",
-        ):
-            live.add_column(name, justify="right" if name == "out min" else "left")
-        for row in report.realtime.head(top).iter_rows(named=True):
-            since = row["state_since"]
-            local = (
-                "-"
-                if since is None
-                else since.astimezone(ZoneInfo(report.tz)).strftime("%m-%d %H:%M")
-            )
-            live.add_row(
-                row["agent_id"],
-                row["team"] or "-",
-                row["scheduled_activity"],
-                row["actual_state"] or "-",
-                local,
-                f"{row['out_of_adherence_s'] / 60:.1f}",
-                row["severity"],
-            )
-        console.print(live)
+        title = f"Real time at {report.at:%Y-%m-%d %H:%M:%S} UTC, worst first"
+        console.print(realtime_table(report.realtime.head(top).to_dicts(), report.tz, title))
 
 
 @app.command("adherence")

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from api.launcher import stop_background
 from wfm.center import Center, load_center
+from wfm.cli.adherence import realtime_table
 from wfm.cli.main import app
 from wfm.cli.options import console, parse_instant, progress_bar
 from wfm.cli.serve import DbOpt, settings_for
@@ -317,26 +318,8 @@ def realtime_command(
         instant = None if at is None else parse_instant(at, center.tz, option="--at")
         body = client.realtime(team=team, at=instant)
     snapshot = dt.datetime.fromisoformat(body["at"]).astimezone(center.tz)
-    table = Table(title=f"Real-time adherence at {snapshot:%a %Y-%m-%d %H:%M} local, worst first")
-    for name in ("agent", "team", "scheduled", "actual", "since (local)", "out min", "severity"):
-        table.add_column(name, justify="right" if name == "out min" else "left")
+    title = f"Real-time adherence at {snapshot:%a %Y-%m-%d %H:%M} local, worst first"
     rows = body["data"]
-    for row in rows[:top]:
-        since = row["state_since"]
-        local = (
-            "-"
-            if since is None
-            else f"{dt.datetime.fromisoformat(since).astimezone(center.tz):%H:%M}"
-        )
-        table.add_row(
-            row["agent_id"],
-            row["team"] or "-",
-            row["scheduled_activity"],
-            row["actual_state"] or "-",
-            local,
-            f"{row['out_of_adherence_s'] / 60:.1f}",
-            row["severity"],
-        )
-    console.print(table)
+    console.print(realtime_table(rows[:top], center.tz, title))
     n_out = sum(r["severity"] != "ok" for r in rows)
     console.print(f"{body['count']} agents; {n_out} out of adherence")

@@ -164,6 +164,9 @@ def generate_sample_center(
 
     center = load_center(center_path)
     shutil.copyfile(center_path, out / "center.yaml")
+    # The managers' capacity plan and its what-ifs, written for this center's teams.
+    for name in ("capacity", "scenarios"):
+        shutil.copyfile(SAMPLE_CENTER_PATH.with_name(f"sample_{name}.yaml"), out / f"{name}.yaml")
     done("config")
 
     end_date = start_date + dt.timedelta(days=n_days)  # exclusive

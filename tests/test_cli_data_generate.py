@@ -10,6 +10,8 @@ from wfm.validate import validate_dir
 runner = CliRunner()
 FILES = {
     "center.yaml",
+    "capacity.yaml",
+    "scenarios.yaml",
     "history.parquet",
     "drivers.csv",
     "events.csv",

@@ -10,13 +10,13 @@ import datetime as dt
 from typing import Annotated
 
 import polars as pl
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from api import crud
 from api.db import utcnow
-from api.deps import AgentScope, CenterDep, DatabaseDep, RulesDep, ScopeDep, SessionDep
+from api.deps import CenterDep, DatabaseDep, RulesDep, ScopeDep, SessionDep
 from api.frames import roster_teams_frame, schedule_table
 from api.recent_states import RecentStates
 from api.schemas import (
@@ -137,13 +137,14 @@ def _engine(
 
 
 def _period(
+    scope: ScopeDep,
     session: SessionDep,
-    scope: AgentScope,
-    center: Center,
-    rules: AdherenceRules,
-    start_date: dt.date,
-    end_date: dt.date,
+    center: CenterDep,
+    rules: RulesDep,
+    start_date: StartDate,
+    end_date: EndDate,
 ) -> AdherenceResult:
+    """Adherence over the local days asked for, for the agents the caller may see."""
     n_days = (end_date - start_date).days + 1
     if not 1 <= n_days <= MAX_RANGE_DAYS:
         message = f"end_date must be on or after start_date, at most {MAX_RANGE_DAYS} days"
@@ -166,46 +167,25 @@ def _period(
     )
 
 
+PeriodDep = Annotated[AdherenceResult, Depends(_period)]
+
+
 @router.get("/agents", response_model=AgentDaysPublic)
-def agent_days(
-    scope: ScopeDep,
-    session: SessionDep,
-    center: CenterDep,
-    rules: RulesDep,
-    start_date: StartDate,
-    end_date: EndDate,
-) -> AgentDaysPublic:
+def agent_days(result: PeriodDep) -> AgentDaysPublic:
     """Adherence and conformance per agent and local day (`team` / `agent_id` narrow it)."""
-    result = _period(session, scope, center, rules, start_date, end_date)
     data = [AgentDayPublic(**row) for row in result.agent_days.to_dicts()]
     return AgentDaysPublic(data=data, count=len(data))
 
 
 @router.get("/teams", response_model=TeamDaysPublic)
-def team_days(
-    scope: ScopeDep,
-    session: SessionDep,
-    center: CenterDep,
-    rules: RulesDep,
-    start_date: StartDate,
-    end_date: EndDate,
-) -> TeamDaysPublic:
+def team_days(result: PeriodDep) -> TeamDaysPublic:
     """Adherence and conformance per team and local day (ratios of sums)."""
-    result = _period(session, scope, center, rules, start_date, end_date)
     data = [TeamDayPublic(**row) for row in result.teams.to_dicts()]
     return TeamDaysPublic(data=data, count=len(data))
 
 
 @router.get("/exceptions", response_model=ExceptionsPublic)
-def exceptions(
-    scope: ScopeDep,
-    session: SessionDep,
-    center: CenterDep,
-    rules: RulesDep,
-    start_date: StartDate,
-    end_date: EndDate,
-) -> ExceptionsPublic:
+def exceptions(result: PeriodDep) -> ExceptionsPublic:
     """Adherence exceptions (late start, long break, ...) over the date range."""
-    result = _period(session, scope, center, rules, start_date, end_date)
     data = [ExceptionPublic(**row) for row in result.exceptions.to_dicts()]
     return ExceptionsPublic(data=data, count=len(data))

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from scheduling.previous import shifts_of
 from scheduling.problem import ScheduleProblem
 from wfm.center import MINUTES_PER_DAY, WEEKDAYS, ShiftTemplate
 
@@ -31,17 +32,6 @@ class Violation:
 
 def _minutes(delta: dt.timedelta) -> int:
     return round(delta.total_seconds() / 60)
-
-
-def _blocks(rows: list[dict]) -> list[list[dict]]:
-    """Contiguous activity rows form one shift."""
-    blocks: list[list[dict]] = []
-    for row in rows:
-        if blocks and blocks[-1][-1]["end"] == row["start"]:
-            blocks[-1].append(row)
-        else:
-            blocks.append([row])
-    return blocks
 
 
 def _match_template(
@@ -90,7 +80,7 @@ def _previous_shifts(
         return out
     for (agent_id,), rows in previous.sort("start").group_by(["agent_id"], maintain_order=True):
         days, spans = out.setdefault(str(agent_id), ([], []))
-        for block in _blocks(rows.to_dicts()):
+        for block in shifts_of(rows.to_dicts()):
             days.append((block[0]["start"].astimezone(tz).date() - week_start).days)
             spans.append((block[0]["start"], block[-1]["end"]))
     return out
@@ -143,7 +133,7 @@ def check_schedule(
         days: list[int] = []
         spans: list[tuple[dt.datetime, dt.datetime]] = []
         paid_min = 0
-        for block in _blocks(rows):
+        for block in shifts_of(rows):
             start, end = block[0]["start"], block[-1]["end"]
             local = start.astimezone(tz)
             day = (local.date() - problem.week_start).days

@@ -26,7 +26,7 @@ from wfm.center import Center
 from wfm.errors import DataError, DataIssue
 from wfm.grid import local_midnight_utc
 
-__all__ = ["Carry", "PreviousWeek", "carry_over"]
+__all__ = ["Carry", "PreviousWeek", "carry_over", "shifts_of"]
 
 # Activities during which an agent of a carried-in shift is on the phones.
 _ON_PHONES = ("work",)
@@ -69,7 +69,7 @@ class Carry:
     worked_days: tuple[int, ...]
 
 
-def _shifts(rows: list[dict]) -> list[list[dict]]:
+def shifts_of(rows: list[dict]) -> list[list[dict]]:
     """Contiguous rows of one agent (sorted by start) form one shift."""
     shifts: list[list[dict]] = []
     for row in rows:
@@ -124,7 +124,7 @@ def carry_over(
         away: set[int] = set()
         days: set[int] = set()
         last_end: dt.datetime | None = None
-        for shift in _shifts(frame.to_dicts()):
+        for shift in shifts_of(frame.to_dicts()):
             day = shift[0]["start"].astimezone(tz).date()
             if not first_day <= day < week_start:
                 issues.append(

@@ -13,24 +13,14 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 runner = CliRunner()
 
 
+def _plan(out: Path, week: str, *args: str):
+    base = ["plan", "--center", str(SAMPLE / "center.yaml"), "--week", week, "--out", str(out)]
+    return runner.invoke(app, [*base, *args])
+
+
 def test_plan_writes_forecast_requirements_and_a_checked_schedule(tmp_path):
-    result = runner.invoke(
-        app,
-        [
-            "plan",
-            "--center",
-            str(SAMPLE / "center.yaml"),
-            "--week",
-            "2026-11-16",
-            "--out",
-            str(tmp_path),
-            "--model",
-            "seasonal_naive",
-            "--time-limit",
-            "5",
-            "--workers",
-            "1",
-        ],
+    result = _plan(
+        tmp_path, "2026-11-16", "--model", "seasonal_naive", "--time-limit", "5", "--workers", "1"
     )
     assert result.exit_code == 0, result.output
     forecast = pl.read_csv(tmp_path / "forecast.csv")
@@ -43,17 +33,6 @@ def test_plan_writes_forecast_requirements_and_a_checked_schedule(tmp_path):
 
 
 def test_plan_refuses_a_week_that_is_not_a_monday(tmp_path):
-    result = runner.invoke(
-        app,
-        [
-            "plan",
-            "--center",
-            str(SAMPLE / "center.yaml"),
-            "--week",
-            "2026-11-17",
-            "--out",
-            str(tmp_path),
-        ],
-    )
+    result = _plan(tmp_path, "2026-11-17")
     assert result.exit_code != 0
     assert "not a Monday" in result.output

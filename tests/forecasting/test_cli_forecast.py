@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import SAMPLE_CENTER_YAML
 from wfm.cli.main import app
+from wfm.loaders import FORECAST_COLUMNS
 
 runner = CliRunner()
 
@@ -45,15 +46,7 @@ def test_forecast_writes_the_table_and_the_plots(files, tmp_path):
     )
     assert result.exit_code == 0, result.output
     table = pl.read_csv(out)
-    assert table.columns == [
-        "queue_id",
-        "interval_start",
-        "volume",
-        "volume_lo",
-        "volume_hi",
-        "aht_s",
-        "model",
-    ]
+    assert tuple(table.columns) == FORECAST_COLUMNS
     assert table.height == 2 * 7 * 96
     assert (tmp_path / "fc.png").stat().st_size > 1000
     assert "data:image/png;base64," in (tmp_path / "fc.html").read_text()

@@ -17,6 +17,12 @@ from wfm.loaders import ROSTER_DTYPES
 
 WEEK = dt.date(2026, 11, 30)
 PARAMS = SolveParams(max_time_s=2, n_workers=1, seed=0)
+# Office hours on Monday and Tuesday morning, and a triage line all Monday.
+NEED = {
+    ("office", 0, 8 * 60, 18 * 60): 2,
+    ("triage", 0, 0, 24 * 60): 1,
+    ("office", 1, 8 * 60, 12 * 60): 1,
+}
 
 
 def tiny_config(**overrides) -> dict:

@@ -12,14 +12,9 @@ from polars.testing import assert_frame_equal
 from scheduling.check import check_schedule
 from scheduling.pooled import schedule_pools
 from scheduling.problem import from_frames
-from tests.scheduling.conftest import PARAMS, WEEK, requirements, roster
+from tests.scheduling.conftest import NEED, PARAMS, WEEK, requirements, roster
 from wfm.execution import DaskExecutor, InProcessExecutor
 
-NEED = {
-    ("office", 0, 8 * 60, 18 * 60): 2,
-    ("triage", 0, 0, 24 * 60): 1,
-    ("office", 1, 8 * 60, 12 * 60): 1,
-}
 # Two pools: office agents and triage agents share no queue.
 ROWS = [
     {"agent_id": "a1", "skills": ["office"]},

@@ -67,6 +67,14 @@ def _previous(rows: list[dict]) -> PreviousWeek:
     return PreviousWeek(frame.with_row_index("row", offset=1), "previous.csv")
 
 
+def _week(center, need: dict, agents: list[dict], *, previous: PreviousWeek | None = None):
+    """The week of WEEK scheduled for these needs and agents."""
+    reqs = requirements(center, need)
+    return schedule_week(
+        reqs, roster(agents), center, week_start=WEEK, params=PARAMS, previous=previous
+    )
+
+
 def _shift_starts(schedule: pl.DataFrame, center, agent_id: str) -> list[dt.datetime]:
     rows = schedule.filter(pl.col("agent_id") == agent_id).sort("start").to_dicts()
     starts = [r["start"] for i, r in enumerate(rows) if i == 0 or rows[i - 1]["end"] != r["start"]]
@@ -77,10 +85,7 @@ def test_a_sunday_night_shift_of_the_previous_week_covers_monday_and_is_not_repu
     center = _center()
     need = {("triage", 0, 0, 120): 1}
     agents = [{"agent_id": "n1", "skills": ["triage"]}]
-    week = schedule_week(
-        requirements(center, need), roster(agents), center, week_start=WEEK, params=PARAMS,
-        previous=_previous(_night(center, "n1", SUNDAY_BEFORE)),
-    )  # fmt: skip
+    week = _week(center, need, agents, previous=_previous(_night(center, "n1", SUNDAY_BEFORE)))
     monday = week.coverage.filter(
         (pl.col("queue_id") == "triage") & (pl.col("interval_start") < _at(center, WEEK, 2))
     )
@@ -93,9 +98,7 @@ def test_without_the_previous_week_the_cause_says_it_was_not_given():
     center = _center()
     need = {("triage", 0, 0, 120): 1}
     agents = [{"agent_id": "n1", "skills": ["triage"]}]
-    week = schedule_week(
-        requirements(center, need), roster(agents), center, week_start=WEEK, params=PARAMS
-    )
+    week = _week(center, need, agents)
     assert len(week.causes) == 1
     assert "only shifts started the day before" in week.causes[0]
     assert "previous week's schedule was not given" in week.causes[0]
@@ -107,10 +110,7 @@ def test_no_shift_starts_within_the_minimum_rest_after_the_previous_week():
     need = {("office", 0, 8 * 60, 12 * 60): 1}
     agents = [{"agent_id": "n1", "skills": ["triage", "office"]}]
     previous = _previous(_night(center, "n1", SUNDAY_BEFORE))
-    week = schedule_week(
-        requirements(center, need), roster(agents), center, week_start=WEEK, params=PARAMS,
-        previous=previous,
-    )  # fmt: skip
+    week = _week(center, need, agents, previous=previous)
     assert all(s >= _at(center, WEEK, 13) for s in _shift_starts(week.schedule, center, "n1"))
     assert check_schedule(week.problem, week.schedule, previous=previous.schedule) == []
     assert week.summary.shortfall_h == 4
@@ -123,10 +123,7 @@ def test_consecutive_days_count_the_previous_weeks_tail():
     agents = [{"agent_id": "d1", "skills": ["office"]}]
     tail = [row for back in range(1, 7) for row in _day(center, "d1", WEEK - dt.timedelta(back))]
     previous = _previous(tail)
-    week = schedule_week(
-        requirements(center, need), roster(agents), center, week_start=WEEK, params=PARAMS,
-        previous=previous,
-    )  # fmt: skip
+    week = _week(center, need, agents, previous=previous)
     starts = _shift_starts(week.schedule, center, "d1")
     assert starts and all(s.date() != WEEK for s in starts)
     assert check_schedule(week.problem, week.schedule, previous=previous.schedule) == []
@@ -172,9 +169,7 @@ def test_without_rows_after_the_week_its_own_monday_stands_in():
     center = _center()
     need = {("triage", 0, 0, 120): 1}
     agents = [{"agent_id": "n1", "skills": ["triage"]}]
-    week = schedule_week(
-        requirements(center, need), roster(agents), center, week_start=WEEK, params=PARAMS
-    )
+    week = _week(center, need, agents)
     assert week.problem.spill_required_from == "cyclic"
     assert "Sun 22:00" in [
         s.strftime("%a %H:%M") for s in _shift_starts(week.schedule, center, "n1")

@@ -7,14 +7,9 @@ from scheduling.check import check_schedule
 from scheduling.report import schedule_frame
 from scheduling.solution import allocate
 from scheduling.solve import SolveStatus, solve
-from tests.scheduling.conftest import PARAMS, problem
+from tests.scheduling.conftest import NEED, PARAMS, problem
 from wfm.errors import ScheduleError
 
-NEED = {
-    ("office", 0, 8 * 60, 18 * 60): 2,
-    ("triage", 0, 0, 24 * 60): 1,
-    ("office", 1, 8 * 60, 12 * 60): 1,
-}
 ROWS = [
     {"agent_id": "a1", "skills": ["office"]},
     {"agent_id": "a2", "skills": ["office", "triage"]},

@@ -128,23 +128,18 @@ def bring_up(
         if folder.path("schedule") is not None:
             say("publishing the schedule")
             up.published = publish_schedule(planner, folder.directory, center)
-        if (history := folder.path("history")) is not None:
-            say("pushing the history")
-            up.history = push(
-                planner,
-                "history",
-                history,
+    for kind, user in (("history", "wfm-planner"), ("states", "wfm-ingest")):
+        path = folder.path(kind)
+        if path is None:
+            continue
+        say(f"pushing the {kind}")
+        with ServiceClient(url, read_key(up.keys[user])) as client:
+            summary = push(
+                client,
+                kind,  # type: ignore[arg-type]
+                path,
                 center,
-                progress=None if progress is None else lambda d, n: progress("history", d, n),
+                progress=None if progress is None else lambda d, n, k=kind: progress(k, d, n),
             )
-    if (states := folder.path("states")) is not None:
-        with ServiceClient(url, read_key(up.keys["wfm-ingest"])) as ingest:
-            say("pushing the agent states")
-            up.states = push(
-                ingest,
-                "states",
-                states,
-                center,
-                progress=None if progress is None else lambda d, n: progress("states", d, n),
-            )
+        setattr(up, kind, summary)
     return up

@@ -131,8 +131,9 @@ class AgentSpec:
     def type_key(self) -> tuple:
         """What the warm start's shift counts tell apart: skills, contract, shift options and
         the previous week's shift still running. The previous week's worked days are left
-        out: the aggregated model relaxes the consecutive-days rule across the boundary (a
-        lower bound stays a lower bound), and each agent's own roster keeps it exactly."""
+        out: the aggregated model keeps them only where a type's agents share them, else it
+        relaxes the consecutive-days rule across the boundary (a lower bound stays a lower
+        bound), and each agent's own roster keeps it exactly."""
         return (
             self.skill_queues,
             self.contract_id,
@@ -582,17 +583,25 @@ def agent_types(problem: ScheduleProblem) -> list[list[int]]:
 
 def aggregate_agents(problem: ScheduleProblem) -> ScheduleProblem:
     """The problem with the agents of each of `agent_types` merged into one spec with a count
-    (preferences dropped): a relaxation of the same coverage problem, much smaller. Spec i
-    stands for the agents of type i."""
+    (preferences dropped, the previous week's days kept where shared): a relaxation of the
+    same coverage problem, much smaller. Spec i stands for the agents of type i."""
     agents = tuple(
         dataclasses.replace(
             problem.agents[members[0]],
             agent_id=f"type-{i}",
             preferred_start_min=None,
             preferred_days_off=(),
-            prev_worked_days=(),
+            prev_worked_days=_shared_prev_days(problem, members),
             count=sum(problem.agents[a].count for a in members),
         )
         for i, members in enumerate(agent_types(problem))
     )
     return dataclasses.replace(problem, agents=agents)
+
+
+def _shared_prev_days(problem: ScheduleProblem, members: list[int]) -> tuple[int, ...]:
+    """The previous week's worked days of a type's agents when they all share them (a type
+    of one agent always does), else none: the consecutive-days rule across the boundary is
+    then relaxed for the type, and each agent's own roster keeps it."""
+    days = {problem.agents[a].prev_worked_days for a in members}
+    return days.pop() if len(days) == 1 else ()

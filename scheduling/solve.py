@@ -312,17 +312,20 @@ def _hint_mip_start(
     if mip.values is None:
         log.warning("the shift-count MIP found nothing in time")
         return None
-    shifts = roster_counts(
+    rostered = roster_counts(
         problem,
         counts,
         time_s=_ROSTER_FRAC * params.max_time_s,
         n_workers=params.n_workers,
         seed=params.seed,
     )
-    if shifts is None:
+    if rostered is None:
         return None
+    shifts, loose = rostered
     shifts = _order_twins(problem, Solution(shifts=shifts, breaks={})).shifts
-    placed = place_breaks(built, shifts, time_s=_BREAKS_FRAC * params.max_time_s, seed=params.seed)
+    placed = place_breaks(
+        built, shifts, time_s=_BREAKS_FRAC * params.max_time_s, seed=params.seed, free=loose
+    )
     if placed is None:
         log.warning("no break placement for the MIP's shifts in time")
         return None

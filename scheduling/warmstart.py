@@ -5,10 +5,11 @@ CP-SAT's search on the full week stalls close to whatever it starts from: from t
 baseline it gains a percent or two in two minutes, while the LP bound sits 40 % lower. The
 coverage side of the problem is a classic shift-scheduling MIP once identical agents are
 merged into types (`aggregate_agents`): integer shift counts per type, continuous breaks,
-flows and shortfall. HiGHS solves it to a few percent of its bound in about a minute. The
-counts are then rostered: a small CP-SAT model gives each type's shifts to its agents under
-every per-agent rule (weekly hours, days, rest, consecutive days) and their preferences.
-With the shifts fixed, a last MIP places breaks and lunches and splits agents between
+flows and shortfall. A dive from its LP's vertex, then HiGHS near the LP's counts, solve it
+to a few percent of its bound in seconds. The counts are then rostered: a small CP-SAT model
+gives each type's shifts to its agents under every per-agent rule (weekly hours, days, rest,
+consecutive days) and their preferences. With the shifts fixed (but those of a type whose
+counts no roster met), a last MIP places breaks and lunches and splits agents between
 queues; CP-SAT improves from there.
 """
 
@@ -19,12 +20,13 @@ import logging
 import math
 import time
 from collections import Counter
+from collections.abc import Collection
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduling import constraints as c
-from scheduling.mip import HighsResult, solve_highs
+from scheduling.mip import HighsResult, dive_highs, solve_highs
 from scheduling.model import BuiltModel, build_model
 from scheduling.problem import ScheduleProblem, agent_types, aggregate_agents
 
@@ -43,6 +45,9 @@ log = logging.getLogger(__name__)
 # rather than being dropped. Both far above preferences.
 OPTION_MISS_COST = 200
 DAY_MISS_COST = 2000
+# Most of the shift-count time the LP and the dive from it may take: the dive usually ends
+# far sooner, and the MIP that starts from its counts gains less per second.
+_DIVE_FRAC = 0.8
 # An LP count this close to an integer counts as that integer.
 _INTEGRAL_TOL = 1e-6
 
@@ -59,20 +64,24 @@ def type_shift_counts(
 
     Minimises the tiered shortfall plus the small surplus and paid-hours costs of the full
     model over the aggregated problem, with only the shift counts integer. The LP
-    relaxation is solved first; the MIP then searches only between the floor and ceiling of
-    each LP count (relaxation enforced neighbourhood search, RENS): most counts are
-    integral in the LP, so the MIP is small and finds counts within a few percent of the LP
-    bound in seconds, where the unrestricted MIP spends minutes on cuts at the root.
+    relaxation is solved first, at a vertex, and a dive from it (`dive_highs`) rounds its
+    counts, the least fractional first, re-solving the LP after each batch: within a few
+    percent of the LP bound in seconds. The MIP then starts from the dive's counts and
+    searches only between the floor and ceiling of each LP count (relaxation enforced
+    neighbourhood search, RENS): most counts are integral at the vertex, so the MIP is
+    small, where the unrestricted MIP spends minutes on cuts at the root.
 
     Args:
-        start: a feasible schedule's shifts (per agent index, option ids): the MIP's start,
-            its counts added to the searched range, so the MIP ends no worse than it.
+        start: a feasible schedule's shifts (per agent index, option ids): the MIP's start
+            when the dive finds nothing, its counts added to the searched range, so the MIP
+            ends no worse than it.
 
     Returns:
         (type, option id) -> count (only positive counts), and the HiGHS result of the MIP
         (or of the LP when that found nothing); its values are None when no integer point
         was found in time, and the counts are then empty.
     """
+    started = time.perf_counter()
     merged = aggregate_agents(problem)
     built = build_model(merged, shortfall_only=True, max_total_paid_min=max_total_paid_min)
     secondary = [*c.surplus_penalties(built.v, merged), *c.paid_hours_penalties(built.v, merged)]
@@ -80,26 +89,32 @@ def type_shift_counts(
         built.expr(built.shortfall) + built.expr(secondary) + built.short_const_cost
     )
     integer = [var.index for var in built.v.shift.values()]
-    relaxed = solve_highs(built.model, time_s=time_s / 2, seed=seed, crossover=False)
+    relaxed, dive = dive_highs(built.model, integer=integer, time_s=_DIVE_FRAC * time_s, seed=seed)
     if relaxed.values is None:
         return {}, relaxed
     x = relaxed.values
     box = {i: (math.floor(x[i] + _INTEGRAL_TOL), math.ceil(x[i] - _INTEGRAL_TOL)) for i in integer}
     mip_start = None
-    if start is not None:
+    if dive is not None:
+        assert dive.values is not None
+        mip_start = {i: float(dive.values[i]) for i in integer}
+    elif start is not None:
         type_of = {a: t for t, members in enumerate(agent_types(problem)) for a in members}
         worked = Counter((type_of[a], k) for a, ks in start.items() for k in ks)
         mip_start = {var.index: float(worked[key]) for key, var in built.v.shift.items()}
+    if mip_start is not None:
         box = {i: (min(lo, mip_start[i]), max(hi, mip_start[i])) for i, (lo, hi) in box.items()}
     result = solve_highs(
         built.model,
         integer=integer,
-        time_s=time_s - relaxed.wall_s,
+        time_s=time_s - (time.perf_counter() - started),
         rel_gap=0.002,
         seed=seed,
         box=box,
         start=mip_start,
     )
+    if dive is not None and (result.values is None or dive.objective < result.objective):
+        result = dive
     if result.values is None:
         return {}, result
     counts = {key: round(result.values[var.index]) for key, var in built.v.shift.items()}
@@ -115,10 +130,11 @@ def _roster_type(
     time_s: float,
     n_workers: int,
     seed: int,
-) -> dict[int, tuple[int, ...]] | None:
+) -> tuple[dict[int, tuple[int, ...]], int] | None:
     """One type's shift counts handed to its agents: a small model of its own (no breaks:
     they are placed later). `exact`: the counts are hard rules, else shifts off their counts
-    cost OPTION_MISS_COST and DAY_MISS_COST."""
+    cost OPTION_MISS_COST and DAY_MISS_COST. Returns the roster and the shifts off their
+    counts."""
     alone = dataclasses.replace(
         problem,
         agents=tuple(problem.agents[a] for a in members),
@@ -176,7 +192,7 @@ def _roster_type(
             )
         )
         for pos, a in enumerate(members)
-    }
+    }, missed
 
 
 def roster_counts(
@@ -186,11 +202,10 @@ def roster_counts(
     time_s: float,
     n_workers: int = 1,
     seed: int = 0,
-) -> dict[int, tuple[int, ...]] | None:
+) -> tuple[dict[int, tuple[int, ...]], set[int]] | None:
     """Give each type's shift counts to its agents.
 
-    A type of one agent works its counts as they are (its aggregated rules are its own, but
-    for the consecutive days across the week boundary, which the aggregation relaxes).
+    A type of one agent works its counts as they are (its aggregated rules are its own).
     Larger types share nothing once their counts are fixed, so each is a small model of its
     own: every per-agent hard rule holds, the counts are met exactly where a roster can
     (the aggregated rules can admit counts that no roster of named agents reaches, e.g.
@@ -203,21 +218,19 @@ def roster_counts(
         n_workers: CP-SAT search workers.
 
     Returns:
-        Per agent index, the option ids worked; None when a type found no roster in time.
+        Per agent index, the option ids worked, and the agents of the types whose counts
+        no roster met exactly (`place_breaks` may move their shifts); None when a type found
+        no roster in time.
     """
     deadline = time.perf_counter() + time_s
     types = agent_types(problem)
     shifts: dict[int, tuple[int, ...]] = {}
+    loose: set[int] = set()
 
-    # A lone agent works its type's counts as they are, unless the aggregation relaxed a
-    # rule of its own (the consecutive days across the week boundary).
-    def as_counted(members: list[int]) -> bool:
-        return len(members) == 1 and not problem.agents[members[0]].prev_worked_days
-
-    pending = sum(len(members) for members in types if not as_counted(members))
+    pending = sum(len(members) for members in types if len(members) > 1)
     for t, members in enumerate(types):
         own = {k: n for (tt, k), n in counts.items() if tt == t}
-        if as_counted(members):
+        if len(members) == 1:
             shifts[members[0]] = tuple(sorted(own, key=lambda k: problem.options[k].start_slot))
             continue
         share_end = time.perf_counter() + (deadline - time.perf_counter()) * len(members) / pending
@@ -246,12 +259,20 @@ def roster_counts(
                 problem.agents[members[0]].agent_id,
             )
             return None
-        shifts.update(part)
-    return shifts
+        roster, missed = part
+        shifts.update(roster)
+        if missed:
+            loose.update(members)
+    return shifts, loose
 
 
 def place_breaks(
-    built: BuiltModel, shifts: dict[int, tuple[int, ...]], *, time_s: float, seed: int = 0
+    built: BuiltModel,
+    shifts: dict[int, tuple[int, ...]],
+    *,
+    time_s: float,
+    seed: int = 0,
+    free: Collection[int] = (),
 ) -> tuple[dict[int, int], float] | None:
     """Breaks, flows and shortfall for fixed shifts: the model's MIP with the shifts fixed.
 
@@ -261,6 +282,9 @@ def place_breaks(
     Args:
         built: the full model, its objective set (pass 1: the shortfall).
         shifts: per agent index, the option ids worked (twins already ordered).
+        free: agents whose shifts stay free (their `shifts` start the MIP): those of the
+            types whose counts no roster met, so the MIP moves their shifts where the
+            counts' lost coverage is, under each agent's own rules.
 
     Returns:
         proto index -> value for every shift, shift count, break count, flow and shortfall
@@ -268,16 +292,27 @@ def place_breaks(
     """
     v = built.v
     worked = {(a, k) for a, ks in shifts.items() for k in ks}
-    box = {var.index: (float(key in worked),) * 2 for key, var in v.shift.items()}
+    free = set(free)
+    box = {
+        var.index: (float(key in worked),) * 2 for key, var in v.shift.items() if key[0] not in free
+    }
+    moving = [var.index for key, var in v.shift.items() if key[0] in free]
+    start = {var.index: float(key in worked) for key, var in v.shift.items() if key[0] in free}
     placements = [var.index for pairs in v.brk.values() for _, var in pairs]
     flows = [var.index for var in v.flow.values()]
     result = solve_highs(
-        built.model, integer=placements + flows, box=box, time_s=time_s, rel_gap=1e-3, seed=seed
+        built.model,
+        integer=moving + placements + flows,
+        box=box,
+        time_s=time_s,
+        rel_gap=1e-3,
+        seed=seed,
+        start=start or None,
     )
     if result.values is None:
         return None
     keep = [
-        *box,
+        *(var.index for var in v.shift.values()),
         *(var.index for var in v.starts.values()),
         *placements,
         *flows,

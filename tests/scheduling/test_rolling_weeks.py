@@ -12,6 +12,7 @@ from scheduling.check import check_schedule
 from scheduling.previous import PreviousWeek
 from scheduling.problem import from_frames
 from scheduling.run import schedule_week
+from scheduling.warmstart import roster_counts, type_shift_counts
 from tests.scheduling.conftest import PARAMS, WEEK, requirements, roster, tiny_center
 from wfm.errors import DataError
 from wfm.grid import local_minute_utc
@@ -187,3 +188,17 @@ def test_a_previous_week_shift_outside_the_week_before_names_the_row_and_rule():
     message = str(error.value)
     assert message.startswith("previous.csv line 5, column start: agent d1: a shift starting")
     assert "is not in the week before 2026-11-30 (2026-11-23 to 2026-11-29)" in message
+
+
+def test_the_shift_counts_of_a_lone_agent_keep_the_previous_weeks_tail():
+    center = _center(max_consecutive_days=6)
+    need = {("office", d, 8 * 60, 12 * 60): 1 for d in range(7)}
+    tail = [row for back in range(1, 7) for row in _day(center, "d1", WEEK - dt.timedelta(back))]
+    previous = _previous(tail)
+    reqs = requirements(center, need)
+    agents = roster([{"agent_id": "d1", "skills": ["office"]}])
+    problem = from_frames(reqs, agents, center, week_start=WEEK, previous=previous)
+    counts, _ = type_shift_counts(problem, time_s=10)
+    assert counts and all(problem.options[k].day != 0 for _, k in counts)
+    rostered = roster_counts(problem, counts, time_s=5)
+    assert rostered is not None and rostered[1] == set()

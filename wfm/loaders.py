@@ -21,7 +21,7 @@ import polars as pl
 
 from wfm.center import WEEKDAYS, Center, parse_clock_min
 from wfm.errors import DataError, DataIssue
-from wfm.grid import grid, open_mask, with_local_columns
+from wfm.grid import date_runs, grid, open_mask, with_local_columns
 from wfm.tables import ROW, Column, IssueLog, TableSchema, read_table
 
 __all__ = [
@@ -224,7 +224,8 @@ def _check_grid(frame: pl.DataFrame, center: Center, log: IssueLog, interval_s: 
 
 
 def _check_gaps(frame: pl.DataFrame, center: Center, log: IssueLog) -> None:
-    """Report open intervals with no row: whole open days as warnings, partial days as errors."""
+    """Report open intervals with no row: runs of whole open days as data gaps (warnings),
+    partial days as errors."""
     for queue in center.queues:
         rows = frame.filter(pl.col("queue_id") == queue.id)
         if rows.is_empty():
@@ -249,15 +250,22 @@ def _check_gaps(frame: pl.DataFrame, center: Center, log: IssueLog) -> None:
             .join(per_day, on="local_date")
             .sort("local_date")
         )
+        whole_days = summary.filter(pl.col("n_missing") == pl.col("n_open"))["local_date"]
+        for first_day, last_day in date_runs(whole_days.to_list()):
+            days = (
+                "on " + str(first_day)
+                if first_day == last_day
+                else (f"from {first_day} to {last_day}")
+            )
+            log.add(
+                None,
+                "interval_start",
+                f"queue {queue.id}: no rows {days} although open: a data gap, left out of "
+                "forecasting and backtests (a closure needs rows of zeros)",
+                warning=True,
+            )
         for day, n_missing, first_min, n_open in summary.iter_rows():
-            if n_missing == n_open:
-                log.add(
-                    None,
-                    "interval_start",
-                    f"queue {queue.id}: no rows on {day} although open (a closure?)",
-                    warning=True,
-                )
-            else:
+            if n_missing != n_open:
                 log.add(
                     None,
                     "interval_start",

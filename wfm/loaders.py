@@ -274,6 +274,27 @@ def _check_gaps(frame: pl.DataFrame, center: Center, log: IssueLog) -> None:
                 )
 
 
+def _check_outside_hours(frame: pl.DataFrame, center: Center, log: IssueLog) -> None:
+    """Warn, per queue, of contacts offered while the queue was closed: they are counted in
+    the totals, but no open-hours forecast or staffing plans for them."""
+    for queue in center.queues:
+        rows = frame.filter(pl.col("queue_id") == queue.id)
+        if rows.is_empty() or queue.is_24_7:
+            continue
+        closed = rows.filter(~open_mask(queue, rows["interval_start"], center.tz))
+        closed = closed.filter(pl.col("offered") > 0)
+        if closed.height:
+            first = closed["interval_start"].min().astimezone(center.tz)  # type: ignore[union-attr]
+            log.add(
+                None,
+                "interval_start",
+                f"queue {queue.id}: {closed['offered'].sum():,} contact(s) in {closed.height:,} "
+                f"interval(s) outside open hours (first {first:%Y-%m-%d %H:%M} local); counted "
+                "in the totals, not forecast or staffed",
+                warning=True,
+            )
+
+
 def aggregate_to_grid(history: pl.DataFrame, interval_s: int) -> pl.DataFrame:
     """Sum a finer history (e.g. 5-minute) into `interval_s` intervals; AHT weighted by handled.
 
@@ -355,6 +376,7 @@ def load_history_checked(
     if source_interval_s is not None and source_interval_s != center.interval_s:
         frame = aggregate_to_grid(frame.drop(ROW), center.interval_s).with_row_index(ROW, offset=1)
     _check_gaps(frame, center, log)
+    _check_outside_hours(frame, center, log)
     return _finish(frame, log, ["queue_id", "interval_start"])
 
 

@@ -13,15 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from wfm.center import Center
+from wfm.center import Center, load_center
 from wfm.grid import grid, open_mask
+from wfm.output import replace_file, write_table
 from wfm.simulation import HandleTimeModel, QueueRules, WorkSegments, arrival_plan, run_events
+from wfm.synthetic.sample import SAMPLE_CENTER_PATH
 
-__all__ = ["CALL_MAPPING_YAML", "SyntheticCalls", "simulated_call_records"]
+__all__ = [
+    "CALL_MAPPING_YAML",
+    "SyntheticCalls",
+    "simulated_call_records",
+    "write_call_records",
+]
 
 # Split codes of the generated export (the sample center's queue ids in a phone system's
 # numbering); "999" is a queue the mapping leaves out.
@@ -202,3 +210,25 @@ def simulated_call_records(
         "queue not imported": int((kinds == "999").sum()),
     }
     return SyntheticCalls(records, truth, dropped, outside)
+
+
+def write_call_records(
+    out_dir: str | Path, *, start: dt.date, n_days: int, seed: int = 0
+) -> dict[Path, int | None]:
+    """Write `calls.csv` (the sample center's voice queues on `n_days` local days from
+    `start`), `mapping.yaml` and the sample `center.yaml` in `out_dir`; returns the files and
+    their rows."""
+    out = Path(out_dir)
+    center = load_center(SAMPLE_CENTER_PATH)
+    days = [start + dt.timedelta(days=i) for i in range(n_days)]
+    calls = simulated_call_records(center, days, seed=seed)
+    files: dict[Path, int | None] = {
+        write_table(calls.records, out / "calls.csv"): calls.records.height
+    }
+    for name, text in (
+        ("mapping.yaml", CALL_MAPPING_YAML),
+        ("center.yaml", SAMPLE_CENTER_PATH.read_text()),
+    ):
+        path = out / name
+        files[replace_file(path, lambda tmp, text=text: Path(tmp).write_text(text))] = None
+    return files

@@ -22,6 +22,7 @@ __all__ = [
     "grid",
     "local_midnight_utc",
     "local_minute_utc",
+    "not_week_start",
     "open_mask",
     "week_start_expr",
     "week_start_of",
@@ -38,6 +39,19 @@ WEEK_STARTS: dict[str, int] = {"mon": 0, "sun": 6, "sat": 5}
 def week_start_of(day: dt.date, week_start: str = "mon") -> dt.date:
     """The first local day of the planning week holding `day`."""
     return day - dt.timedelta(days=(day.weekday() - WEEK_STARTS[week_start]) % 7)
+
+
+def not_week_start(day: dt.date, week_start: str = "mon") -> str | None:
+    """Why `day` cannot start a planning week ("the week must start on a Monday; ..."), or
+    None when it can."""
+    if week_start_of(day, week_start) == day:
+        return None
+    name = _WEEKDAY_NAMES[WEEK_STARTS[week_start]]
+    center = "" if week_start == "mon" else f" (the center's week_start is {week_start})"
+    return f"the week must start on a {name}{center}; {day} is not a {name}"
+
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def week_start_expr(day: pl.Expr, week_start: str = "mon") -> pl.Expr:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -612,12 +612,14 @@ def load_roster(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame
     return _finish(frame, log, ["agent_id"]).frame
 
 
-def _check_agents(frame: pl.DataFrame, agent_ids: set[str] | None, log: IssueLog) -> None:
+def _check_agents(
+    frame: pl.DataFrame, agent_ids: set[str] | None, log: IssueLog, *, known: str = "the roster"
+) -> None:
     if agent_ids is None:
         return
     unknown = ~pl.col("agent_id").is_in(sorted(agent_ids))
     for row, agent in frame.filter(unknown).select(ROW, "agent_id").head(20).iter_rows():
-        log.add(row, "agent_id", f"unknown agent {agent!r} (not in the roster)")
+        log.add(row, "agent_id", f"unknown agent {agent!r} (not in {known})")
 
 
 def load_schedule(
@@ -647,9 +649,20 @@ def load_schedule(
 
 
 def load_states(
-    path: str | Path | pl.DataFrame, center: Center, *, agent_ids: set[str] | None = None
+    path: str | Path | pl.DataFrame,
+    center: Center,
+    *,
+    agent_ids: set[str] | None = None,
+    agents_from: str = "the roster",
+    known_states: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """Load agent states: intervals (agent_id, state, start, end) or an event log (ts).
+
+    Args:
+        agent_ids: the agents states may name (others are refused), or None.
+        agents_from: where `agent_ids` come from, for the error ("the roster").
+        known_states: the phone states of the adherence mapping (others are refused, the
+            first row of each named), or None.
 
     An event log is turned into intervals: each event lasts until the agent's next event, and
     the last one stays open (end null). Duplicates and overlaps are kept as sent: resolving
@@ -671,7 +684,21 @@ def load_states(
         log.add_rows(frame, pl.col("end") <= pl.col("start"), "end", "must be after start")
     if "event_id" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("event_id"))
-    _check_agents(frame, agent_ids, log)
+    _check_agents(frame, agent_ids, log, known=agents_from)
+    if known_states is not None:
+        unknown = (
+            frame.filter(~pl.col("state").is_in(sorted(known_states)))
+            .group_by("state")
+            .agg(pl.col(ROW).min(), pl.len())
+            .sort(ROW)
+        )
+        for state, row, n in unknown.head(20).iter_rows():
+            log.add(
+                row,
+                "state",
+                f"not in the adherence mapping: {state} ({n:,} row(s), the first here); add it "
+                "under `mapping:` in the rules file",
+            )
     frame = frame.select(ROW, "agent_id", "state", "start", "end", "event_id")
     return _finish(frame, log, ["agent_id", "start"]).frame
 

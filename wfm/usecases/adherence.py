@@ -96,12 +96,26 @@ def run_adherence(
     Raises:
         DataError, AdherenceError, OutputError.
     """
+    adherence_rules = load_rules(rules)
+    schedule_frame = load_schedule(schedule, center)
+    roster_frame = _optional("roster", roster, center)
+    # With a roster, a state of an agent in neither it nor the schedule is an input error
+    # (a mistyped id would otherwise get an adherence row of its own).
+    known_agents = None
+    if roster_frame is not None:
+        known_agents = set(roster_frame["agent_id"]) | set(schedule_frame["agent_id"])
     report = adherence_report(
-        load_schedule(schedule, center),
-        load_states(states, center),
+        schedule_frame,
+        load_states(
+            states,
+            center,
+            agent_ids=known_agents,
+            agents_from="the roster nor the schedule",
+            known_states=adherence_rules.mapping,
+        ),
         center,
-        rules=load_rules(rules),
-        roster=_optional("roster", roster, center),
+        rules=adherence_rules,
+        roster=roster_frame,
         approved=_optional("schedule", approved, center),
         day=day,
         team=team,

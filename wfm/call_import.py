@@ -276,7 +276,8 @@ def count_calls(records: pl.DataFrame, mapping: CallMapping, center: Center) -> 
         )
         columns += ["service_level", "asa_s"]
     history = history.select(columns).sort("queue_id", "interval_start")
-    history = history.cast(SCHEMAS["history"].dtypes | {"queue_id": pl.String}, strict=False)
+    dtypes = SCHEMAS["history"].dtypes
+    history = history.cast({name: dtypes[name] for name in columns})
 
     is_open = cells.select("queue_id", "interval_start", "open")
     closed = counted.join(is_open, on=["queue_id", "interval_start"], how="left").filter(

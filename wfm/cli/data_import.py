@@ -54,10 +54,12 @@ def import_calls_command(
         + ("" if result.arrivals is None else f"; arrivals: {result.arrivals.height:,} rows")
     )
     for first, last in result.gaps:
-        days = (last - first).days + 1
+        span = (
+            str(first) if first == last else f"{first} to {last} ({(last - first).days + 1} days)"
+        )
         console.print(
-            f"[yellow]data gap[/] {first} .. {last} ({days} day(s) with no record although "
-            "open): no rows written; forecasting leaves these days out"
+            f"[yellow]data gap[/] {span}: no record although open; no rows written, "
+            "forecasting leaves these days out"
         )
     for path in done.files:
         console.print(f"wrote {path}")

@@ -44,6 +44,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _column_or_value(
+    column: str | None, value: object, codes: object, *, value_is: str, missing_codes: str
+) -> None:
+    """A mapping reads a column (with its codes) or gives one value for the whole file."""
+    if (column is None) == (value is None):
+        raise ValueError(f"give either column (with its codes) or value ({value_is})")
+    if column is not None and not codes:
+        raise ValueError(missing_codes)
+
+
 class ArrivalColumns(_Strict):
     """Where a call's arrival time is: one timestamp column, or a date and a time-of-day."""
 
@@ -74,10 +84,13 @@ class QueueMapping(_Strict):
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
-        if (self.column is None) == (self.value is None):
-            raise ValueError("give either column (with codes) or value (one queue for the file)")
-        if self.column is not None and not self.codes:
-            raise ValueError("codes: map each code of the column to a queue id (or null)")
+        _column_or_value(
+            self.column,
+            self.value,
+            self.codes,
+            value_is="one queue for the whole file",
+            missing_codes="codes: map each code of the column to a queue id (or null)",
+        )
         return self
 
     @property
@@ -99,10 +112,13 @@ class OutcomeMapping(_Strict):
 
     @model_validator(mode="after")
     def _one_way(self) -> Self:
-        if (self.column is None) == (self.value is None):
-            raise ValueError("give either column (with its codes) or value (answered/abandoned)")
-        if self.column is not None and not self.answered:
-            raise ValueError("answered: list the codes of answered calls")
+        _column_or_value(
+            self.column,
+            self.value,
+            self.answered,
+            value_is="answered or abandoned for the whole file",
+            missing_codes="answered: list the codes of answered calls",
+        )
         seen: dict[str, str] = {}
         groups = {"answered": self.answered, "abandoned": self.abandoned}
         groups |= {f"not_counted.{k}": v for k, v in self.not_counted.items()}

@@ -162,3 +162,17 @@ def test_bad_input_names_file_line_and_column(files, center: Center, tmp_path: P
     unknown_queue.write_text(CALL_MAPPING_YAML.replace('201": triage_voice', '201": nurse_line'))
     with pytest.raises(ConfigError, match="queue.yaml: queue: unknown queue"):
         load_call_mapping(unknown_queue, center)
+
+
+def test_a_mapping_without_codes_or_with_a_code_twice_names_the_field(
+    center: Center, tmp_path: Path
+) -> None:
+    path = tmp_path / "mapping.yaml"
+    path.write_text(CALL_MAPPING_YAML.replace('  codes: {"201"', '  cods: {"201"'))
+    with pytest.raises(ConfigError, match=r"mapping\.yaml: queue.*cods"):
+        load_call_mapping(path, center)
+    path.write_text(CALL_MAPPING_YAML.replace("abandoned: [ABN]", "abandoned: [ABN, ANS]"))
+    with pytest.raises(
+        ConfigError, match=r"outcome: .*code 'ANS' is in both answered and abandoned"
+    ):
+        load_call_mapping(path, center)

@@ -166,13 +166,13 @@ def intraday_shares(
     usable = np.isfinite(offered).all(axis=1)
 
     def recent_start(weekday: int) -> int:
-        # A data gap (weeks without rows) in the last n_weeks would leave a thin profile:
-        # reach back to n_weeks same-weekday days with data. One missing day (an outage)
-        # keeps the window as it is.
+        # A data gap of half the window or more (weeks without rows) would leave a thin
+        # profile: reach back to n_weeks same-weekday days with data. A few missing days
+        # (outages, holidays without rows) keep the window as it is.
         lo = n_days - 7 * n_weeks
         window = np.arange(max(lo, 0), n_days)
         have = int(usable[window[weekday_of_row[window] == weekday]].sum())
-        if have >= n_weeks - 1:
+        if have > n_weeks // 2:
             return lo
         rows = np.flatnonzero(usable & (weekday_of_row == weekday))
         return int(rows[-n_weeks]) if len(rows) >= n_weeks else 0

@@ -150,15 +150,18 @@ def run_plan_actual(
     Raises:
         DataError, AdherenceError, OutputError.
     """
+    adherence_rules = load_rules(rules)
     result = plan_vs_actual(
         center,
         forecast=load_forecast(forecast, center),
         history=load_history(history, center),
         requirements=_optional("requirements", requirements, center),
         schedule=_optional("schedule", schedule, center),
-        states=_optional("states", states, center),
+        states=None
+        if states is None
+        else load_states(states, center, known_states=adherence_rules.mapping),
         roster=_optional("roster", roster, center),
-        rules=load_rules(rules),
+        rules=adherence_rules,
     )
     tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}
     return PlanActualRun(result, write_tables(tables, out_dir, fmt=fmt))

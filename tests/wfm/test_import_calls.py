@@ -110,6 +110,19 @@ def test_history_loads_with_the_gaps_named(files, center: Center, tmp_path: Path
     gaps = [w.message for w in loaded.warnings if "data gap" in w.message]
     assert any("2026-03-09" in m and "triage_voice" in m for m in gaps)
     assert any("2026-03-11 to 2026-10-30" in m for m in gaps)
+    outside = [w.message for w in loaded.warnings if "outside open hours" in w.message]
+    # wfm data validate lists these: the calls outside open hours, per queue, on their own.
+    assert len(outside) == len(result.outside_open) == 2
+    for queue_id, n in result.outside_open.items():
+        assert any(m.startswith(f"queue {queue_id}: {n:,} contact(s) in ") for m in outside)
+
+
+def test_parquet_records_give_the_same_history(files, calls, center: Center, tmp_path) -> None:
+    parquet = tmp_path / "calls.parquet"
+    calls.records.write_parquet(parquet)
+    from_csv = _import(files, center).history
+    from_parquet = _import((parquet, files[1]), center).history
+    assert from_parquet.equals(from_csv)
 
 
 def test_bad_input_names_file_line_and_column(files, center: Center, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from forecasting.aht import aht_for_dates
-from forecasting.calendar import DayFeatures, day_features, outage_days
+from forecasting.calendar import DayFeatures, day_features, declared_gap_days, outage_days
 from forecasting.drivers import driver_effect, extend_driver, fit_lag_profile
 from forecasting.metrics import wape
 from forecasting.models import Model, WeightedSameWeekdayAverage, z_score
@@ -149,6 +149,8 @@ def build_queue_series(
     notes = []
     closed_day = ~open_cells[:n_days].any(axis=1)
     offered[closed_day] = 0.0  # no rows on a day the queue is closed is not missing data
+    declared = declared_gap_days(events, center, queue.id, all_dates[:n_days])
+    offered[declared] = np.nan
     missing = np.flatnonzero(np.isnan(offered).all(axis=1))
     gaps = date_runs([first_date + dt.timedelta(days=int(i)) for i in missing])
     outage = outage_days(events, center, queue.id, all_dates[:n_days])

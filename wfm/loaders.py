@@ -55,7 +55,15 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ACTIVITIES = ("work", "break", "lunch", "meeting", "training", "off")
-EVENT_KINDS = ("flu_season", "open_enrollment", "campaign", "outage", "holiday", "other")
+EVENT_KINDS = (
+    "flu_season",
+    "open_enrollment",
+    "campaign",
+    "outage",
+    "holiday",
+    "other",
+    "data_gap",
+)
 
 _NONNEG = 0.0
 SCHEMAS: dict[str, TableSchema] = {

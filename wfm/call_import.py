@@ -108,6 +108,8 @@ def read_call_records(path: str | Path, mapping: CallMapping, center: Center) ->
         raw = pl.read_csv(path, infer_schema=False, null_values=[""], columns=wanted)
     else:
         raw = pl.read_parquet(path, columns=wanted)
+    if raw.height == 0:
+        raise DataError(path, [DataIssue(None, None, "no call records: the file has no rows")])
     arrival = mapping.arrival
     time_name = arrival.timestamp or f"{arrival.date}+{arrival.time}"
     if arrival.timestamp is None:
@@ -179,7 +181,7 @@ def _interval_frame(
 
 
 def count_calls(records: pl.DataFrame, mapping: CallMapping, center: Center) -> CallImport:
-    """Count the records of `read_call_records` per queue and interval.
+    """Count the records of `read_call_records` (at least one) per queue and interval.
 
     Offered = answered + abandoned; `aht_s` = mean talk + wrap seconds of answered calls with
     a talk time; with wait seconds, `asa_s` is the answered calls' mean wait and
@@ -189,8 +191,6 @@ def count_calls(records: pl.DataFrame, mapping: CallMapping, center: Center) -> 
     tz = center.tz
     queue_ids = mapping.queue.queue_ids
     tally: list[tuple[str, int]] = [("calls read", int(records["n"].sum()))]
-    if records.height == 0:
-        raise DataError(None, [DataIssue(None, None, "the call records file has no rows")])
     local_day = pl.col("ts").dt.convert_time_zone(center.timezone).dt.date()
     record_days = set(records.select(local_day.unique()).to_series().to_list())
     first, last = min(record_days), max(record_days)

@@ -171,6 +171,10 @@ def test_bad_input_names_file_line_and_column(files, center: Center, tmp_path: P
     ):
         _import((broken, mapping), center)
 
+    broken.write_text(records.read_text().splitlines()[0] + "\n")
+    with pytest.raises(DataError, match=r"broken\.csv: no call records"):
+        _import((broken, mapping), center)
+
     unknown_queue = tmp_path / "queue.yaml"
     unknown_queue.write_text(CALL_MAPPING_YAML.replace('201": triage_voice', '201": nurse_line'))
     with pytest.raises(ConfigError, match="queue.yaml: queue: unknown queue"):

@@ -16,6 +16,8 @@ from api.schemas import RosterAgentIn
 from wfm.capacity.plan import CapacityPlan, check_plan
 from wfm.capacity.scenarios import Scenario, check_scenarios
 from wfm.center import Center
+from wfm.errors import ConfigError
+from wfm.grid import not_week_start
 from wfm.settings import Settings
 from wfm.usecases.capacity import compute_capacity, load_capacity_inputs
 
@@ -43,8 +45,12 @@ def check_capacity_request(
     """The checks a run would fail on, made before it is queued.
 
     Raises:
-        ConfigError: an unknown team, queue or contract, or a date before `start`.
+        ConfigError: `start` is not the center's week start; an unknown team, queue or
+            contract, or a date before `start`.
     """
+    problem = not_week_start(start, center.week_start)
+    if problem is not None:
+        raise ConfigError(f"start: a capacity plan starts a week: {problem}")
     teams = set(roster["team"].unique().to_list())
     check_plan(plan, center, roster_teams=teams, start=start, source="plan")
     check_scenarios(scenarios, center, roster_teams=teams, start=start, source="scenarios")

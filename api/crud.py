@@ -37,6 +37,7 @@ from api.frames import history_frame, roster_table, schedule_table, states_frame
 from api.schemas import HistoryRowIn, RosterAgentIn, ScheduleRowIn, StateEventIn
 from wfm.center import Center
 from wfm.errors import DataError, DataIssue
+from wfm.grid import not_week_start
 from wfm.loaders import load_roster, load_schedule
 
 __all__ = [
@@ -479,12 +480,13 @@ def _shift_starts(rows: list[ScheduleRowIn]) -> list[dt.datetime]:
     return starts
 
 
-def _week_issues(week_start: dt.date, rows: list[ScheduleRowIn], tz: ZoneInfo) -> list[DataIssue]:
+def _week_issues(week_start: dt.date, rows: list[ScheduleRowIn], center: Center) -> list[DataIssue]:
     """Every shift starts in the week: the day a shift starts decides its week, so the rows
-    of a Sunday-night shift after midnight belong to the week it started in."""
-    if week_start.weekday() != 0:
-        return [DataIssue(None, "week_start", "week_start must be a Monday")]
-    first, after = _week_bounds(week_start, tz)
+    of the last night's shift after midnight belong to the week it started in."""
+    if not_week_start(week_start, center.week_start) is not None:
+        name = "Monday" if center.week_start == "mon" else f"{center.week_start} (week_start)"
+        return [DataIssue(None, "week_start", f"week_start must be a {name}")]
+    first, after = _week_bounds(week_start, center.tz)
     outside = (
         row
         for row, shift_start in enumerate(_shift_starts(rows), start=1)
@@ -513,11 +515,11 @@ def publish_schedule(
     version must be that one (0: never published).
 
     Raises:
-        DataError: the week does not start on a Monday, or rows break a rule.
+        DataError: the week does not start on the center's week start, or rows break a rule.
         ConflictError: the week's latest version is not `expected_version`, or another
             publish of the week committed the same version first.
     """
-    issues = _week_issues(week_start, rows, center.tz)
+    issues = _week_issues(week_start, rows, center)
     if issues:
         raise DataError("schedule", issues)
     load_schedule(schedule_table(rows), center, agent_ids=known_agents)

@@ -25,12 +25,14 @@ __all__ = [
     "EVENT_KINDS",
     "DayFeatures",
     "day_features",
+    "declared_gap_days",
     "event_share",
     "holiday_names",
     "outage_days",
 ]
 
-_REGRESSOR_KINDS = tuple(k for k in EVENT_KINDS if k != "outage")
+# Outages and declared data gaps are left out of fitting and scoring, not modelled.
+_REGRESSOR_KINDS = tuple(k for k in EVENT_KINDS if k not in ("outage", "data_gap"))
 _EPIDEMIC_KINDS = ("flu_season",)
 _YEAR_D = 365.25
 
@@ -113,6 +115,14 @@ def outage_days(
 ) -> np.ndarray:
     """True on days an outage touched: outliers left out of fitting and of scoring."""
     return event_share(events, center, queue_id, dates, "outage") > 0
+
+
+def declared_gap_days(
+    events: pl.DataFrame | None, center: Center, queue_id: str, dates: list[dt.date]
+) -> np.ndarray:
+    """True on days a declared data gap (an event of kind data_gap) touches: whatever rows
+    the history has there are not data (an export that wrote zeros for a missing month)."""
+    return event_share(events, center, queue_id, dates, "data_gap") > 0
 
 
 def day_features(

@@ -29,14 +29,14 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from forecasting.aht import aht_for_dates
-from forecasting.calendar import DayFeatures, day_features, outage_days
+from forecasting.calendar import DayFeatures, day_features, declared_gap_days, outage_days
 from forecasting.drivers import driver_effect, extend_driver, fit_lag_profile
 from forecasting.metrics import wape
 from forecasting.models import Model, WeightedSameWeekdayAverage, z_score
 from forecasting.profiles import from_day_matrix, intraday_shares, spread_daily, to_day_matrix
 from wfm.center import Center, Queue
 from wfm.errors import ForecastError
-from wfm.grid import grid, open_mask
+from wfm.grid import date_runs, grid, open_mask
 from wfm.loaders import FORECAST_COLUMNS
 
 __all__ = ["Combination", "Forecaster", "QueueSeries", "build_queue_series", "single_thread_blas"]
@@ -64,8 +64,10 @@ def single_thread_blas() -> threadpool_limits:
 class QueueSeries:
     """One queue's history on the local day matrix, plus day-level regressors.
 
-    `offered` has NaN rows for missing days and outage days; `daily` is NaN also on days the
-    queue is closed all day. `features` covers history and future days (`dates`).
+    `offered` has NaN rows for missing days (data gaps: open days without any history row,
+    listed in `gaps` as runs of local days) and outage days, which fitting and scoring skip;
+    `daily` is NaN also on days the queue is closed all day. `features` covers history and
+    future days (`dates`).
     """
 
     queue: Queue
@@ -76,6 +78,7 @@ class QueueSeries:
     handled: np.ndarray
     open_cells: np.ndarray
     features: DayFeatures
+    gaps: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -146,9 +149,10 @@ def build_queue_series(
     notes = []
     closed_day = ~open_cells[:n_days].any(axis=1)
     offered[closed_day] = 0.0  # no rows on a day the queue is closed is not missing data
-    missing = int(np.isnan(offered).all(axis=1).sum())
-    if missing:
-        notes.append(f"{missing} day(s) without history rows treated as missing")
+    declared = declared_gap_days(events, center, queue.id, all_dates[:n_days])
+    offered[declared] = np.nan
+    missing = np.flatnonzero(np.isnan(offered).all(axis=1))
+    gaps = date_runs([first_date + dt.timedelta(days=int(i)) for i in missing])
     outage = outage_days(events, center, queue.id, all_dates[:n_days])
     if outage.any():
         offered[outage] = np.nan
@@ -162,7 +166,9 @@ def build_queue_series(
         yearly_terms=3 if n_days >= _YEAR_DAYS else 0,
         trend=n_days >= _TREND_MIN_DAYS,
     )
-    series = QueueSeries(queue, first_date, n_days, offered, aht, handled, open_cells, features)
+    series = QueueSeries(
+        queue, first_date, n_days, offered, aht, handled, open_cells, features, gaps=gaps
+    )
     series.notes.extend(notes)
     if drivers is not None and drivers.height:
         _add_driver_features(
@@ -558,6 +564,15 @@ class Forecaster:
         )
         for note in series.notes:
             log.info("queue %s: %s", queue.id, note)
+        if series.gaps:
+            log.warning(
+                "queue %s: data gap(s) left out of fitting and scoring, not read as zeros: %s",
+                queue.id,
+                ", ".join(
+                    str(a) if a == b else f"{a} to {b} ({(b - a).days + 1} days)"
+                    for a, b in series.gaps
+                ),
+            )
         self._usable_features(series, max(series.n_days - span, 1))
         self._backtests = {}
         model: Model | Combination = self._choose(series)

@@ -33,6 +33,7 @@ from forecasting.run import to_weekly
 from wfm.center import Center
 from wfm.errors import ForecastError
 from wfm.execution import Executor, InProcessExecutor
+from wfm.grid import week_start_of
 
 __all__ = [
     "HORIZON_BUCKETS_WEEKS",
@@ -57,10 +58,6 @@ ERROR_COLUMNS: dict[str, pl.DataType] = {
     "actual": pl.Float64(),
     "log_ratio": pl.Float64(),
 }
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def weekly_actuals(history: pl.DataFrame, center: Center) -> pl.DataFrame:
@@ -106,8 +103,10 @@ def backtest_origins(
     first = center.local_date(history["interval_start"].min())
     last = center.local_date(history["interval_start"].max())
     earliest = first + dt.timedelta(days=min_train_days)
-    earliest += dt.timedelta(days=(7 - earliest.weekday()) % 7)
-    latest = _monday(last + dt.timedelta(days=1) - dt.timedelta(weeks=min_ahead_weeks))
+    earliest = week_start_of(earliest + dt.timedelta(days=6), center.week_start)
+    latest = week_start_of(
+        last + dt.timedelta(days=1) - dt.timedelta(weeks=min_ahead_weeks), center.week_start
+    )
     if latest < earliest:
         raise ForecastError(
             f"the history ({first} to {last}) is too short for a backtest origin with "

@@ -133,9 +133,10 @@ def intraday_shares(
     """Share of each local slot in the day's volume, per target date (rows sum to 1 or 0).
 
     A target within `seasonal_after_days` of the history end uses the same weekday over the
-    last `n_weeks` weeks. A target further out, when a year of history covers it, uses the
-    same weekday in the `n_weeks` weeks around the same date one year earlier, so the
-    profile follows the season (flu-season evenings, summer mornings).
+    last `n_weeks` weeks (reaching back past a data gap to `n_weeks` days with data). A
+    target further out, when a year of history covers it, uses the same weekday in the
+    `n_weeks` weeks around the same date one year earlier, so the profile follows the season
+    (flu-season evenings, summer mornings).
 
     Args:
         offered: (n_days, slots) history matrix, NaN for missing days.
@@ -162,10 +163,24 @@ def intraday_shares(
             cache[key] = total / total.sum() if total.sum() > 0 else np.zeros(n_slots)
         return cache[key]
 
+    usable = np.isfinite(offered).all(axis=1)
+
+    def recent_start(weekday: int) -> int:
+        # A data gap of half the window or more (weeks without rows) would leave a thin
+        # profile: reach back to n_weeks same-weekday days with data. A few missing days
+        # (outages, holidays without rows) keep the window as it is.
+        lo = n_days - 7 * n_weeks
+        window = np.arange(max(lo, 0), n_days)
+        have = int(usable[window[weekday_of_row[window] == weekday]].sum())
+        if have > n_weeks // 2:
+            return lo
+        rows = np.flatnonzero(usable & (weekday_of_row == weekday))
+        return int(rows[-n_weeks]) if len(rows) >= n_weeks else 0
+
     out = np.zeros((len(target_dates), n_slots))
     for i, date in enumerate(target_dates):
         ahead = (date - last).days
-        recent = pooled(date.weekday(), n_days - 7 * n_weeks, n_days)
+        recent = pooled(date.weekday(), recent_start(date.weekday()), n_days)
         shares = recent
         if ahead > seasonal_after_days:
             centre = (date - first_date).days - 364

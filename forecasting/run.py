@@ -21,7 +21,7 @@ from forecasting.registry import DAILY_MODEL_NAMES, MODEL_NAMES, make_models
 from wfm.center import Center
 from wfm.errors import ForecastError
 from wfm.execution import Executor, InProcessExecutor
-from wfm.grid import local_midnight_utc, with_local_columns
+from wfm.grid import local_midnight_utc, week_start_expr, with_local_columns
 from wfm.loaders import FORECAST_COLUMNS
 
 __all__ = [
@@ -265,13 +265,14 @@ def to_weekly(
     fte_hours: float | None = None,
     band_ratios: Mapping[str, tuple[float, float]] | None = None,
 ) -> pl.DataFrame:
-    """Sum a forecast table to local weeks (Monday to Sunday); AHT is volume-weighted.
+    """Sum a forecast table to local weeks (from the center's `week_start`, Monday by
+    default); AHT is volume-weighted.
 
     The weekly band of a queue in `band_ratios` is its weekly volume times the (lo, hi)
     ratios (the backtest's quantiles of actual / forecast weekly totals); other queues get
     the sum of their interval bands, which is wide (it treats all errors as one).
 
-    `interval_start` becomes the UTC instant of the week's local Monday midnight. With
+    `interval_start` becomes the UTC instant of the week's first local midnight. With
     `fte_hours`, the staffing engine turns every interval into gross agents (targets,
     patience, concurrency, shrinkage of the center) and the week gets `agent_h_gross` (agent
     hours) and `fte_needed` = agent_h_gross / fte_hours.
@@ -286,7 +287,7 @@ def to_weekly(
     local = with_local_columns(table, center.tz)
     assert isinstance(local, pl.DataFrame)
     local = local.with_columns(
-        (pl.col("local_date") - pl.duration(days=pl.col("weekday").cast(pl.Int64))).alias("week")
+        week_start_expr(pl.col("local_date"), center.week_start).alias("week")
     )
     out = local.group_by("queue_id", "week").agg(
         pl.col("volume").sum(),

@@ -40,8 +40,7 @@ def agent_week(week: PooledSchedule) -> pl.DataFrame:
                     text = f"{_clock(start)}-{_clock(end)}"
                     if lunch:
                         text += f" L{_clock(lunch[0]['start'].astimezone(tz))}"
-                    day = (start.date() - week.week_start).days
-                    cells[WEEKDAYS[day]] = text
+                    cells[WEEKDAYS[start.date().weekday()]] = text
                     unpaid = sum((a["end"] - a["start"]).total_seconds() for a in lunch)
                     paid_h += (
                         (shift[-1]["end"] - shift[0]["start"]).total_seconds() - unpaid

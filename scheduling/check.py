@@ -142,7 +142,7 @@ def check_schedule(
             if not 0 <= day < 7:
                 bad("week", f"shift starts outside the week on {local.date()}")
                 continue
-            template = _match_template(templates, day, start_min, length_min)
+            template = _match_template(templates, local.weekday(), start_min, length_min)
             if template is None:
                 bad(
                     "template",

@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -35,7 +36,7 @@ import polars as pl
 from scheduling.previous import Carry, PreviousWeek, carry_over
 from wfm.center import MINUTES_PER_DAY, WEEKDAYS, Center, ShiftTemplate
 from wfm.errors import DataError, DataIssue, ScheduleError
-from wfm.grid import grid
+from wfm.grid import grid, not_week_start
 
 __all__ = [
     "AgentSpec",
@@ -161,7 +162,7 @@ class ScheduleProblem:
 
     Attributes:
         center: the center configuration.
-        week_start: the local Monday the week starts on.
+        week_start: the local day the week starts on (a Monday, or the center's week_start).
         slot_min: minutes per slot (the center's interval).
         slot_starts_at: UTC start of every slot of the horizon (length n_slots).
         n_week_slots: slots of the 7 local days; slots after it are night-shift spill-over.
@@ -212,7 +213,7 @@ class ScheduleProblem:
         return self.slot_starts_at[slot]
 
     def template_days(self, template: ShiftTemplate) -> set[int]:
-        return {WEEKDAYS.index(d) for d in template.days}
+        return day_indices(template.days, self.week_start)
 
 
 def _slot_of(local: dt.datetime, index: dict[dt.datetime, int]) -> int | None:
@@ -238,14 +239,24 @@ def _break_specs(template: ShiftTemplate, slot_min: int) -> tuple[BreakSpec, ...
     return tuple(specs)
 
 
-def _merge_availability(rows: list[dict] | None) -> tuple[tuple[int, int], ...]:
-    """Weekly windows (minutes after Monday 00:00), merged, with the Sunday->Monday wrap."""
+def day_indices(weekdays: Iterable[str], week_start: dt.date) -> set[int]:
+    """Weekday names (mon..sun) as days of the week that starts on `week_start` (0 = its
+    first day): the same numbers as weekdays for a Monday week."""
+    return {(WEEKDAYS.index(d) - week_start.weekday()) % 7 for d in weekdays}
+
+
+def _merge_availability(
+    rows: list[dict] | None, week_start: dt.date
+) -> tuple[tuple[int, int], ...]:
+    """Weekly windows (minutes after the week's first local midnight), merged, with the wrap
+    from the week's last night into its first morning."""
     if not rows:
         return ()
+    offset = week_start.weekday()
     spans = sorted(
         (
-            int(r["weekday"]) * MINUTES_PER_DAY + int(r["start_min"]),
-            int(r["weekday"]) * MINUTES_PER_DAY + int(r["end_min"]),
+            (int(r["weekday"]) - offset) % 7 * MINUTES_PER_DAY + int(r["start_min"]),
+            (int(r["weekday"]) - offset) % 7 * MINUTES_PER_DAY + int(r["end_min"]),
         )
         for r in rows
     )
@@ -256,7 +267,7 @@ def _merge_availability(rows: list[dict] | None) -> tuple[tuple[int, int], ...]:
         else:
             merged.append([start, end])
     week = 7 * MINUTES_PER_DAY
-    # A Monday-morning window continues a Sunday-night one: append it shifted by a week.
+    # A first-morning window continues a last-night one: append it shifted by a week.
     if merged and merged[0][0] == 0:
         first = merged[0]
         if merged[-1][1] >= week:
@@ -295,7 +306,7 @@ def _build_options(
                 "own window (earliest start of one after the latest end of the previous)"
             )
         length_slot = template.length_min // slot_min
-        days = {WEEKDAYS.index(d) for d in template.days}
+        days = day_indices(template.days, week_start)
         unpaid = sum(b.duration_min for b in template.breaks if not b.paid)
         for day in range(7):
             if day not in days:
@@ -357,6 +368,7 @@ def _agents(
     carries: dict[str, Carry],
     starts_at: list[dt.datetime],
 ) -> list[AgentSpec]:
+    week_start = starts_at[0].astimezone(center.tz).date()
     issues: list[DataIssue] = []
     contracts = {c.id: c for c in center.contracts}
     agents: list[AgentSpec] = []
@@ -372,7 +384,7 @@ def _agents(
                 issues.append(DataIssue(row_no, "skills", f"unknown queue {skill['queue_id']!r}"))
             else:
                 skills.append(queue_ids.index(skill["queue_id"]))
-        avail = _merge_availability(row["availability"])
+        avail = _merge_availability(row["availability"], week_start)
         allowed = set(contract.shift_templates)
         carry = carries.get(str(row["agent_id"]))
         min_rest_h = center.labor_rules.min_rest_h
@@ -413,7 +425,9 @@ def _agents(
                 options=tuple(per_day),
                 availability=avail,
                 preferred_start_min=pref_min,
-                preferred_days_off=tuple(WEEKDAYS.index(d) for d in (days_off or [])),
+                preferred_days_off=tuple(
+                    (WEEKDAYS.index(d) - week_start.weekday()) % 7 for d in days_off or []
+                ),
                 carried_on_slots=carry.on_slots if carry else (),
                 carried_busy_slots=carry.busy_slots if carry else (),
                 prev_worked_days=_tail_run(carry, center.labor_rules.max_consecutive_days),
@@ -493,14 +507,14 @@ def from_frames(
     week_start: dt.date,
     previous: PreviousWeek | None = None,
 ) -> ScheduleProblem:
-    """Build the integer problem for the week starting on local Monday `week_start`.
+    """Build the integer problem for the week starting on local day `week_start`.
 
     Args:
         requirements: the requirements table (README, Tables); rows outside the week and its
             spill-over are ignored.
         roster: the roster table (README, Tables).
         center: the center configuration (templates, contracts, labor rules).
-        week_start: a Monday, local date.
+        week_start: a local date, the center's week start (Monday by default).
         previous: the published schedule of the week before (`scheduling.previous`), or
             None when the week is planned on its own.
 
@@ -508,12 +522,14 @@ def from_frames(
         The frozen ScheduleProblem.
 
     Raises:
-        ScheduleError: week_start is not a Monday, or templates are off the interval grid.
+        ScheduleError: week_start is not the center's week start, or templates are off the
+            interval grid.
         DataError: a roster or requirements row names an unknown contract or queue; a
             previous-week shift outside the week before.
     """
-    if week_start.weekday() != 0:
-        raise ScheduleError(f"the week must start on a Monday, got {week_start} ({week_start:%A})")
+    problem = not_week_start(week_start, center.week_start)
+    if problem is not None:
+        raise ScheduleError(f"{problem} ({week_start:%A})")
     if not center.shift_templates or not center.contracts:
         raise ScheduleError("the center config has no shift_templates or no contracts")
     slot_min = center.interval_min

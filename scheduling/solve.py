@@ -218,7 +218,9 @@ def explain_infeasible(problem: ScheduleProblem, *, params: SolveParams) -> list
             if _status(build_model(alone, relax=frozenset({rule}), symmetry=False), params)
             != cp_model.INFEASIBLE
         ]
-        days = ", ".join(WEEKDAYS[d] for d in range(7) if agent.options[d]) or "none"
+        first = problem.week_start.weekday()
+        days = ", ".join(WEEKDAYS[(d + first) % 7] for d in range(7) if agent.options[d])
+        days = days or "none"
         named = " + ".join(_RULE_TEXT[r] for r in culprits) or "several rules together"
         reasons.append(
             f"agent {agent.agent_id} (contract {agent.contract_id}, workable days: {days}): "

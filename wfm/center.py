@@ -375,6 +375,9 @@ class Center(_Strict):
     shift_templates: tuple[ShiftTemplate, ...] = ()
     contracts: tuple[Contract, ...] = ()
     labor_rules: LaborRules = LaborRules()
+    week_start: Literal["mon", "sun", "sat"] = Field(
+        default="mon", description="first day of the planning week (--week, weekly outputs)"
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 

@@ -16,15 +16,59 @@ from wfm.center import Queue
 
 __all__ = [
     "UTC",
+    "WEEK_STARTS",
+    "date_runs",
     "day_grid",
     "grid",
     "local_midnight_utc",
     "local_minute_utc",
+    "not_week_start",
     "open_mask",
+    "week_start_expr",
+    "week_start_of",
     "with_local_columns",
 ]
 
 UTC = "UTC"
+
+# A center's planning week starts on one of these days (center.yaml `week_start`), given as
+# the weekday number (0 = Monday) it starts on.
+WEEK_STARTS: dict[str, int] = {"mon": 0, "sun": 6, "sat": 5}
+
+
+def week_start_of(day: dt.date, week_start: str = "mon") -> dt.date:
+    """The first local day of the planning week holding `day`."""
+    return day - dt.timedelta(days=(day.weekday() - WEEK_STARTS[week_start]) % 7)
+
+
+def not_week_start(day: dt.date, week_start: str = "mon") -> str | None:
+    """Why `day` cannot start a planning week ("the week must start on a Monday; ..."), or
+    None when it can."""
+    if week_start_of(day, week_start) == day:
+        return None
+    name = _WEEKDAY_NAMES[WEEK_STARTS[week_start]]
+    center = "" if week_start == "mon" else f" (the center's week_start is {week_start})"
+    return f"the week must start on a {name}{center}; {day} is not a {name}"
+
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def week_start_expr(day: pl.Expr, week_start: str = "mon") -> pl.Expr:
+    """`week_start_of` on a polars Date (or local Datetime) expression."""
+    back = (day.dt.weekday() - 1 - WEEK_STARTS[week_start]) % 7
+    return day - pl.duration(days=back)
+
+
+def date_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days joined: [Mar 1, Mar 2, Mar 5] -> [(Mar 1, Mar 2), (Mar 5, Mar 5)]."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 
 
 def local_midnight_utc(day: dt.date, tz: ZoneInfo) -> dt.datetime:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import polars as pl
 
 from wfm.center import WEEKDAYS, Center, parse_clock_min
 from wfm.errors import DataError, DataIssue
-from wfm.grid import grid, open_mask, with_local_columns
+from wfm.grid import date_runs, grid, open_mask, with_local_columns
 from wfm.tables import ROW, Column, IssueLog, TableSchema, read_table
 
 __all__ = [
@@ -55,7 +55,15 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ACTIVITIES = ("work", "break", "lunch", "meeting", "training", "off")
-EVENT_KINDS = ("flu_season", "open_enrollment", "campaign", "outage", "holiday", "other")
+EVENT_KINDS = (
+    "flu_season",
+    "open_enrollment",
+    "campaign",
+    "outage",
+    "holiday",
+    "other",
+    "data_gap",
+)
 
 _NONNEG = 0.0
 SCHEMAS: dict[str, TableSchema] = {
@@ -224,7 +232,8 @@ def _check_grid(frame: pl.DataFrame, center: Center, log: IssueLog, interval_s: 
 
 
 def _check_gaps(frame: pl.DataFrame, center: Center, log: IssueLog) -> None:
-    """Report open intervals with no row: whole open days as warnings, partial days as errors."""
+    """Report open intervals with no row: runs of whole open days as data gaps (warnings),
+    partial days as errors."""
     for queue in center.queues:
         rows = frame.filter(pl.col("queue_id") == queue.id)
         if rows.is_empty():
@@ -249,21 +258,49 @@ def _check_gaps(frame: pl.DataFrame, center: Center, log: IssueLog) -> None:
             .join(per_day, on="local_date")
             .sort("local_date")
         )
+        whole_days = summary.filter(pl.col("n_missing") == pl.col("n_open"))["local_date"]
+        for first_day, last_day in date_runs(whole_days.to_list()):
+            days = (
+                "on " + str(first_day)
+                if first_day == last_day
+                else (f"from {first_day} to {last_day}")
+            )
+            log.add(
+                None,
+                "interval_start",
+                f"queue {queue.id}: no rows {days} although open: a data gap, left out of "
+                "forecasting and backtests (a closure needs rows of zeros)",
+                warning=True,
+            )
         for day, n_missing, first_min, n_open in summary.iter_rows():
-            if n_missing == n_open:
-                log.add(
-                    None,
-                    "interval_start",
-                    f"queue {queue.id}: no rows on {day} although open (a closure?)",
-                    warning=True,
-                )
-            else:
+            if n_missing != n_open:
                 log.add(
                     None,
                     "interval_start",
                     f"queue {queue.id}: {n_missing} open interval(s) missing on {day}, "
                     f"first at {first_min // 60:02d}:{first_min % 60:02d} local",
                 )
+
+
+def _check_outside_hours(frame: pl.DataFrame, center: Center, log: IssueLog) -> None:
+    """Warn, per queue, of contacts offered while the queue was closed: they are counted in
+    the totals, but no open-hours forecast or staffing plans for them."""
+    for queue in center.queues:
+        rows = frame.filter(pl.col("queue_id") == queue.id)
+        if rows.is_empty() or queue.is_24_7:
+            continue
+        closed = rows.filter(~open_mask(queue, rows["interval_start"], center.tz))
+        closed = closed.filter(pl.col("offered") > 0)
+        if closed.height:
+            first = closed["interval_start"].min().astimezone(center.tz)  # type: ignore[union-attr]
+            log.add(
+                None,
+                "interval_start",
+                f"queue {queue.id}: {closed['offered'].sum():,} contact(s) in {closed.height:,} "
+                f"interval(s) outside open hours (first {first:%Y-%m-%d %H:%M} local); counted "
+                "in the totals, not forecast or staffed",
+                warning=True,
+            )
 
 
 def aggregate_to_grid(history: pl.DataFrame, interval_s: int) -> pl.DataFrame:
@@ -347,6 +384,7 @@ def load_history_checked(
     if source_interval_s is not None and source_interval_s != center.interval_s:
         frame = aggregate_to_grid(frame.drop(ROW), center.interval_s).with_row_index(ROW, offset=1)
     _check_gaps(frame, center, log)
+    _check_outside_hours(frame, center, log)
     return _finish(frame, log, ["queue_id", "interval_start"])
 
 
@@ -582,12 +620,14 @@ def load_roster(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame
     return _finish(frame, log, ["agent_id"]).frame
 
 
-def _check_agents(frame: pl.DataFrame, agent_ids: set[str] | None, log: IssueLog) -> None:
+def _check_agents(
+    frame: pl.DataFrame, agent_ids: set[str] | None, log: IssueLog, *, known: str = "the roster"
+) -> None:
     if agent_ids is None:
         return
     unknown = ~pl.col("agent_id").is_in(sorted(agent_ids))
     for row, agent in frame.filter(unknown).select(ROW, "agent_id").head(20).iter_rows():
-        log.add(row, "agent_id", f"unknown agent {agent!r} (not in the roster)")
+        log.add(row, "agent_id", f"unknown agent {agent!r} (not in {known})")
 
 
 def load_schedule(
@@ -617,9 +657,20 @@ def load_schedule(
 
 
 def load_states(
-    path: str | Path | pl.DataFrame, center: Center, *, agent_ids: set[str] | None = None
+    path: str | Path | pl.DataFrame,
+    center: Center,
+    *,
+    agent_ids: set[str] | None = None,
+    agents_from: str = "the roster",
+    known_states: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """Load agent states: intervals (agent_id, state, start, end) or an event log (ts).
+
+    Args:
+        agent_ids: the agents states may name (others are refused), or None.
+        agents_from: where `agent_ids` come from, for the error ("the roster").
+        known_states: the phone states of the adherence mapping (others are refused, the
+            first row of each named), or None.
 
     An event log is turned into intervals: each event lasts until the agent's next event, and
     the last one stays open (end null). Duplicates and overlaps are kept as sent: resolving
@@ -641,7 +692,21 @@ def load_states(
         log.add_rows(frame, pl.col("end") <= pl.col("start"), "end", "must be after start")
     if "event_id" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("event_id"))
-    _check_agents(frame, agent_ids, log)
+    _check_agents(frame, agent_ids, log, known=agents_from)
+    if known_states is not None:
+        unknown = (
+            frame.filter(~pl.col("state").is_in(sorted(known_states)))
+            .group_by("state")
+            .agg(pl.col(ROW).min(), pl.len())
+            .sort(ROW)
+        )
+        for state, row, n in unknown.head(20).iter_rows():
+            log.add(
+                row,
+                "state",
+                f"not in the adherence mapping: {state} ({n:,} row(s), the first here); add it "
+                "under `mapping:` in the rules file",
+            )
     frame = frame.select(ROW, "agent_id", "state", "start", "end", "event_id")
     return _finish(frame, log, ["agent_id", "start"]).frame
 

@@ -186,9 +186,20 @@ def _parse_date(frame: pl.DataFrame, col: Column, log: IssueLog) -> pl.Expr:
 
 
 def _parse_datetime(
-    frame: pl.DataFrame, col: Column, tz: ZoneInfo, group: Sequence[str], log: IssueLog
+    frame: pl.DataFrame,
+    col: Column,
+    tz: ZoneInfo,
+    group: Sequence[str],
+    log: IssueLog,
+    *,
+    in_file_order: bool = False,
 ) -> pl.DataFrame:
-    """Parse one datetime column in place (UTC-aware), reporting bad and nonexistent times."""
+    """Parse one datetime column in place (UTC-aware), reporting bad and nonexistent times.
+
+    A repeated local time (autumn) is the earlier instant on its first appearance within its
+    key group; with `in_file_order` (one row per event, e.g. calls in time order) every local
+    time of a day after the clock went backwards in the file is the later one.
+    """
     name, raw = col.name, pl.col(col.name)
     dtype = frame.schema[name]
     aware: pl.Expr
@@ -219,11 +230,20 @@ def _parse_datetime(
         aware.cast(pl.Datetime("us", "UTC")).alias("__aware"),
         naive.cast(pl.Datetime("us")).alias("__naive"),
     )
-    # The n-th appearance of the same naive time within a key group is its n-th instant.
-    occurrence = pl.col("__naive").cum_count().over([*group, "__naive"]) if group else pl.lit(1)
+    if in_file_order:
+        day = [*group, pl.col("__naive").dt.date()]
+        back = pl.col("__naive") < pl.col("__naive").cum_max().shift(1).over(day)
+        frame = frame.with_columns(back.fill_null(False).cast(pl.Int32).alias("__back"))
+        later = pl.col("__back").cum_sum().over(day) > 0
+        frame = frame.with_columns(later.alias("__later")).drop("__back")
+        second = pl.col("__later")
+    else:
+        # The n-th appearance of the same naive time within a key group is its n-th instant.
+        occurrence = pl.col("__naive").cum_count().over([*group, "__naive"]) if group else pl.lit(1)
+        second = occurrence > 1
     localized = pl.col("__naive").dt.replace_time_zone(
         str(tz),
-        ambiguous=pl.when(occurrence <= 1).then(pl.lit("earliest")).otherwise(pl.lit("latest")),
+        ambiguous=pl.when(second).then(pl.lit("latest")).otherwise(pl.lit("earliest")),
         non_existent="null",
     )
     frame = frame.with_columns(
@@ -241,7 +261,8 @@ def _parse_datetime(
         name,
         f"local time does not exist in {tz.key} (clocks jump forward that day)",
     )
-    return frame.with_columns(pl.col("__parsed").alias(name)).drop("__aware", "__naive", "__parsed")
+    frame = frame.with_columns(pl.col("__parsed").alias(name))
+    return frame.drop("__aware", "__naive", "__parsed", "__later", strict=False)
 
 
 def read_table(
@@ -250,13 +271,15 @@ def read_table(
     *,
     tz: ZoneInfo,
     log: IssueLog | None = None,
+    in_file_order: bool = False,
 ) -> tuple[pl.DataFrame, IssueLog]:
     """Read a CSV or Parquet file (or check a frame built in memory) into a typed frame,
     checking columns, types, nulls and ranges. Issues about a frame name it `<schema> frame`.
 
     The returned frame keeps the `__row` column (1-based source row) so that table-specific
     checks can name rows; loaders drop it before returning. Cell-level issues are left in the
-    returned log for the caller to add its own checks to and raise once.
+    returned log for the caller to add its own checks to and raise once. `in_file_order`
+    reads repeated autumn local times by the file's order of events (`_parse_datetime`).
 
     Raises:
         DataError: the file cannot be read, or columns are missing or unknown.
@@ -293,7 +316,7 @@ def read_table(
     frame = frame.with_columns(parsed)
     for col in columns:
         if col.kind == "datetime":
-            frame = _parse_datetime(frame, col, tz, group, log)
+            frame = _parse_datetime(frame, col, tz, group, log, in_file_order=in_file_order)
 
     for col in columns:
         name = pl.col(col.name)

@@ -7,11 +7,10 @@ and roster before the run is queued (422 naming `plan` or `scenarios` and the fi
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from api import crud
 from api.capacity_run import capacity_roster, check_capacity_request
@@ -27,17 +26,12 @@ router = APIRouter()
 KIND = "capacity"
 
 
-def _monday(day: dt.date) -> dt.date:
-    if day.weekday() != 0:
-        raise ValueError(f"a capacity plan starts on a Monday; {day} is a {day:%A}")
-    return day
-
-
 class CapacityCreate(Strict):
     """A capacity plan over the server's history table (and drivers / events)."""
 
-    start: Annotated[Day, AfterValidator(_monday)] = Field(
-        description="the plan's first Monday (its 'today')"
+    start: Day = Field(
+        description="the plan's first day (its 'today'): the center's week start, Monday "
+        "unless center.week_start says otherwise"
     )
     horizon_weeks: int = Field(default=52, ge=1, le=104)
     model: ForecastModel = "auto"

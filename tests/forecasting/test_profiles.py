@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from forecasting.profiles import intraday_shares, spread_daily
 
@@ -27,3 +28,18 @@ def test_spread_puts_the_daily_total_on_open_slots_only():
     np.testing.assert_allclose(out, [[0, 50, 50, 0]])
     even = spread_daily(np.array([90.0]), np.zeros((1, 4)), open_cells)
     np.testing.assert_allclose(even, [[0, 30, 30, 30]])
+
+
+def test_a_data_gap_does_not_thin_the_recent_profile():
+    # Weeks 0-3 call late, weeks 4-7 early, weeks 8-11 are a data gap (no rows: NaN).
+    offered = np.full((84, 4), np.nan)
+    offered[:28] = [0.0, 0.0, 5.0, 5.0]
+    offered[28:56] = [5.0, 5.0, 0.0, 0.0]
+    first = dt.date(2026, 1, 5)
+    target = [first + dt.timedelta(days=84)]
+    # Eight same-weekday days with data reach back past the gap: both halves count.
+    assert intraday_shares(offered, first, target)[0] == pytest.approx([0.25] * 4)
+    # Without the gap (weeks 8-11 early too) the last eight weeks are the early ones alone.
+    full = offered.copy()
+    full[56:] = [5.0, 5.0, 0.0, 0.0]
+    assert intraday_shares(full, first, target)[0] == pytest.approx([0.5, 0.5, 0, 0])

@@ -313,10 +313,14 @@ def latest_state_at(states: pl.DataFrame) -> dt.datetime:
 def _log_unmatched(segments: pl.DataFrame, states: pl.DataFrame) -> None:
     scheduled = set(segments.get_column("agent_id").unique().to_list())
     acting = set(states.get_column("agent_id").unique().to_list())
-    if acting - scheduled:
-        logger.warning("%d agent(s) have states but no schedule", len(acting - scheduled))
-    if scheduled - acting:
-        logger.warning("%d agent(s) have a schedule but no states", len(scheduled - acting))
+    for agents, what in (
+        (acting - scheduled, "have states but no schedule"),
+        (scheduled - acting, "have a schedule but no states"),
+    ):
+        if agents:
+            named = sorted(agents)
+            more = f" and {len(named) - 10} more" if len(named) > 10 else ""
+            logger.warning("%d agent(s) %s: %s%s", len(named), what, ", ".join(named[:10]), more)
 
 
 def attach_team(pieces: pl.DataFrame, roster: pl.DataFrame | None) -> pl.DataFrame:

@@ -23,7 +23,7 @@ import polars as pl
 from wfm.adherence.mapping import AdherenceRules
 from wfm.adherence.normalize import TS, normalize_states
 from wfm.center import Center
-from wfm.grid import grid, with_local_columns
+from wfm.grid import grid, week_start_expr, with_local_columns
 
 __all__ = ["PLAN_ACTUAL_COLUMNS", "PlanActual", "plan_vs_actual"]
 
@@ -213,7 +213,7 @@ def _rollup(frame: pl.DataFrame, center: Center, *, by_week: bool) -> pl.DataFra
     key = "week_start" if by_week else "date"
     if by_week:
         local = local.with_columns(
-            (pl.col("local_date") - pl.duration(days=pl.col("weekday").cast(pl.Int64))).alias(key)
+            week_start_expr(pl.col("local_date"), center.week_start).alias(key)
         )
     else:
         local = local.rename({"local_date": key})

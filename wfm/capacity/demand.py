@@ -19,6 +19,7 @@ import polars as pl
 from wfm.capacity.plan import MONTHS
 from wfm.center import Center
 from wfm.errors import StaffingError
+from wfm.grid import week_start_expr
 from wfm.staffing.frame import requirements_from_frame
 
 __all__ = ["DEMAND_COLUMNS", "net_hours", "net_weekly", "to_fte", "week_shrinkage"]
@@ -41,7 +42,7 @@ DEMAND_COLUMNS: dict[str, pl.DataType] = {
 
 def _week(center: Center) -> pl.Expr:
     day = pl.col("interval_start").dt.convert_time_zone(center.timezone).dt.date()
-    return (day - pl.duration(days=day.dt.weekday() - 1)).alias("week")
+    return week_start_expr(day, center.week_start).alias("week")
 
 
 def net_hours(intervals: pl.DataFrame, center: Center, volume: pl.Expr) -> pl.DataFrame:

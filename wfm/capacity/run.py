@@ -27,6 +27,7 @@ from wfm.capacity.scenarios import (
 from wfm.capacity.supply import weekly_supply
 from wfm.center import Center
 from wfm.errors import StaffingError
+from wfm.grid import not_week_start
 
 __all__ = ["PEAK_KINDS", "CapacityResult", "plan_capacity", "week_peaks"]
 
@@ -309,8 +310,9 @@ def plan_capacity(
     Raises:
         StaffingError: the staffing engine rejects an input.
     """
-    if start.weekday() != 0:
-        raise StaffingError(f"a capacity plan starts on a Monday, not on {start:%A} {start}")
+    problem = not_week_start(start, center.week_start)
+    if problem is not None:
+        raise StaffingError(f"a capacity plan starts a week: {problem}")
     scenarios = scenarios or []
     groups = plan.groups or derive_groups(roster, center)
     weeks = [start + dt.timedelta(weeks=k) for k in range(n_weeks)]

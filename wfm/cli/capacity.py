@@ -22,10 +22,11 @@ from wfm.cli.options import (
     OutDirOpt,
     ProcessesOpt,
     RosterOpt,
+    check_week_start,
     console,
     executor_from_options,
+    parse_day,
     parse_horizon_days,
-    parse_monday,
     progress_bar,
 )
 from wfm.usecases.capacity import CapacityRun, run_capacity
@@ -104,9 +105,10 @@ def capacity_cmd(
         dt.date | None,
         typer.Option(
             "--start",
-            parser=parse_monday,
+            parser=parse_day,
             metavar="YYYY-MM-DD",
-            help="First Monday of the plan [default: the first after the history].",
+            help="First day of the plan, a week start (Monday unless the center's week_start "
+            "says otherwise) [default: the first after the history].",
         ),
     ] = None,
     horizon: Annotated[str, typer.Option("--horizon", help="Length in weeks: 26w, 52w.")] = "52w",
@@ -140,6 +142,7 @@ def capacity_cmd(
             f"give whole weeks, e.g. 52w; got {horizon}", param_hint="--horizon"
         )
     cfg = load_center(center)
+    check_week_start(start, cfg, option="--start")
     with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
         task = bar.add_task("forecasting queues", total=len(cfg.queues))
         run = run_capacity(

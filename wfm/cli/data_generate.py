@@ -1,5 +1,5 @@
-"""`wfm data generate` and `wfm data generate-network`: write the sample center, or a large
-synthetic network of sites."""
+"""`wfm data generate`, `generate-network` and `generate-calls`: write the sample center, a
+large synthetic network of sites, or a phone system's call records."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rich.table import Table
 
 from wfm.cli.data import data_app
 from wfm.cli.options import console, parse_day, progress_bar
+from wfm.synthetic.call_records import write_call_records
 from wfm.synthetic.network import generate_network
 from wfm.synthetic.sample import DEFAULT_N_DAYS, DEFAULT_START, STEPS, generate_sample_center
 
@@ -111,3 +112,25 @@ def generate_network_cmd(
         f"Network in {summary.out_dir}: {summary.n_sites} sites, {summary.n_queues:,} queues, "
         f"{summary.n_agents:,} agents, {summary.n_history_rows:,} history rows."
     )
+
+
+@data_app.command("generate-calls")
+def generate_calls_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
+    start: Annotated[
+        dt.date,
+        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First local day."),
+    ] = dt.date(2026, 10, 26),
+    days: Annotated[int, typer.Option(min=1, help="Days of calls.")] = 7,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 0,
+) -> None:
+    """Generate a phone system's call records for the sample center's voice queues (made by
+    the simulation engine): calls.csv, the mapping.yaml that reads it, and center.yaml. The
+    default week holds the autumn clock change (1 November 2026: 100 quarter-hours).
+
+    Example:
+        wfm data generate-calls --out out/calls
+    """
+    summary = write_call_records(out, start=start, n_days=days, seed=seed)
+    for path, rows in summary.items():
+        console.print(f"wrote {path}" + ("" if rows is None else f" ({rows:,} rows)"))

@@ -55,6 +55,7 @@ def _register() -> None:
         capacity,  # noqa: F401
         data,  # noqa: F401
         data_generate,  # noqa: F401
+        data_import,  # noqa: F401
         forecast,  # noqa: F401
         plan,  # noqa: F401
         schedule,  # noqa: F401

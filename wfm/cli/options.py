@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from forecasting.registry import MODEL_NAMES
+from wfm.center import Center
 from wfm.execution import DaskExecutor, Executor, InProcessExecutor, LocalProcessExecutor
+from wfm.grid import not_week_start
 from wfm.output import TableFormat
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "SolverWorkersOpt",
     "TimeLimitOpt",
     "WeekOpt",
+    "check_week_start",
     "console",
     "err_console",
     "executor_from_options",
@@ -71,6 +74,13 @@ def parse_monday(text: str | dt.date) -> dt.date:
     if day.weekday() != 0:
         raise typer.BadParameter(f"the week must start on a Monday; {day} is not a Monday")
     return day
+
+
+def check_week_start(day: dt.date | None, center: Center, *, option: str = "--week") -> None:
+    """A week option's day must be the center's week start (center.yaml `week_start`)."""
+    problem = None if day is None else not_week_start(day, center.week_start)
+    if problem is not None:
+        raise typer.BadParameter(problem, param_hint=f"'{option}'")
 
 
 def parse_instant(text: str, tz: ZoneInfo | str, *, option: str) -> dt.datetime:
@@ -113,9 +123,9 @@ WeekOpt = Annotated[
     dt.date,
     typer.Option(
         "--week",
-        parser=parse_monday,
+        parser=parse_day,
         metavar="YYYY-MM-DD",
-        help="Local Monday starting the week.",
+        help="First local day of the week: a Monday, or the center's week_start.",
     ),
 ]
 PreviousOpt = Annotated[

@@ -20,6 +20,7 @@ from wfm.cli.options import (
     SolverWorkersOpt,
     TimeLimitOpt,
     WeekOpt,
+    check_week_start,
     console,
     executor_from_options,
     progress_bar,
@@ -73,6 +74,7 @@ def plan_cmd(
         --cluster local:2
     """
     folder = open_folder(center, data_dir=data)
+    check_week_start(week, folder.center)
     service = client_or_none(url, key, key_file, needed=from_service or publish)
     with executor_from_options(cluster) as executor, progress_bar() as bar:
         task = bar.add_task("forecast", total=None)

@@ -23,6 +23,7 @@ from wfm.cli.options import (
     SolverWorkersOpt,
     TimeLimitOpt,
     WeekOpt,
+    check_week_start,
     console,
     executor_from_options,
 )
@@ -143,6 +144,7 @@ def schedule_cmd(
     --cluster local:2
     """
     cfg = load_center(center)
+    check_week_start(week, cfg)
     with executor_from_options(cluster) as executor:
         run = run_schedule(
             requirements,

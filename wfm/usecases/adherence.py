@@ -96,12 +96,26 @@ def run_adherence(
     Raises:
         DataError, AdherenceError, OutputError.
     """
+    adherence_rules = load_rules(rules)
+    schedule_frame = load_schedule(schedule, center)
+    roster_frame = _optional("roster", roster, center)
+    # With a roster, a state of an agent in neither it nor the schedule is an input error
+    # (a mistyped id would otherwise get an adherence row of its own).
+    known_agents = None
+    if roster_frame is not None:
+        known_agents = set(roster_frame["agent_id"]) | set(schedule_frame["agent_id"])
     report = adherence_report(
-        load_schedule(schedule, center),
-        load_states(states, center),
+        schedule_frame,
+        load_states(
+            states,
+            center,
+            agent_ids=known_agents,
+            agents_from="the roster nor the schedule",
+            known_states=adherence_rules.mapping,
+        ),
         center,
-        rules=load_rules(rules),
-        roster=_optional("roster", roster, center),
+        rules=adherence_rules,
+        roster=roster_frame,
         approved=_optional("schedule", approved, center),
         day=day,
         team=team,
@@ -136,15 +150,18 @@ def run_plan_actual(
     Raises:
         DataError, AdherenceError, OutputError.
     """
+    adherence_rules = load_rules(rules)
     result = plan_vs_actual(
         center,
         forecast=load_forecast(forecast, center),
         history=load_history(history, center),
         requirements=_optional("requirements", requirements, center),
         schedule=_optional("schedule", schedule, center),
-        states=_optional("states", states, center),
+        states=None
+        if states is None
+        else load_states(states, center, known_states=adherence_rules.mapping),
         roster=_optional("roster", roster, center),
-        rules=load_rules(rules),
+        rules=adherence_rules,
     )
     tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}
     return PlanActualRun(result, write_tables(tables, out_dir, fmt=fmt))

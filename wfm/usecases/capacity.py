@@ -18,6 +18,7 @@ from wfm.capacity.scenarios import Scenario, check_scenarios, load_scenarios
 from wfm.center import Center
 from wfm.errors import ForecastError
 from wfm.execution import Executor
+from wfm.grid import week_start_of
 from wfm.loaders import load_roster
 from wfm.output import TableFormat, write_page, write_tables, write_workbook
 from wfm.usecases.forecast import (
@@ -61,11 +62,11 @@ class CapacityOutcome:
 
 
 def _plan_start(history: pl.DataFrame, center: Center, start: dt.date | None) -> dt.date:
-    """`start`, or the first Monday on or after the day after the history."""
+    """`start`, or the first week start on or after the day after the history."""
     if start is not None:
         return start
     day = first_day_after(history, center)
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+    return week_start_of(day + dt.timedelta(days=6), center.week_start)
 
 
 def load_capacity_inputs(

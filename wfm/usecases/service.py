@@ -23,6 +23,7 @@ from scheduling.previous import PreviousWeek
 from wfm.center import Center
 from wfm.client import IngestResult, ServiceClient
 from wfm.folder import CenterFolder
+from wfm.grid import week_start_expr
 from wfm.loaders import load_history, load_schedule, load_states
 from wfm.output import json_records, replace_file
 from wfm.usecases.previous import load_previous_week, schedule_path
@@ -68,7 +69,7 @@ def _shift_week(frame: pl.DataFrame, center: Center) -> pl.Series:
         .sort("agent_id", "start")
         .with_columns(pl.when(new_shift).then(pl.col("start")).alias("__s"))
         .with_columns(pl.col("__s").forward_fill().over("agent_id"))
-        .with_columns((local - pl.duration(days=local.dt.weekday() - 1)).alias("__week"))
+        .with_columns(week_start_expr(local, center.week_start).alias("__week"))
         .sort("__i")["__week"]
     )
 

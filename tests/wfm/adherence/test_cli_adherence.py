@@ -104,7 +104,19 @@ def test_an_unmapped_state_names_the_state_and_the_rules_file(files, tmp_path):
     )
     result = _run(files, tmp_path / "out")
     assert result.exit_code == 1
-    assert "not in the adherence mapping: Coffee" in result.output
+    assert "states.csv line 2, column state: not in the adherence mapping: Coffee" in result.output
+
+
+def test_a_state_of_an_agent_in_neither_roster_nor_schedule_names_the_row(files, tmp_path):
+    text = files["states"].read_text().splitlines()
+    text.append("a9,Available,2026-11-10T13:00:00Z,2026-11-10T14:00:00Z,e9")
+    files["states"].write_text("\n".join(text) + "\n")
+    result = _run(files, tmp_path / "out", "--roster", str(files["roster"]))
+    assert result.exit_code == 1
+    assert (
+        "states.csv line 6, column agent_id: unknown agent 'a9' (not in the roster nor the "
+        "schedule)" in result.output
+    )
 
 
 def test_a_rules_file_changes_the_grace(files, tmp_path):

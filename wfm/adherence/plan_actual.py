@@ -146,9 +146,7 @@ def plan_vs_actual(
     return PlanActual(frame.select(PLAN_ACTUAL_COLUMNS), daily, weekly)
 
 
-def agent_queue_weights(
-    schedule: pl.DataFrame | None, roster: pl.DataFrame | None
-) -> pl.DataFrame:
+def agent_queue_weights(schedule: pl.DataFrame | None, roster: pl.DataFrame | None) -> pl.DataFrame:
     """agent_id, queue_id, weight (sums to 1 per agent): roster skills, else scheduled queues."""
     if roster is not None and "skills" in roster.columns:
         pairs = (

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from wfm.center import load_center
 from wfm.cli.main import app
-from wfm.cli.options import CenterOpt, FormatOpt, console, parse_instant
+from wfm.cli.options import FormatOpt, console, parse_instant
 from wfm.cli.service import DEFAULT_URL, KeyFileOpt, KeyOpt, UrlOpt, client_or_none
 from wfm.client import ServiceClient
 from wfm.usecases.intraday import run_intraday
@@ -42,28 +42,50 @@ def render_intraday(body: dict[str, Any], tz: ZoneInfo) -> None:
     at = body["at"]
     at = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
     table = Table(title=f"Intraday {body['date']} at {at.astimezone(tz):%H:%M} local")
-    names = ("queue", "forecast day", "actual so far", "fc so far", "ratio", "weight",
-             "rest fc", "rest refc", "attend.", "SL target", "SL rest exp.", "short agent-h")  # fmt: skip
+    names = (
+        "queue",
+        "forecast day",
+        "actual so far",
+        "fc so far",
+        "ratio",
+        "weight",
+        "rest fc",
+        "rest refc",
+        "attend.",
+        "SL target",
+        "SL rest exp.",
+        "short agent-h",
+    )
     for name in names:
         table.add_column(name, justify="left" if name == "queue" else "right")
     for q in body["queues"]:
         table.add_row(
-            q["queue_id"], f"{q['volume_forecast_day']:.0f}", f"{q['volume_actual_so_far']:.0f}",
+            q["queue_id"],
+            f"{q['volume_forecast_day']:.0f}",
+            f"{q['volume_actual_so_far']:.0f}",
             f"{q['volume_forecast_so_far']:.0f}",
-            "-" if q["ratio"] is None else f"{q['ratio']:.2f}", f"{q['weight']:.2f}",
-            f"{q['volume_rest_forecast']:.0f}", f"{q['volume_rest_reforecast']:.0f}",
-            _pct(q["attendance_frac"]), _pct(q["service_level_target"]),
-            _pct(q["service_level_rest_expected"]), f"{q['short_agent_h_rest']:.1f}",
-        )  # fmt: skip
+            "-" if q["ratio"] is None else f"{q['ratio']:.2f}",
+            f"{q['weight']:.2f}",
+            f"{q['volume_rest_forecast']:.0f}",
+            f"{q['volume_rest_reforecast']:.0f}",
+            _pct(q["attendance_frac"]),
+            _pct(q["service_level_target"]),
+            _pct(q["service_level_rest_expected"]),
+            f"{q['short_agent_h_rest']:.1f}",
+        )
     console.print(table)
     moves = Table(title="Moves that would help (local times)")
     for name in ("queue", "from", "to", "move", "agents", "why"):
         moves.add_column(name, justify="right" if name == "agents" else "left")
     for m in body["moves"]:
         moves.add_row(
-            m["queue_id"], _local(m["start"], tz), _local(m["end"], tz),
-            MOVE_LABELS.get(m["kind"], m["kind"]), str(m["n_agents"]), m["reason"],
-        )  # fmt: skip
+            m["queue_id"],
+            _local(m["start"], tz),
+            _local(m["end"], tz),
+            MOVE_LABELS.get(m["kind"], m["kind"]),
+            str(m["n_agents"]),
+            m["reason"],
+        )
     console.print(moves if body["moves"] else "no move suggested for the rest of the day")
 
 
@@ -77,7 +99,9 @@ def intraday_command(
         Path | None,
         typer.Option(help="History table (actuals so far); without it the service is asked."),
     ] = None,
-    center: Annotated[Path | None, typer.Option(help="Center configuration (with --history).")] = None,
+    center: Annotated[
+        Path | None, typer.Option(help="Center configuration (with --history).")
+    ] = None,
     forecast: Annotated[
         Path | None, typer.Option(help="The morning forecast (default: made from --history).")
     ] = None,
@@ -113,12 +137,24 @@ def intraday_command(
     cfg = load_center(center)
     instant = dt.datetime.now(dt.UTC) if at is None else parse_instant(at, cfg.tz, option="--at")
     run = run_intraday(
-        history, cfg, at=instant, forecast_path=forecast, schedule=schedule, states=states,
-        roster=roster, rules=rules, out_dir=out, fmt=fmt,
-    )  # fmt: skip
+        history,
+        cfg,
+        at=instant,
+        forecast_path=forecast,
+        schedule=schedule,
+        states=states,
+        roster=roster,
+        rules=rules,
+        out_dir=out,
+        fmt=fmt,
+    )
     result = run.result
-    body = {"at": result.at, "date": result.date, "queues": result.queues.to_dicts(),
-            "moves": result.moves.to_dicts()}  # fmt: skip
+    body = {
+        "at": result.at,
+        "date": result.date,
+        "queues": result.queues.to_dicts(),
+        "moves": result.moves.to_dicts(),
+    }
     render_intraday(body, cfg.tz)
     for path in run.files:
         console.print(f"wrote {path}")

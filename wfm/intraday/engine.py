@@ -42,17 +42,39 @@ from wfm.staffing import evaluate_agents, requirements_from_frame
 __all__ = ["INTERVAL_COLUMNS", "MOVE_COLUMNS", "QUEUE_COLUMNS", "Intraday", "intraday"]
 
 INTERVAL_COLUMNS = (
-    "queue_id", "interval_start", "observed", "volume_forecast", "volume_actual",
-    "volume_reforecast", "aht_forecast_s", "aht_actual_s", "aht_reforecast_s",
-    "agents_required", "agents_scheduled", "agents_staffed", "agents_expected", "agents_gap",
-    "service_level_actual", "service_level_expected",
-)  # fmt: skip
+    "queue_id",
+    "interval_start",
+    "observed",
+    "volume_forecast",
+    "volume_actual",
+    "volume_reforecast",
+    "aht_forecast_s",
+    "aht_actual_s",
+    "aht_reforecast_s",
+    "agents_required",
+    "agents_scheduled",
+    "agents_staffed",
+    "agents_expected",
+    "agents_gap",
+    "service_level_actual",
+    "service_level_expected",
+)
 QUEUE_COLUMNS = (
-    "queue_id", "date", "volume_forecast_day", "volume_forecast_so_far", "volume_actual_so_far",
-    "ratio", "weight", "factor", "volume_rest_forecast", "volume_rest_reforecast",
-    "attendance_frac", "service_level_target", "service_level_rest_expected",
+    "queue_id",
+    "date",
+    "volume_forecast_day",
+    "volume_forecast_so_far",
+    "volume_actual_so_far",
+    "ratio",
+    "weight",
+    "factor",
+    "volume_rest_forecast",
+    "volume_rest_reforecast",
+    "attendance_frac",
+    "service_level_target",
+    "service_level_rest_expected",
     "short_agent_h_rest",
-)  # fmt: skip
+)
 MOVE_COLUMNS = ("queue_id", "kind", "start", "end", "n_agents", "reason")
 
 # Agents to spare for a moved break are looked for this far on either side of the short run.
@@ -122,11 +144,18 @@ def intraday(
     seen = history.filter(in_day & (pl.col("interval_start") + step <= at))
     clean = None
     if states is not None and states.height:
-        clean = normalize_states(states, rules, as_of=at).select("agent_id", "state", "start", "end")
+        clean = normalize_states(states, rules, as_of=at).select(
+            "agent_id", "state", "start", "end"
+        )
     plan = plan_vs_actual(
-        center, forecast=morning, history=seen, schedule=schedule, states=clean, roster=roster,
+        center,
+        forecast=morning,
+        history=seen,
+        schedule=schedule,
+        states=clean,
+        roster=roster,
         rules=rules,
-    ).intervals.filter(pl.col("queue_id").is_in(queues))  # fmt: skip
+    ).intervals.filter(pl.col("queue_id").is_in(queues))
     plan = plan.with_columns(
         (pl.col("interval_start") + step <= at).alias("elapsed"),
         pl.col("volume_actual").is_not_null().alias("observed"),
@@ -144,10 +173,16 @@ def intraday(
         .alias("aht_reforecast_s"),
     )
     required = requirements_from_frame(
-        frame.select("queue_id", "interval_start", pl.col("volume_reforecast").alias("volume"),
-                     pl.col("aht_reforecast_s").alias("aht_s")),
+        frame.select(
+            "queue_id",
+            "interval_start",
+            pl.col("volume_reforecast").alias("volume"),
+            pl.col("aht_reforecast_s").alias("aht_s"),
+        ),
         center,
-    ).select("queue_id", "interval_start", pl.col("agents_net").cast(pl.Float64).alias("agents_required"))  # fmt: skip
+    ).select(
+        "queue_id", "interval_start", pl.col("agents_net").cast(pl.Float64).alias("agents_required")
+    )
     frame = frame.join(required, on=["queue_id", "interval_start"], how="left").with_columns(
         pl.when("elapsed")
         .then(pl.col("agents_staffed"))
@@ -180,22 +215,33 @@ def _factors(plan: pl.DataFrame, rule: ReforecastRule, center: Center) -> pl.Dat
     rows = []
     for r in sums.iter_rows(named=True):
         forecast, actual, day_total = (
-            r["volume_forecast_so_far"], r["volume_actual_so_far"], r["volume_forecast_day"]
-        )  # fmt: skip
+            r["volume_forecast_so_far"],
+            r["volume_actual_so_far"],
+            r["volume_forecast_day"],
+        )
         weight = shrink_weight(rule, forecast, day_total)
         ratio = actual / forecast if forecast > 0 else None
-        aht_ratio = (r["_aa"] / actual) / (r["_fa"] / forecast) if forecast and actual and r["_fa"] else 1.0  # fmt: skip
+        aht_ratio = (
+            (r["_aa"] / actual) / (r["_fa"] / forecast) if forecast and actual and r["_fa"] else 1.0
+        )
         attendance = (
-            min(1.5, r["_stf"] / r["_sch"]) if r["_sch"] > 0
+            min(1.5, r["_stf"] / r["_sch"])
+            if r["_sch"] > 0
             else 1.0 - center.shrinkage_for(r["queue_id"])
-        )  # fmt: skip
-        rows.append({
-            "queue_id": r["queue_id"], "volume_forecast_day": day_total,
-            "volume_forecast_so_far": forecast, "volume_actual_so_far": actual,
-            "ratio": ratio, "weight": weight,
-            "factor": 1.0 + weight * ((ratio if ratio is not None else 1.0) - 1.0),
-            "aht_factor": 1.0 + weight * (aht_ratio - 1.0), "attendance_frac": attendance,
-        })  # fmt: skip
+        )
+        rows.append(
+            {
+                "queue_id": r["queue_id"],
+                "volume_forecast_day": day_total,
+                "volume_forecast_so_far": forecast,
+                "volume_actual_so_far": actual,
+                "ratio": ratio,
+                "weight": weight,
+                "factor": 1.0 + weight * ((ratio if ratio is not None else 1.0) - 1.0),
+                "aht_factor": 1.0 + weight * (aht_ratio - 1.0),
+                "attendance_frac": attendance,
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -217,10 +263,14 @@ def _expected_service_level(frame: pl.DataFrame, center: Center) -> pl.Series:
         aht = part.get_column("aht_reforecast_s").fill_null(queue.aht_s or 1.0).to_numpy()
         agents = np.floor(part.get_column("agents_expected").fill_null(0.0).to_numpy() + 1e-9)
         fig = evaluate_agents(
-            volume, aht_s=np.where(aht > 0, aht, 1.0), interval_s=center.interval_s,
-            n_agents=agents.astype(np.int64), answer_within_s=target.answer_within_s,
-            patience_s=queue.patience_s, concurrency=queue.concurrency,
-        )  # fmt: skip
+            volume,
+            aht_s=np.where(aht > 0, aht, 1.0),
+            interval_s=center.interval_s,
+            n_agents=agents.astype(np.int64),
+            answer_within_s=target.answer_within_s,
+            patience_s=queue.patience_s,
+            concurrency=queue.concurrency,
+        )
         out[idx] = np.where(volume > 0, fig.service_level, np.nan)
     return pl.Series("service_level_expected", out).fill_nan(None)
 
@@ -236,10 +286,15 @@ def _queue_table(
     hours = center.interval_s / 3600
     rest = frame.group_by("queue_id").agg(
         pl.col("volume_forecast").filter(~pl.col("observed")).sum().alias("volume_rest_forecast"),
-        pl.col("volume_reforecast").filter(~pl.col("observed")).sum().alias("volume_rest_reforecast"),
+        pl.col("volume_reforecast")
+        .filter(~pl.col("observed"))
+        .sum()
+        .alias("volume_rest_reforecast"),
         weighted.alias("service_level_rest_expected"),
-        (pl.col("agents_gap").filter(coming).clip(lower_bound=0).sum() * hours).alias("short_agent_h_rest"),
-    )  # fmt: skip
+        (pl.col("agents_gap").filter(coming).clip(lower_bound=0).sum() * hours).alias(
+            "short_agent_h_rest"
+        ),
+    )
     targets = pl.DataFrame(
         {
             "queue_id": [q.id for q in center.queues],
@@ -262,7 +317,9 @@ def _on_break(
     schedule: pl.DataFrame | None, roster: pl.DataFrame | None, starts: pl.Series, interval_s: int
 ) -> pl.DataFrame:
     """Agents on a scheduled break or lunch per queue x interval (split over their skills)."""
-    empty = pl.DataFrame(schema={"queue_id": pl.String, "interval_start": TS, "on_break": pl.Float64})
+    empty = pl.DataFrame(
+        schema={"queue_id": pl.String, "interval_start": TS, "on_break": pl.Float64}
+    )
     if schedule is None or schedule.is_empty():
         return empty
     breaks = schedule.filter(pl.col("activity").is_in(["break", "lunch"])).select(
@@ -315,9 +372,15 @@ def _moves(
         on_break = np.floor(part.get_column("on_break").to_numpy() + 1e-9)
         at_ = part.get_column("interval_start").to_list()
 
-        def row(kind: str, i: int, j: int, n: int, reason: str) -> dict[str, object]:
-            return {"queue_id": queue.id, "kind": kind, "start": at_[i], "end": at_[j - 1] + step,
-                    "n_agents": n, "reason": reason}  # fmt: skip
+        def row(kind: str, i: int, j: int, n: int, reason: str, *, q=queue.id, t=at_) -> dict:
+            return {
+                "queue_id": q,
+                "kind": kind,
+                "start": t[i],
+                "end": t[j - 1] + step,
+                "n_agents": n,
+                "reason": reason,
+            }
 
         for i, j in _runs(need >= 1):
             n_need = int(need[i:j].max())
@@ -326,19 +389,46 @@ def _moves(
             n_spare = int(near.max()) if near.size else 0
             n_move = min(n_need, int(on_break[i:j].max()), max(n_spare, 0))
             if n_move >= 1:
-                rows.append(row("move_break", i, j, n_move,
-                                f"{n_move} break(s) or lunch(es) scheduled here could move to "
-                                "a time with agents to spare within the hour"))  # fmt: skip
+                rows.append(
+                    row(
+                        "move_break",
+                        i,
+                        j,
+                        n_move,
+                        f"{n_move} break(s) or lunch(es) scheduled here could move to "
+                        "a time with agents to spare within the hour",
+                    )
+                )
             if n_need - n_move >= 1:
                 short_h = float(np.clip(gap[i:j], 0, None).sum()) * interval_s / 3600
-                rows.append(row("overtime", i, j, n_need - n_move,
-                                f"short {short_h:.1f} agent-h against the reforecast"))  # fmt: skip
+                rows.append(
+                    row(
+                        "overtime",
+                        i,
+                        j,
+                        n_need - n_move,
+                        f"short {short_h:.1f} agent-h against the reforecast",
+                    )
+                )
         min_len = math.ceil(MIN_VTO_S / interval_s)
         for i, j in _runs(spare >= 1):
             if j - i >= min_len:
                 n = int(spare[i:j].min())
-                rows.append(row("voluntary_time_off", i, j, n,
-                                f"{n} agent(s) more than the reforecast needs"))  # fmt: skip
-    schema = {"queue_id": pl.String, "kind": pl.String, "start": TS, "end": TS,
-              "n_agents": pl.Int64, "reason": pl.String}  # fmt: skip
+                rows.append(
+                    row(
+                        "voluntary_time_off",
+                        i,
+                        j,
+                        n,
+                        f"{n} agent(s) more than the reforecast needs",
+                    )
+                )
+    schema = {
+        "queue_id": pl.String,
+        "kind": pl.String,
+        "start": TS,
+        "end": TS,
+        "n_agents": pl.Int64,
+        "reason": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema).sort("queue_id", "start")

@@ -21,8 +21,8 @@ from wfm.loaders import load_forecast, load_history, load_table
 from wfm.output import TableFormat, write_tables
 
 __all__ = [
-    "MORNING_MODEL",
     "MORNING_HISTORY_DAYS",
+    "MORNING_MODEL",
     "IntradayRun",
     "intraday_view",
     "morning_forecast",
@@ -66,9 +66,17 @@ def intraday_view(
     if forecast_table is None:
         forecast_table = morning_forecast(history, center, center.local_date(at))
     return intraday(
-        center, forecast=forecast_table, history=history, at=at, schedule=schedule,
-        states=states, roster=roster, rules=rules, rule=rule, queue_ids=queue_ids,
-    )  # fmt: skip
+        center,
+        forecast=forecast_table,
+        history=history,
+        at=at,
+        schedule=schedule,
+        states=states,
+        roster=roster,
+        rules=rules,
+        rule=rule,
+        queue_ids=queue_ids,
+    )
 
 
 @dataclass(frozen=True)

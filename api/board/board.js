@@ -4,7 +4,8 @@
 
 const KEY = "wfm.key";
 const AS_OF = "wfm.asOf";
-const REALTIME_MS = 5000;
+// The real-time table refreshes every 5 s; `/board?refresh_s=N` changes that (N >= 1).
+const REALTIME_MS = 1000 * Math.max(1, Number(new URLSearchParams(location.search).get("refresh_s")) || 5);
 const SLOW_MS = 60000;
 const $ = (id) => document.getElementById(id);
 let timers = [];

@@ -25,7 +25,7 @@ from wfm.synthetic import generate_history
 
 CHROMIUM = Path("/usr/bin/chromium")
 SAMPLE_CENTER = Path(__file__).resolve().parents[2] / "wfm" / "synthetic" / "sample_center.yaml"
-HISTORY_DAYS = 35
+HISTORY_DAYS = 29
 
 
 @dataclass
@@ -66,7 +66,10 @@ def _history_rows(center: Center, now: dt.datetime) -> list[dict]:
     today = center.local_date(now)
     frame = generate_history(
         center, start=today - dt.timedelta(days=HISTORY_DAYS), n_days=HISTORY_DAYS + 1, seed=3
-    ).filter(pl.col("interval_start") + pl.duration(seconds=center.interval_s) <= now)
+    ).filter(
+        pl.col("queue_id").is_in(["triage_voice", "sched_voice"])
+        & (pl.col("interval_start") + pl.duration(seconds=center.interval_s) <= now)
+    )
     keep = ["queue_id", "interval_start", "offered", "handled", "abandoned", "aht_s"]
     frame = frame.select(keep).with_columns(
         pl.col("interval_start").dt.strftime("%Y-%m-%dT%H:%M:%SZ")

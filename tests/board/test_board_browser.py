@@ -30,7 +30,7 @@ def page(browser, service: Service) -> Iterator[object]:
 
 
 def sign_in(page, service: Service, key: str) -> None:
-    page.goto(f"{service.server.base_url}/board")
+    page.goto(f"{service.server.base_url}/board?refresh_s=1")
     page.fill("#key", key)
     page.click("#sign-in button")
     page.wait_for_selector("#board-view:not([hidden])")
@@ -103,7 +103,7 @@ def test_a_revoked_key_is_sent_back_to_sign_in(page, service: Service) -> None:
 
 
 def test_a_wrong_key_stays_on_sign_in(page, service: Service) -> None:
-    page.goto(f"{service.server.base_url}/board")
+    page.goto(f"{service.server.base_url}/board?refresh_s=1")
     page.fill("#key", "wfm_nope_nope")
     page.click("#sign-in button")
     page.wait_for_selector("#sign-in-message:has-text('refused')")

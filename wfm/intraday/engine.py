@@ -126,7 +126,7 @@ def intraday(
         roster: the roster (skills split agent time over queues), optional.
         rules: the state mapping; defaults to AdherenceRules().
         rule: the reforecast rule.
-        queue_ids: the queues to report (default every queue of the center).
+        queue_ids: the queues to report (default the center's queues the forecast has).
 
     Raises:
         ForecastError: the forecast has no interval on the local day of `at`.
@@ -135,7 +135,8 @@ def intraday(
     tz, interval_s = center.tz, center.interval_s
     day = center.local_date(at)
     starts = day_grid(day, tz, interval_s)
-    queues = queue_ids if queue_ids is not None else center.queue_ids
+    forecast_queues = set(forecast.get_column("queue_id").unique().to_list())
+    queues = queue_ids or [q for q in center.queue_ids if q in forecast_queues]
     step = dt.timedelta(seconds=interval_s)
     in_day = pl.col("interval_start").is_in(starts.implode()) & pl.col("queue_id").is_in(queues)
     morning = forecast.filter(in_day)
@@ -271,7 +272,10 @@ def _expected_service_level(frame: pl.DataFrame, center: Center) -> pl.Series:
             patience_s=queue.patience_s,
             concurrency=queue.concurrency,
         )
-        out[idx] = np.where(volume > 0, fig.service_level, np.nan)
+        # Too few agents for Erlang C's queue to settle: it only grows, nobody is answered
+        # in time.
+        level = np.where(fig.stable, fig.service_level, 0.0)
+        out[idx] = np.where(volume > 0, level, np.nan)
     return pl.Series("service_level_expected", out).fill_nan(None)
 
 

@@ -6,6 +6,7 @@ Middlewares, outermost first: `SecurityHeaders` (api.transport), `AuditMiddlewar
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -153,6 +154,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.recent_states = RecentStates(adherence.REALTIME_LOOKBACK + STATE_LOOKBACK)
     app.state.morning_forecasts = intraday.MorningForecasts()
     app.state.intraday_views = SnapshotCache(intraday.INTRADAY_CACHE_S)
+    app.state.intraday_lock = asyncio.Lock()
     _register_error_handlers(app)
     limiter = FailedLogins(
         max_failures=settings.login_failures_max, window_s=settings.login_failure_window_s

@@ -10,9 +10,10 @@ each with the whole queue's figures: a queue's service level depends on every ag
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Annotated
 
 import polars as pl
@@ -46,15 +47,22 @@ class MorningForecasts:
         self._lock = threading.Lock()
         self.max_entries = max_entries
 
-    def get(self, key: Hashable, make: callable) -> pl.DataFrame:  # type: ignore[valid-type]
+    def get(self, key: Hashable, make: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """The forecast for `key`, made by `make` when missing.
+
+        Made outside the lock: a thread of the server's pool never waits for another's
+        forecast (requests waiting in every pool thread could starve the one computing).
+        """
         with self._lock:
             found = self._entries.get(key)
-            if found is None:
-                found = make()
-                if len(self._entries) >= self.max_entries:
-                    self._entries.pop(next(iter(self._entries)))
-                self._entries[key] = found
+        if found is not None:
             return found
+        made = make()
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[key] = made
+        return made
 
 
 def _compute(
@@ -91,6 +99,11 @@ def _compute(
     )
 
 
+def _roster_skills(database: Database) -> pl.DataFrame:
+    with database.read_session() as session:
+        return crud.roster_skills(session)
+
+
 def _visible_queues(user: ReaderUser, roster: pl.DataFrame, teams_of: dict[str, str]) -> set[str]:
     mine = [a for a, t in teams_of.items() if t in user.teams]
     skills = roster.filter(pl.col("agent_id").is_in(mine)).explode("skills").drop_nulls("skills")
@@ -113,24 +126,26 @@ async def intraday_view(
     forecasts: MorningForecasts = request.app.state.morning_forecasts
     cache: SnapshotCache[Intraday] = request.app.state.intraday_views
 
-    def view() -> tuple[Intraday, set[str] | None]:
-        def compute(instant: dt.datetime) -> Intraday:
-            return _compute(database, forecasts, center, current.center_version_id, rules, instant)
+    def compute(instant: dt.datetime) -> Intraday:
+        return _compute(database, forecasts, center, current.center_version_id, rules, instant)
 
-        result = (
-            compute(at)
-            if at is not None
-            else cache.get_or_compute(
-                (_NOW_KEY, current.center_version_id), lambda: compute(utcnow())
-            )
-        )
-        if not user.is_scoped:
-            return result, None
-        with database.read_session() as session:
-            roster = crud.roster_skills(session)
-        return result, _visible_queues(user, roster, current.teams_of)
-
-    result, queues = await run_in_threadpool(view)
+    if at is not None:
+        result = await run_in_threadpool(compute, at)
+    else:
+        key = (_NOW_KEY, current.center_version_id)
+        found = cache.peek(key)
+        if found is None:
+            # Callers wait here, on the event loop, not in the server's thread pool.
+            lock: asyncio.Lock = request.app.state.intraday_lock
+            async with lock:
+                found = cache.peek(key) or await run_in_threadpool(
+                    cache.get_or_compute, key, lambda: compute(utcnow())
+                )
+        result = found
+    queues = None
+    if user.is_scoped:
+        roster = await run_in_threadpool(_roster_skills, database)
+        queues = _visible_queues(user, roster, current.teams_of)
 
     def rows(frame: pl.DataFrame) -> list[dict]:
         return (

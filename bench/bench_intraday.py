@@ -102,6 +102,7 @@ def errors(cells: pl.DataFrame, center: Center, rule: ReforecastRule) -> pl.Data
                     "cut_min": cut_min,
                     "abs_err": float(np.abs(actual[rest] - factor * forecast[rest]).sum()),
                     "morning_err": float(np.abs(actual[rest] - forecast[rest]).sum()),
+                    "total_err": float(abs(actual[rest].sum() - factor * forecast[rest].sum())),
                     "actual": float(actual[rest].sum()),
                 }
             )
@@ -110,6 +111,11 @@ def errors(cells: pl.DataFrame, center: Center, rule: ReforecastRule) -> pl.Data
 
 def pooled_wape(errs: pl.DataFrame) -> float:
     return float(errs["abs_err"].sum() / errs["actual"].sum())
+
+
+def total_ape(errs: pl.DataFrame) -> float:
+    """Error of the rest of the day's total: sum over days |actual - predicted| / actual."""
+    return float(errs["total_err"].sum() / errs["actual"].sum())
 
 
 def accuracy(args: argparse.Namespace) -> None:
@@ -139,6 +145,19 @@ def accuracy(args: argparse.Namespace) -> None:
     rules["credibility_fitted"] = ReforecastRule("credibility", float(k_best))
     rules["credibility_default"] = ReforecastRule()
     scored = {name: errors(held_cells, center, rule) for name, rule in rules.items()}
+    # k fitted queue by queue on the fit days (smallest WAPE of the grid), scored the same way.
+    by_k = {k: errors(fit_cells, center, ReforecastRule("credibility", k)) for k in K_GRID}
+    k_queue = {
+        q: min(K_GRID, key=lambda k, q=q: pooled_wape(by_k[k].filter(queue_id=q)))
+        for q in center.queue_ids
+    }
+    scored["credibility_per_queue"] = pl.concat(
+        [
+            errors(held_cells.filter(queue_id=q), center, ReforecastRule("credibility", k))
+            for q, k in k_queue.items()
+        ]
+    )
+    emit({"bench": "intraday_fit_per_queue", "k_fitted": k_queue})
     for queue in center.queue_ids:
         for cut in (*CUTS_MIN, None):
             record = {
@@ -152,11 +171,13 @@ def accuracy(args: argparse.Namespace) -> None:
                 if cut is not None:
                     part = part.filter(cut_min=cut)
                 record[f"wape_{name}"] = round(pooled_wape(part), 4)
+                record[f"total_ape_{name}"] = round(total_ape(part), 4)
             record["ratio_fitted_vs_morning"] = round(
                 record["wape_credibility_fitted"] / record["wape_morning"], 3
             )
             emit(record)
     overall = {f"wape_{n}": round(pooled_wape(e), 4) for n, e in scored.items()}
+    overall |= {f"total_ape_{n}": round(total_ape(e), 4) for n, e in scored.items()}
     emit(
         {
             "bench": "intraday_accuracy",

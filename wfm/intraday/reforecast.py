@@ -39,7 +39,7 @@ class ReforecastRule:
     """
 
     method: Method = "credibility"
-    k_contacts: float = 150.0
+    k_contacts: float = 100.0
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

@@ -102,7 +102,7 @@ def run(center: Center, inputs: dict[str, pl.DataFrame], **kwargs):  # noqa: ANN
 def test_the_rest_of_the_day_is_the_forecast_times_the_shrunk_ratio(center, inputs):
     result = run(center, inputs)
     q = result.queues.row(0, named=True)
-    weight = 160 / (160 + 150)  # 8 intervals x 20 forecast contacts; k = 150
+    weight = 160 / (160 + 100)  # 8 intervals x 20 forecast contacts; k = 100
     factor = 1 + weight * (26 / 20 - 1)
     assert q["volume_forecast_so_far"] == 160 and q["volume_actual_so_far"] == 208
     assert q["ratio"] == pytest.approx(1.3)

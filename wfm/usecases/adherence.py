@@ -6,14 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
-
 from wfm.adherence.mapping import load_rules
 from wfm.adherence.plan_actual import PlanActual, plan_vs_actual
 from wfm.adherence.plot import plot_timeline
 from wfm.adherence.report import AdherenceReport, adherence_report
 from wfm.center import Center
-from wfm.loaders import load_forecast, load_history, load_schedule, load_states, load_table
+from wfm.loaders import load_forecast, load_history, load_optional, load_schedule, load_states
 from wfm.output import TableFormat, write_tables
 
 __all__ = [
@@ -23,10 +21,6 @@ __all__ = [
     "run_plan_actual",
     "write_adherence",
 ]
-
-
-def _optional(kind: str, source: str | Path | None, center: Center) -> pl.DataFrame | None:
-    return None if source is None else load_table(kind, source, center)
 
 
 @dataclass(frozen=True)
@@ -101,8 +95,8 @@ def run_adherence(
         load_states(states, center),
         center,
         rules=load_rules(rules),
-        roster=_optional("roster", roster, center),
-        approved=_optional("schedule", approved, center),
+        roster=load_optional("roster", roster, center),
+        approved=load_optional("schedule", approved, center),
         day=day,
         team=team,
         at=at,
@@ -140,10 +134,10 @@ def run_plan_actual(
         center,
         forecast=load_forecast(forecast, center),
         history=load_history(history, center),
-        requirements=_optional("requirements", requirements, center),
-        schedule=_optional("schedule", schedule, center),
-        states=_optional("states", states, center),
-        roster=_optional("roster", roster, center),
+        requirements=load_optional("requirements", requirements, center),
+        schedule=load_optional("schedule", schedule, center),
+        states=load_optional("states", states, center),
+        roster=load_optional("roster", roster, center),
         rules=load_rules(rules),
     )
     tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}

@@ -17,7 +17,7 @@ from wfm.adherence.mapping import AdherenceRules, load_rules
 from wfm.center import Center
 from wfm.grid import local_midnight_utc
 from wfm.intraday import DEFAULT_RULE, Intraday, ReforecastRule, intraday
-from wfm.loaders import load_forecast, load_history, load_table
+from wfm.loaders import load_forecast, load_history, load_optional
 from wfm.output import TableFormat, write_tables
 
 __all__ = [
@@ -87,10 +87,6 @@ class IntradayRun:
     files: list[Path]
 
 
-def _optional(kind: str, source: str | Path | None, center: Center) -> pl.DataFrame | None:
-    return None if source is None else load_table(kind, source, center)
-
-
 def run_intraday(
     history: str | Path,
     center: Center,
@@ -115,9 +111,9 @@ def run_intraday(
         history=load_history(history, center),
         at=at,
         forecast_table=None if forecast_path is None else load_forecast(forecast_path, center),
-        schedule=_optional("schedule", schedule, center),
-        states=_optional("states", states, center),
-        roster=_optional("roster", roster, center),
+        schedule=load_optional("schedule", schedule, center),
+        states=load_optional("states", states, center),
+        roster=load_optional("roster", roster, center),
         rules=load_rules(rules),
     )
     files: list[Path] = []

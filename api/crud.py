@@ -56,6 +56,7 @@ __all__ = [
     "fail_interrupted_runs",
     "get_forecast_run",
     "has_history",
+    "history_stamp",
     "list_forecast_runs",
     "list_states",
     "publish_schedule",
@@ -64,6 +65,7 @@ __all__ = [
     "read_schedule",
     "replace_center",
     "replace_roster",
+    "roster_skills",
     "schedule_rows_between",
     "store_history",
     "store_states",
@@ -318,16 +320,48 @@ def has_history(session: Session) -> bool:
     return session.scalar(select(HistoryInterval.queue_id).limit(1)) is not None
 
 
-def read_history(session: Session) -> pl.DataFrame:
-    """Every stored history row, in the history table's shape (README, Tables)."""
+def read_history(session: Session, *, start: dt.datetime | None = None) -> pl.DataFrame:
+    """Stored history rows (from `start` on, else all), in the history table's shape (README,
+    Tables)."""
+    query = select(
+        HistoryInterval.queue_id,
+        raw_timestamp(HistoryInterval.interval_start),
+        *(getattr(HistoryInterval, f) for f in _HISTORY_FIELDS),
+    )
+    if start is not None:
+        query = query.where(HistoryInterval.interval_start >= start)
     rows = session.execute(
-        select(
-            HistoryInterval.queue_id,
-            raw_timestamp(HistoryInterval.interval_start),
-            *(getattr(HistoryInterval, f) for f in _HISTORY_FIELDS),
-        ).order_by(HistoryInterval.queue_id, HistoryInterval.interval_start)
+        query.order_by(HistoryInterval.queue_id, HistoryInterval.interval_start)
     ).all()
     return history_frame(rows)
+
+
+def history_stamp(session: Session, *, before: dt.datetime) -> tuple[int, Any]:
+    """Rows stored before `before` and the latest time one was received: what a forecast
+    made from them depends on."""
+    count, received = session.execute(
+        select(func.count(), func.max(HistoryInterval.received_at)).where(
+            HistoryInterval.interval_start < before
+        )
+    ).one()
+    return int(count), received
+
+
+def roster_skills(session: Session) -> pl.DataFrame:
+    """`agent_id, skills` (a list of `{queue_id}`) of the latest roster: how an agent's time
+    splits over queues."""
+    latest = select(func.max(RosterVersion.id)).scalar_subquery()
+    rows = session.execute(
+        select(RosterAgent.agent_id, RosterAgent.body).where(RosterAgent.version_id == latest)
+    )
+    agents, skills = [], []
+    for agent_id, body in rows:
+        agents.append(agent_id)
+        skills.append([{"queue_id": s["queue_id"]} for s in body.get("skills", [])])
+    return pl.DataFrame(
+        {"agent_id": agents, "skills": skills},
+        schema={"agent_id": pl.String, "skills": pl.List(pl.Struct({"queue_id": pl.String}))},
+    )
 
 
 # --- center and roster ------------------------------------------------------------------

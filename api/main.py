@@ -6,6 +6,7 @@ Middlewares, outermost first: `SecurityHeaders` (api.transport), `AuditMiddlewar
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,11 +38,13 @@ from api.recent_states import RecentStates
 from api.routes import (
     adherence,
     audit,
+    board,
     capacity,
     config,
     forecasts,
     health,
     history,
+    intraday,
     schedules,
     states,
 )
@@ -149,6 +152,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.snapshots = SnapshotCache(settings.realtime_cache_s)
     app.state.current = CurrentState()
     app.state.recent_states = RecentStates(adherence.REALTIME_LOOKBACK + STATE_LOOKBACK)
+    app.state.morning_forecasts = intraday.MorningForecasts()
+    app.state.intraday_views = SnapshotCache(intraday.INTRADAY_CACHE_S)
+    app.state.intraday_lock = asyncio.Lock()
     _register_error_handlers(app)
     limiter = FailedLogins(
         max_failures=settings.login_failures_max, window_s=settings.login_failure_window_s
@@ -182,6 +188,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     v1.include_router(capacity.router, prefix="/capacity", tags=["capacity"], responses=NOT_FOUND)
     v1.include_router(audit.router, prefix="/audit", tags=["audit"])
+    v1.include_router(intraday.router, prefix="/intraday", tags=["intraday"])
 
     @v1.get("/openapi.json", tags=["health"], include_in_schema=False)
     def openapi_document() -> dict[str, Any]:
@@ -189,6 +196,7 @@ def create_app(settings: Settings) -> FastAPI:
         return app.openapi()
 
     app.include_router(health.router, tags=["health"])
+    app.include_router(board.router, include_in_schema=False)
     app.include_router(v1)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -53,6 +53,10 @@ __all__ = [
     "HistoryIngestPublic",
     "HistoryRowIn",
     "IngestPublic",
+    "IntradayIntervalPublic",
+    "IntradayMovePublic",
+    "IntradayPublic",
+    "IntradayQueuePublic",
     "InvalidFieldsPublic",
     "InvalidRowsPublic",
     "IssuePublic",
@@ -563,3 +567,64 @@ class ForecastResultPublic(BaseModel):
     data: list[ForecastRowPublic]
     count: int
     scores: list[ForecastScorePublic]
+
+
+class IntradayQueuePublic(BaseModel):
+    """One queue's day so far against the morning forecast and the rest of the day."""
+
+    queue_id: str
+    date: dt.date
+    volume_forecast_day: float
+    volume_forecast_so_far: float
+    volume_actual_so_far: float
+    ratio: float | None
+    weight: float
+    factor: float
+    volume_rest_forecast: float
+    volume_rest_reforecast: float
+    attendance_frac: float
+    service_level_target: float | None
+    service_level_rest_expected: float | None
+    short_agent_h_rest: float
+
+
+class IntradayIntervalPublic(BaseModel):
+    """One queue x interval of the day (agents net: on the queue, after shrinkage)."""
+
+    queue_id: str
+    interval_start: dt.datetime
+    observed: bool
+    volume_forecast: float
+    volume_actual: float | None
+    volume_reforecast: float
+    aht_forecast_s: float | None
+    aht_actual_s: float | None
+    aht_reforecast_s: float | None
+    agents_required: float | None
+    agents_scheduled: float
+    agents_staffed: float
+    agents_expected: float | None
+    agents_gap: float | None
+    service_level_actual: float | None
+    service_level_expected: float | None
+
+
+class IntradayMovePublic(BaseModel):
+    """A move that would help: overtime, move_break or voluntary_time_off, for n agents."""
+
+    queue_id: str
+    kind: Literal["overtime", "move_break", "voluntary_time_off"]
+    start: dt.datetime
+    end: dt.datetime
+    n_agents: int
+    reason: str
+
+
+class IntradayPublic(BaseModel):
+    """The intraday view of the local day holding `at`, per queue."""
+
+    at: dt.datetime
+    date: dt.date
+    queues: list[IntradayQueuePublic]
+    intervals: list[IntradayIntervalPublic]
+    moves: list[IntradayMovePublic]

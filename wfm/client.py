@@ -175,3 +175,8 @@ class ServiceClient:
         """Real-time adherence: who is out of adherence at `at` (default now)."""
         params = {k: v for k, v in (("team", team), ("at", at and at.isoformat())) if v}
         return self._call("GET", "/v1/adherence/realtime", params=params).json()
+
+    def intraday(self, *, at: dt.datetime | None = None) -> dict:
+        """The intraday view per queue at `at` (default now): the route's JSON."""
+        params = {"at": at.isoformat()} if at is not None else {}
+        return self._call("GET", "/v1/intraday", params=params).json()

@@ -41,6 +41,7 @@ __all__ = [
     "load_forecast",
     "load_history",
     "load_history_checked",
+    "load_optional",
     "load_requirements",
     "load_roster",
     "load_schedule",
@@ -789,3 +790,8 @@ def load_table(
     if kind in _NAMES_AGENTS:
         return _LOADERS[kind](source, center, agent_ids=agent_ids)
     return _LOADERS[kind](source, center)
+
+
+def load_optional(kind: str, source: str | Path | None, center: Center) -> pl.DataFrame | None:
+    """`load_table` for an optional input: None when no source is given."""
+    return None if source is None else load_table(kind, source, center)

@@ -25,7 +25,13 @@ from wfm.adherence.normalize import TS, normalize_states
 from wfm.center import Center
 from wfm.grid import grid, week_start_expr, with_local_columns
 
-__all__ = ["PLAN_ACTUAL_COLUMNS", "PlanActual", "plan_vs_actual"]
+__all__ = [
+    "PLAN_ACTUAL_COLUMNS",
+    "PlanActual",
+    "agent_queue_weights",
+    "agents_per_interval",
+    "plan_vs_actual",
+]
 
 PLAN_ACTUAL_COLUMNS = (
     "queue_id", "interval_start", "volume_forecast", "volume_actual", "aht_forecast_s",
@@ -113,13 +119,13 @@ def plan_vs_actual(
             pl.lit(None, pl.Float64).alias("agents_required_net"),
             pl.lit(None, pl.Float64).alias("agents_required_gross"),
         )
-    weights = _agent_queue_weights(schedule, roster)
+    weights = agent_queue_weights(schedule, roster)
     scheduled = staffed = None
     if schedule is not None and schedule.height:
         work = schedule.filter(pl.col("activity") == "work").select(
             "agent_id", "start", "end", "queue_id"
         )
-        scheduled = _agents_per_interval(work, weights, starts, interval_s, "agents_scheduled")
+        scheduled = agents_per_interval(work, weights, starts, interval_s, "agents_scheduled")
     if states is not None and states.height:
         as_of = starts.max() + dt.timedelta(seconds=interval_s) if starts.len() else None
         if as_of is not None:
@@ -127,7 +133,7 @@ def plan_vs_actual(
             spans = clean.select(
                 "agent_id", "start", "end", pl.lit(None, pl.String).alias("queue_id")
             )
-            staffed = _agents_per_interval(spans, weights, starts, interval_s, "agents_staffed")
+            staffed = agents_per_interval(spans, weights, starts, interval_s, "agents_staffed")
     for name, part in (("agents_scheduled", scheduled), ("agents_staffed", staffed)):
         if part is None:
             frame = frame.with_columns(pl.lit(0.0).alias(name))
@@ -140,9 +146,7 @@ def plan_vs_actual(
     return PlanActual(frame.select(PLAN_ACTUAL_COLUMNS), daily, weekly)
 
 
-def _agent_queue_weights(
-    schedule: pl.DataFrame | None, roster: pl.DataFrame | None
-) -> pl.DataFrame:
+def agent_queue_weights(schedule: pl.DataFrame | None, roster: pl.DataFrame | None) -> pl.DataFrame:
     """agent_id, queue_id, weight (sums to 1 per agent): roster skills, else scheduled queues."""
     if roster is not None and "skills" in roster.columns:
         pairs = (
@@ -158,7 +162,7 @@ def _agent_queue_weights(
     return pairs.with_columns((1.0 / pl.len().over("agent_id")).alias("weight"))
 
 
-def _agents_per_interval(
+def agents_per_interval(
     spans: pl.DataFrame,
     weights: pl.DataFrame,
     starts: pl.Series,

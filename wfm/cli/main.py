@@ -57,6 +57,7 @@ def _register() -> None:
         data_generate,  # noqa: F401
         data_import,  # noqa: F401
         forecast,  # noqa: F401
+        intraday,  # noqa: F401
         plan,  # noqa: F401
         schedule,  # noqa: F401
         serve,  # noqa: F401

@@ -6,14 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
-
 from wfm.adherence.mapping import load_rules
 from wfm.adherence.plan_actual import PlanActual, plan_vs_actual
 from wfm.adherence.plot import plot_timeline
 from wfm.adherence.report import AdherenceReport, adherence_report
 from wfm.center import Center
-from wfm.loaders import load_forecast, load_history, load_schedule, load_states, load_table
+from wfm.loaders import load_forecast, load_history, load_optional, load_schedule, load_states
 from wfm.output import TableFormat, write_tables
 
 __all__ = [
@@ -23,10 +21,6 @@ __all__ = [
     "run_plan_actual",
     "write_adherence",
 ]
-
-
-def _optional(kind: str, source: str | Path | None, center: Center) -> pl.DataFrame | None:
-    return None if source is None else load_table(kind, source, center)
 
 
 @dataclass(frozen=True)
@@ -98,7 +92,7 @@ def run_adherence(
     """
     adherence_rules = load_rules(rules)
     schedule_frame = load_schedule(schedule, center)
-    roster_frame = _optional("roster", roster, center)
+    roster_frame = load_optional("roster", roster, center)
     # With a roster, a state of an agent in neither it nor the schedule is an input error
     # (a mistyped id would otherwise get an adherence row of its own).
     known_agents = None
@@ -116,7 +110,7 @@ def run_adherence(
         center,
         rules=adherence_rules,
         roster=roster_frame,
-        approved=_optional("schedule", approved, center),
+        approved=load_optional("schedule", approved, center),
         day=day,
         team=team,
         at=at,
@@ -155,12 +149,12 @@ def run_plan_actual(
         center,
         forecast=load_forecast(forecast, center),
         history=load_history(history, center),
-        requirements=_optional("requirements", requirements, center),
-        schedule=_optional("schedule", schedule, center),
+        requirements=load_optional("requirements", requirements, center),
+        schedule=load_optional("schedule", schedule, center),
         states=None
         if states is None
         else load_states(states, center, known_states=adherence_rules.mapping),
-        roster=_optional("roster", roster, center),
+        roster=load_optional("roster", roster, center),
         rules=adherence_rules,
     )
     tables = {f"plan_actual_{k}": v for k, v in vars(result).items()}

@@ -1,0 +1,1 @@
+"""The supervisors' board: static HTML, JavaScript and CSS served at /board (api.routes.board)."""

@@ -48,6 +48,12 @@ DAY_MISS_COST = 2000
 # Most of the shift-count time the LP and the dive from it may take: the dive usually ends
 # far sooner, and the MIP that starts from its counts gains less per second.
 _DIVE_FRAC = 0.8
+# A MIP of the search after the dive frees the counts of a chunk of the agent types, about
+# this many counts: HiGHS solves such a MIP in seconds, where the MIP over every free count
+# of a large pool stays at its root node, separating cuts, for minutes.
+_CHUNK_FREE_COUNTS = 100
+# Least time worth starting a chunk's MIP with, seconds.
+_MIN_CHUNK_S = 1.0
 # An LP count this close to an integer counts as that integer.
 _INTEGRAL_TOL = 1e-6
 
@@ -66,10 +72,11 @@ def type_shift_counts(
     model over the aggregated problem, with only the shift counts integer. The LP
     relaxation is solved first, at a vertex, and a dive from it (`dive_highs`) rounds its
     counts, the least fractional first, re-solving the LP after each batch: within a few
-    percent of the LP bound in seconds. The MIP then starts from the dive's counts and
-    searches only between the floor and ceiling of each LP count (relaxation enforced
-    neighbourhood search, RENS): most counts are integral at the vertex, so the MIP is
-    small, where the unrestricted MIP spends minutes on cuts at the root.
+    percent of the LP bound in seconds. MIPs then improve on the dive's counts a chunk of
+    the types at a time, searching only between the floor and ceiling of each LP count
+    (relaxation enforced neighbourhood search, RENS): most counts are integral at the
+    vertex, so each MIP is small, where the unrestricted MIP spends minutes on cuts at the
+    root. When the dive finds nothing, one such MIP over all types starts from `start`.
 
     Args:
         start: a feasible schedule's shifts (per agent index, option ids): the MIP's start
@@ -94,31 +101,78 @@ def type_shift_counts(
         return {}, relaxed
     x = relaxed.values
     box = {i: (math.floor(x[i] + _INTEGRAL_TOL), math.ceil(x[i] - _INTEGRAL_TOL)) for i in integer}
-    mip_start = None
     if dive is not None:
         assert dive.values is not None
-        mip_start = {i: float(dive.values[i]) for i in integer}
+        start_counts = {i: float(dive.values[i]) for i in integer}
     elif start is not None:
         type_of = {a: t for t, members in enumerate(agent_types(problem)) for a in members}
         worked = Counter((type_of[a], k) for a, ks in start.items() for k in ks)
-        mip_start = {var.index: float(worked[key]) for key, var in built.v.shift.items()}
-    if mip_start is not None:
-        box = {i: (min(lo, mip_start[i]), max(hi, mip_start[i])) for i, (lo, hi) in box.items()}
-    result = solve_highs(
-        built.model,
-        integer=integer,
-        time_s=time_s - (time.perf_counter() - started),
-        rel_gap=0.002,
-        seed=seed,
-        box=box,
-        start=mip_start,
-    )
-    if dive is not None and (result.values is None or dive.objective < result.objective):
-        result = dive
+        start_counts = {var.index: float(worked[key]) for key, var in built.v.shift.items()}
+    else:
+        start_counts = None
+    if start_counts is not None:
+        box = {i: (min(lo, n), max(hi, n)) for i, n in start_counts.items() for lo, hi in [box[i]]}
+    deadline = started + time_s
+    if dive is not None:
+        result = _search_type_chunks(built, box, dive, deadline=deadline, seed=seed)
+    else:
+        result = solve_highs(
+            built.model,
+            integer=integer,
+            time_s=deadline - time.perf_counter(),
+            rel_gap=0.002,
+            seed=seed,
+            box=box,
+            start=start_counts,
+        )
     if result.values is None:
         return {}, result
     counts = {key: round(result.values[var.index]) for key, var in built.v.shift.items()}
     return {key: n for key, n in counts.items() if n > 0}, result
+
+
+def _search_type_chunks(
+    built: BuiltModel,
+    box: dict[int, tuple[float, float]],
+    start: HighsResult,
+    *,
+    deadline: float,
+    seed: int,
+) -> HighsResult:
+    """From the dive's counts, MIPs over a chunk of the agent types at a time, the other
+    types' counts fixed and every count within `box`; rounds over the chunks until one gains
+    nothing or the time is out. Returns the best point (the start when nothing gained)."""
+    assert start.values is not None
+    type_of = {var.index: t for (t, _), var in built.v.shift.items()}
+    n_free = sum(1 for lo, hi in box.values() if hi > lo)
+    n_chunks = max(1, math.ceil(n_free / _CHUNK_FREE_COUNTS))
+    best = start
+    while True:
+        gained = False
+        for chunk in range(n_chunks):
+            left_s = deadline - time.perf_counter()
+            if left_s < _MIN_CHUNK_S:
+                return best
+            assert best.values is not None
+            current = {i: float(round(best.values[i])) for i in box}
+            sub_box = {
+                i: bounds if type_of[i] % n_chunks == chunk else (current[i], current[i])
+                for i, bounds in box.items()
+            }
+            result = solve_highs(
+                built.model,
+                integer=list(box),
+                # The time left is shared by the chunks left in this round.
+                time_s=left_s / (n_chunks - chunk),
+                rel_gap=1e-4,
+                seed=seed,
+                box=sub_box,
+                start=current,
+            )
+            if result.values is not None and result.objective < best.objective - 0.5:
+                best, gained = result, True
+        if not gained or n_chunks == 1:
+            return best
 
 
 def _roster_type(

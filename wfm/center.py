@@ -50,6 +50,7 @@ __all__ = [
     "Contract",
     "HolidayCalendar",
     "LaborRules",
+    "Life",
     "OpenWindow",
     "Queue",
     "ServiceTarget",
@@ -355,6 +356,31 @@ class LaborRules(_Strict):
     max_consecutive_days: int = Field(default=6, ge=1, le=14)
 
 
+class Life(_Strict):
+    """How a schedule is lived, for the simulator (`wfm simulate --life`).
+
+    Shrinkage splits into unplanned absence (whole shifts missed) and the rest (meetings,
+    coaching, system downtime: agents off the phones during their shifts); on top of it come
+    adherence deviations (late log-ins, long breaks, early log-outs), sampled from a history
+    of agent states against the schedule they were recorded under.
+
+    Attributes:
+        absence_frac: share of scheduled shifts missed whole, for every team without its own.
+        team_absence_frac: team id -> that team's absence rate.
+        offphone_frac: share of scheduled work time spent off the phones (the rest of
+            shrinkage); default the center's `shrinkage_frac` minus `absence_frac`.
+        offphone_block_min: length of one off-phone block (a meeting, a coaching session).
+        adherence_from_states: sample adherence deviations from the center folder's
+            `states` and `schedule` tables (the week the states were recorded against).
+    """
+
+    absence_frac: float = Field(ge=0, lt=1)
+    team_absence_frac: dict[Id, Annotated[float, Field(ge=0, lt=1)]] = {}
+    offphone_frac: float | None = Field(default=None, ge=0, lt=1)
+    offphone_block_min: int = Field(default=30, gt=0, le=240)
+    adherence_from_states: bool = True
+
+
 class HolidayCalendar(_Strict):
     """Public holidays from the `holidays` package (country code, optional subdivision)."""
 
@@ -378,6 +404,7 @@ class Center(_Strict):
     week_start: Literal["mon", "sun", "sat"] = Field(
         default="mon", description="first day of the planning week (--week, weekly outputs)"
     )
+    life: Life | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -408,6 +435,15 @@ class Center(_Strict):
             if unknown:
                 raise ValueError(
                     f"contract {contract.id} names unknown shift template(s) {unknown}"
+                )
+        if self.life is not None:
+            team_ids = {t.id for t in self.teams}
+            unknown = sorted(set(self.life.team_absence_frac) - team_ids)
+            if unknown:
+                raise ValueError(f"life.team_absence_frac names unknown team(s) {unknown}")
+            if self.life.offphone_frac is None and self.life.absence_frac > self.shrinkage_frac:
+                raise ValueError(
+                    "life.absence_frac exceeds shrinkage_frac: give life.offphone_frac"
                 )
         return self
 
@@ -444,6 +480,21 @@ class Center(_Strict):
     def shrinkage_for(self, queue_id: str) -> float:
         own = self.queue(queue_id).shrinkage_frac
         return self.shrinkage_frac if own is None else own
+
+    def absence_frac_for(self, team: str | None) -> float:
+        """The life section's absence rate of a team (0 without a life section)."""
+        if self.life is None:
+            return 0.0
+        return self.life.team_absence_frac.get(team or "", self.life.absence_frac)
+
+    @property
+    def offphone_frac(self) -> float:
+        """The life section's off-phone share of work time (0 without a life section)."""
+        if self.life is None:
+            return 0.0
+        if self.life.offphone_frac is not None:
+            return self.life.offphone_frac
+        return self.shrinkage_frac - self.life.absence_frac
 
     def local_date(self, at: dt.datetime) -> dt.date:
         return at.astimezone(self.tz).date()

@@ -28,7 +28,22 @@ def _fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
+def _render_settings(result: SimulationResult) -> None:
+    table = Table(title=f"Simulated {result.mode}")
+    table.add_column("setting")
+    table.add_column("value")
+    for name, value in [] if result.life is None else result.life.describe():
+        table.add_row(name, value)
+    table.add_row(
+        "agent-hours",
+        f"{result.available_h:,.1f} available of {result.scheduled_work_h:,.1f} scheduled "
+        f"work ({result.available_h / result.scheduled_work_h:.1%}, mean of replications)",
+    )
+    console.print(table)
+
+
 def _render(result: SimulationResult) -> None:
+    _render_settings(result)
     table = Table(
         title=(
             f"Simulated service, {result.n_replications} replications "
@@ -91,16 +106,44 @@ def simulate_command(
     days: Annotated[
         int | None, typer.Option("--days", min=1, help="Days to simulate (default: schedule's).")
     ] = None,
+    life: Annotated[
+        bool,
+        typer.Option(
+            "--life/--as-scheduled",
+            help="Simulate the schedule as lived: absence, off-phone time and adherence "
+            "deviations from the center file's life section.",
+        ),
+    ] = False,
+    history_states: Annotated[
+        Path | None,
+        typer.Option(
+            "--history-states",
+            help="States to sample adherence deviations from (default: the center folder's).",
+        ),
+    ] = None,
+    history_schedule: Annotated[
+        Path | None,
+        typer.Option(
+            "--history-schedule",
+            help="The schedule those states were recorded against (default: the folder's).",
+        ),
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option("--replay", help="Replay these actual states as the agents' availability."),
+    ] = None,
     fmt: FormatOpt = "both",
 ) -> None:
     """Simulate a schedule against arrivals; write per-interval and per-day service with CIs.
 
     Only arrivals on the simulated local days are used (by default the days on which the
-    schedule's work starts), so a long history can be given as it is.
+    schedule's work starts), so a long history can be given as it is. With --life, agents
+    miss shifts, leave the phones and keep to the schedule as the center file's life section
+    says; with --replay, they are available as a past week's states show.
 
     Example:
         wfm simulate --schedule schedule.parquet --arrivals forecast.parquet
-        --center center.yaml --roster roster.csv --replications 10 --out out/sim
+        --center center.yaml --roster roster.csv --replications 10 --life --out out/sim
     """
     with progress_bar() as progress:
         task = progress.add_task("replications", total=replications)
@@ -115,6 +158,11 @@ def simulate_command(
             handle_times=HandleTimeModel(kind=handle_time, cv=aht_cv),  # type: ignore[arg-type]
             start=start,
             n_days=days,
+            life=life,
+            center_dir=center.parent,
+            history_states=history_states,
+            history_schedule=history_schedule,
+            replay_states=replay,
             fmt=fmt,
             on_start=lambda first, end: console.print(
                 f"Simulating local days {first} to {end - dt.timedelta(days=1)}"

@@ -18,7 +18,10 @@ from wfm.errors import ConfigError
 from wfm.grid import with_local_columns
 from wfm.simulation.arrivals import ArrivalPlan, arrival_plan
 from wfm.simulation.engine import QueueRules, run_events
+from wfm.simulation.deviations import DeviationSample
 from wfm.simulation.handle_times import HandleTimeModel
+from wfm.simulation.life import LifeSettings, LivedShifts, lived_shifts
+from wfm.simulation.replay import replay_segments
 from wfm.simulation.results import COUNTS, RATIOS, summarise, tally
 from wfm.simulation.shifts import WorkSegments, work_segments
 
@@ -49,6 +52,11 @@ class SimulationResult:
         n_replications: replications run.
         n_contacts: mean contacts per replication.
         wall_s_per_replication: mean wall time of one replication (draw, event loop, tally).
+        mode: "as scheduled", "lived" (absence, off-phone time, adherence) or "replay of
+            states" (the agents' actual states as their availability).
+        scheduled_work_h: work hours of the schedule.
+        available_h: mean hours agents were available per replication (after life).
+        life: the life settings used ("lived" mode), else None.
     """
 
     intervals: pl.DataFrame
@@ -57,6 +65,10 @@ class SimulationResult:
     n_replications: int
     n_contacts: float
     wall_s_per_replication: float
+    mode: str = "as scheduled"
+    scheduled_work_h: float = math.nan
+    available_h: float = math.nan
+    life: LifeSettings | None = None
 
 
 def _threshold_s(center: Center) -> np.ndarray:
@@ -112,11 +124,13 @@ class Replications:
             interval of the plan (`wfm.simulation.results.tally`).
         n_contacts: mean contacts per replication.
         wall_s_per_replication: mean wall time of one replication (draw, event loop, tally).
+        available_s: mean available agent time per replication (all segments), seconds.
     """
 
     sums: dict[str, FloatArray]
     n_contacts: float
     wall_s_per_replication: float
+    available_s: float
 
 
 def run_replications(
@@ -127,6 +141,7 @@ def run_replications(
     replications: int,
     seed: int,
     handle_times: HandleTimeModel,
+    lived: LivedShifts | None = None,
     on_replication: Callable[[int, int], None] | None = None,
 ) -> Replications:
     """Draw the contacts, run the event loop and tally, `replications` times.
@@ -134,6 +149,9 @@ def run_replications(
     Args:
         plan: the arrivals on the center's grid.
         segments: the agents' work segments, seconds after the plan's origin.
+        lived: when given, each replication draws its segments from it (absence, off-phone
+            time, adherence) instead of using `segments`; its draws use their own random
+            stream, so the contacts are the same as without it.
         center: the center (priorities, concurrency, patience, targets).
         replications: independent replications (>= 1).
         seed: seed of the whole run; replication k uses the k-th child of this seed.
@@ -150,17 +168,19 @@ def run_replications(
     threshold_s = _threshold_s(center)
     concurrency = np.array(rules.concurrency, dtype=np.float64)
     reps: list[dict[str, FloatArray]] = []
-    n_contacts, wall_s = 0, 0.0
+    n_contacts, wall_s, available_s = 0, 0.0, 0.0
     for k, child in enumerate(np.random.SeedSequence(seed).spawn(replications)):
         started = time.perf_counter()
         rng = np.random.default_rng(child)
         contacts = plan.draw(rng, handle_times=handle_times, mean_patience_s=patience)
-        outcome = run_events(contacts, segments, rules)
+        served = segments if lived is None else lived.draw(np.random.default_rng(child.spawn(1)[0]))
+        available_s += float((served.end_s - served.start_s).sum())
+        outcome = run_events(contacts, served, rules)
         reps.append(
             tally(
                 contacts,
                 outcome,
-                segments,
+                served,
                 n_queues=len(plan.queue_ids),
                 n_intervals=plan.n_intervals,
                 interval_s=plan.interval_s,
@@ -177,6 +197,7 @@ def run_replications(
         sums={name: np.stack([r[name] for r in reps]) for name in reps[0]},
         n_contacts=n_contacts / replications,
         wall_s_per_replication=wall_s / replications,
+        available_s=available_s / replications,
     )
 
 
@@ -238,9 +259,18 @@ def simulate(
     replications: int = 10,
     seed: int = 0,
     handle_times: HandleTimeModel | None = None,
+    life: bool = False,
+    deviations: DeviationSample | None = None,
+    replay_states: pl.DataFrame | None = None,
     on_replication: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Simulate the schedule's service of the arrivals, `replications` times.
+
+    Three modes: as scheduled (every scheduled agent on the phones all its work time); lived
+    (`life`: absence and off-phone time from the center's `life` section, adherence
+    deviations sampled from `deviations`; `wfm.simulation.life`); a replay of actual states
+    (`replay_states`: agents available while in a work state, for their roster skills;
+    `wfm.simulation.replay`).
 
     Args:
         schedule: a loaded schedule (agent_id, activity, start, end, queue_id).
@@ -251,16 +281,41 @@ def simulate(
         replications: independent replications (>= 1; 2+ for confidence intervals).
         seed: seed of the whole run; replication k uses the k-th child of this seed.
         handle_times: the handle-time law (default lognormal, cv 1).
+        life: simulate absence, off-phone time and (with `deviations`) adherence.
+        deviations: adherence deviations to sample (`measure_deviations`); needs `life`.
+        replay_states: loaded agent states to replay as the agents' availability.
         on_replication: called with (done, total) after each replication.
 
     Raises:
-        ConfigError: replications < 1.
-        DataError: see `arrival_plan` and `work_segments`.
+        ConfigError: replications < 1; life or deviations together with replay_states;
+            life without a `life` section in the center.
+        DataError: see `arrival_plan`, `work_segments` and `replay_segments`.
     """
     if replications < 1:
         raise ConfigError("replications must be >= 1")
+    if replay_states is not None and (life or deviations is not None):
+        raise ConfigError("a replay of states takes no life settings: the states are the life")
+    if deviations is not None and not life:
+        raise ConfigError("adherence deviations are simulated with life on")
+    if life and center.life is None:
+        raise ConfigError("the center file has no life section (absence, off-phone time)")
     plan = arrival_plan(arrivals, center)
     segments = work_segments(schedule, plan.queue_ids, origin=plan.origin, roster=roster)
+    scheduled_work_s = float((segments.end_s - segments.start_s).sum())
+    lived, mode = None, "as scheduled"
+    if replay_states is not None:
+        segments = replay_segments(replay_states, roster, plan.queue_ids, origin=plan.origin)
+        mode = "replay of states"
+    elif life:
+        lived = lived_shifts(
+            schedule,
+            segments,
+            center,
+            roster=roster,
+            origin_s=plan.origin.timestamp(),
+            deviations=deviations,
+        )
+        mode = "lived"
     reps = run_replications(
         plan,
         segments,
@@ -268,6 +323,7 @@ def simulate(
         replications=replications,
         seed=seed,
         handle_times=handle_times or HandleTimeModel(),
+        lived=lived,
         on_replication=on_replication,
     )
     targets = _targets(center)
@@ -278,4 +334,8 @@ def simulate(
         n_replications=replications,
         n_contacts=reps.n_contacts,
         wall_s_per_replication=reps.wall_s_per_replication,
+        mode=mode,
+        scheduled_work_h=scheduled_work_s / 3600.0,
+        available_h=reps.available_s / 3600.0,
+        life=None if lived is None else lived.settings,
     )

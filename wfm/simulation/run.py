@@ -17,8 +17,8 @@ from wfm.center import Center
 from wfm.errors import ConfigError
 from wfm.grid import with_local_columns
 from wfm.simulation.arrivals import ArrivalPlan, arrival_plan
-from wfm.simulation.engine import QueueRules, run_events
 from wfm.simulation.deviations import DeviationSample
+from wfm.simulation.engine import QueueRules, run_events
 from wfm.simulation.handle_times import HandleTimeModel
 from wfm.simulation.life import LifeSettings, LivedShifts, lived_shifts
 from wfm.simulation.replay import replay_segments

@@ -133,6 +133,46 @@ def _summary_table(run: RequirementsRun) -> Table:
     return table
 
 
+def _pooling_table(run: RequirementsRun) -> Table:
+    assert run.pooling is not None and run.pooled is not None
+    table = Table(
+        title=f"Pooling by simulation: {run.pooled.n_simulated} pool x intervals simulated "
+        "(figures at the pooled staffing, from fresh contacts)"
+    )
+    headers = (
+        "queue",
+        "pool",
+        "agent h Erlang",
+        "agent h pooled",
+        "saved",
+        "SL",
+        "target",
+        "ASA s",
+        "target",
+        "abandon",
+        "target",
+    )
+    for name in headers:
+        table.add_column(name, justify="left" if name in ("queue", "pool") else "right")
+    for row in run.pooling.iter_rows(named=True):
+        table.add_row(
+            row["queue_id"],
+            row["pool"] or "-",
+            f"{row['agent_h_erlang']:,.1f}",
+            f"{row['agent_h_pooled']:,.1f}",
+            f"{row['saved_agent_h']:,.1f} ({_fmt(row['saved_frac'], '.1%')})",
+            _fmt(row["service_level_sim"], ".1%"),
+            _fmt(row["target_service_level"], ".0%"),
+            _fmt(row["asa_s_sim"], ".0f"),
+            _fmt(row["target_asa_s"], ".0f"),
+            _fmt(row["abandon_rate_sim"], ".1%"),
+            _fmt(row["target_abandon_rate"], ".0%"),
+        )
+    total = run.pooling["saved_agent_h"].sum()
+    table.caption = f"pooling saves {total:,.1f} agent-h net (before shrinkage)"
+    return table
+
+
 @app.command("staff")
 def staff_command(
     input_path: Annotated[
@@ -152,13 +192,28 @@ def staff_command(
         typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="Last local day, inclusive."),
     ] = None,
     sl_basis: BasisOpt = "offered",
+    pooling: Annotated[
+        str,
+        typer.Option(
+            "--pooling",
+            help="erlang: each queue staffed alone; simulate: multi-skilled agents pool, "
+            "requirements found by simulation (needs --roster).",
+        ),
+    ] = "erlang",
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="Roster (skills), for --pooling simulate.")
+    ] = None,
 ) -> None:
     """Agents needed per queue x interval from a forecast, or from history ("what would that
     volume have needed"), with a summary per queue and day.
 
     Example:
         wfm staff --input history.parquet --center center.yaml --last-week --out req.parquet
+        wfm staff --input forecast.csv --center center.yaml --pooling simulate
+        --roster roster.csv --out req.csv
     """
+    if pooling not in ("erlang", "simulate"):
+        raise typer.BadParameter("use erlang or simulate", param_hint="--pooling")
     if last_week and (start is not None or end is not None):
         raise typer.BadParameter("give either --last-week or --start/--end, not both")
     run = run_staff(
@@ -169,6 +224,11 @@ def staff_command(
         end=end,
         only_last_week=last_week,
         service_level_basis=sl_basis,  # type: ignore[arg-type]
+        pooling=pooling,  # type: ignore[arg-type]
+        roster=roster,
     )
     console.print(_summary_table(run))
+    if run.pooling is not None:
+        console.print(_pooling_table(run))
+        console.print(f"Wrote the savings per queue x interval to {run.pooling_path}")
     console.print(f"Wrote {run.requirements.height} rows to {run.out_path}")

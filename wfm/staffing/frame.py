@@ -30,6 +30,7 @@ __all__ = [
     "last_week",
     "requirements_from_frame",
     "select_local_days",
+    "staffing_target",
     "summarize_requirements",
 ]
 
@@ -97,7 +98,8 @@ def select_local_days(
     return picked
 
 
-def _target(queue: Queue, center: Center) -> StaffingTarget:
+def staffing_target(queue: Queue, center: Center) -> StaffingTarget:
+    """The staffing target of a real-time queue: its target and the occupancy cap."""
     t = queue.target
     return StaffingTarget(
         service_level_frac=t.service_level_frac,
@@ -201,7 +203,7 @@ def _staff_queue(
         agents, workload = plan.agents, plan.workload_erl
         service_level, asa_s, abandon, occupancy = none, none, none, plan.occupancy
     else:
-        target = _target(queue, center)
+        target = staffing_target(queue, center)
         try:
             fig = agents_required(
                 volume,

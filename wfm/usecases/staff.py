@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import polars as pl
 
 from wfm.center import Center
 from wfm.errors import StaffingError
-from wfm.loaders import load_forecast, load_history, table_columns
+from wfm.loaders import load_forecast, load_history, load_roster, table_columns
 from wfm.output import write_table
+from wfm.simulation.pooling import PooledRequirements, pooled_requirements, pooling_summary
 from wfm.staffing.erlang import ServiceLevelBasis
 from wfm.staffing.frame import (
     InputKind,
@@ -36,6 +38,9 @@ class RequirementsRun:
         summary: per queue and local day (see summarize_requirements).
         out_path: where the table was written.
         center_name: the center's name, for display.
+        pooled: with pooling by simulation, what it found (else None).
+        pooling: with pooling, per queue: agent-hours with and without it (pooling_summary).
+        pooling_path: where the per queue x interval savings were written.
     """
 
     kind: InputKind
@@ -45,6 +50,12 @@ class RequirementsRun:
     summary: pl.DataFrame
     out_path: Path
     center_name: str
+    pooled: PooledRequirements | None = None
+    pooling: pl.DataFrame | None = None
+    pooling_path: Path | None = None
+
+
+Pooling = Literal["erlang", "simulate"]
 
 
 def run_staff(
@@ -56,6 +67,8 @@ def run_staff(
     end: dt.date | None = None,
     only_last_week: bool = False,
     service_level_basis: ServiceLevelBasis = "offered",
+    pooling: Pooling = "erlang",
+    roster: str | Path | None = None,
 ) -> RequirementsRun:
     """Requirements per queue x interval for a forecast or history file, written to `out_path`.
 
@@ -63,12 +76,22 @@ def run_staff(
     Days are local to the center: `start` / `end` (inclusive) pick a range, `only_last_week`
     the last 7 days the input covers; by default every day is staffed.
 
+    With `pooling="simulate"` the roster's multi-skilled agents pool: the real-time queues'
+    requirements are the smallest that meet every target in simulation
+    (`wfm.simulation.pooling`), and the savings per queue x interval are written beside the
+    requirements as `<name>_pooling<suffix>`.
+
     Raises:
         DataError: the input breaks the table's rules (file, row, column named).
-        StaffingError: both a day range and the last week, no rows, an unknown queue, ...
+        StaffingError: both a day range and the last week, no rows, an unknown queue,
+            pooling without a roster, ...
         OutputError: the output name ends in neither .csv nor .parquet.
     """
     input_path, out_path = Path(input_path), Path(out_path)
+    if pooling not in ("erlang", "simulate"):
+        raise StaffingError(f"unknown pooling {pooling!r}; use erlang or simulate")
+    if pooling == "simulate" and roster is None:
+        raise StaffingError("pooling by simulation needs the roster (the agents' skills)")
     if only_last_week and (start is not None or end is not None):
         raise StaffingError("staff either the last week or a range of days, not both")
     kind = detect_input_kind(table_columns(input_path))
@@ -84,6 +107,13 @@ def run_staff(
         assert isinstance(first, dt.date) and isinstance(last, dt.date)
         frame = select_local_days(frame, center, start=first, end=last)
     requirements = requirements_from_frame(frame, center, service_level_basis=service_level_basis)
+    pooled, pooling_path = None, None
+    if pooling == "simulate":
+        assert roster is not None
+        pooled = pooled_requirements(requirements, load_roster(roster, center), center)
+        requirements = pooled.requirements
+        pooling_path = out_path.with_name(f"{out_path.stem}_pooling{out_path.suffix}")
+        write_table(pooled.savings, pooling_path)
     write_table(requirements, out_path)
     days = requirements["interval_start"].dt.convert_time_zone(center.timezone).dt.date()
     first_day, last_day = days.min(), days.max()
@@ -96,4 +126,7 @@ def run_staff(
         summary=summarize_requirements(requirements, center),
         out_path=out_path,
         center_name=center.name,
+        pooled=pooled,
+        pooling=None if pooled is None else pooling_summary(pooled, center),
+        pooling_path=pooling_path,
     )

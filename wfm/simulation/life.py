@@ -125,6 +125,17 @@ def _remove_at_measure(pieces: list[_Piece], at_s: float, length_s: float) -> li
     return out
 
 
+def _merged(pieces: list[_Piece]) -> list[_Piece]:
+    """Touching pieces for the same queues as one (a break given back joins its work)."""
+    out: list[_Piece] = []
+    for s, e, q in sorted(pieces, key=lambda p: p[0]):
+        if out and out[-1][1] == s and out[-1][2] == q:
+            out[-1][1] = e
+        else:
+            out.append([s, e, q])
+    return out
+
+
 def _available_s(pieces: list[_Piece]) -> float:
     return sum(e - s for s, e, _ in pieces)
 
@@ -153,8 +164,7 @@ def _live_shift(
                 before = [p for p in pieces if p[1] <= lo]
                 queues = before[-1][2] if before else pieces[0][2] if pieces else ()
                 if queues:
-                    pieces.append([max(lo, hi + extra), hi, queues])
-                    pieces.sort(key=lambda p: p[0])
+                    pieces = _merged([*pieces, [max(lo, hi + extra), hi, queues]])
         pieces = _subtract(pieces, shift.start_s, shift.start_s + dev.late_start_s)
         pieces = _subtract(pieces, shift.end_s - dev.early_leave_s, shift.end_s)
         if dev.away_s > 0:

@@ -94,3 +94,59 @@ def test_simulate_refuses_a_bad_start_day(tmp_path: Path) -> None:
     assert result.exit_code == 2
     text = " ".join(result.output.replace("│", " ").split())
     assert "Invalid value for '--start': expected YYYY-MM-DD, got 'next monday'" in text
+
+
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
+
+
+def _sample_day(tmp_path: Path, *extra: str) -> list[str]:
+    return [
+        "simulate",
+        "--schedule",
+        str(SAMPLE / "schedule.parquet"),
+        "--arrivals",
+        str(SAMPLE / "history.parquet"),
+        "--center",
+        str(SAMPLE / "center.yaml"),
+        "--roster",
+        str(SAMPLE / "roster.csv"),
+        "--replications",
+        "2",
+        "--start",
+        "2026-11-10",
+        "--days",
+        "1",
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "sim"),
+        *extra,
+    ]
+
+
+def test_simulate_life_prints_the_settings_that_produced_the_figures(tmp_path: Path) -> None:
+    result = RUNNER.invoke(app, _sample_day(tmp_path, "--life"))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "Simulated lived" in out
+    assert "5.0% of shifts missed whole (triage_b 6.0%)" in out
+    assert "10.0% of scheduled work, in 30-minute blocks" in out
+    assert "deviations of 591 shifts of states 2026-11-09 to 2026-11-15" in out
+
+
+def test_simulate_replay_uses_the_states_as_availability(tmp_path: Path) -> None:
+    result = RUNNER.invoke(app, _sample_day(tmp_path, "--replay", str(SAMPLE / "states.parquet")))
+    assert result.exit_code == 0, result.output
+    assert "Simulated replay of states" in result.output
+    summary = pl.read_csv(tmp_path / "sim" / "sim_summary.csv")
+    assert summary["offered"].sum() > 0
+
+
+def test_simulate_life_without_states_names_what_is_missing(tmp_path: Path) -> None:
+    center = tmp_path / "center.yaml"
+    center.write_text((SAMPLE / "center.yaml").read_text())
+    args = _sample_day(tmp_path, "--life")
+    args[args.index("--center") + 1] = str(center)
+    result = RUNNER.invoke(app, args)
+    assert result.exit_code == 1
+    assert "life.adherence_from_states needs a states table" in result.output

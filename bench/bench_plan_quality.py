@@ -1,11 +1,22 @@
-"""End-to-end plan quality on a held-back week of the sample center.
+"""End-to-end plan quality on held-back weeks of the sample center, as the plans will be lived.
 
-The plan is built from history before the week (forecast -> staff -> schedule), then simulated
-against that week's actual arrivals. A perfect-foresight plan, staffed from the actual volumes
-and scheduled the same way, is simulated against the same arrivals. Printed per plan and queue:
-achieved SL / ASA / abandonment against the target, and paid hours against perfect foresight.
+For each held-back week and each roster, two plans are built and scheduled the same way:
+the forecast plan (forecast from the history before the week -> staff -> schedule) and the
+perfect-foresight plan (staffed from the week's actual volumes). Both are simulated against
+the week's actual arrivals with the center's life section: absence, off-phone time and
+adherence deviations sampled from the sample's states (`wfm simulate --life`).
 
-    python bench/bench_plan_quality.py [--week 2026-11-09] [--time-limit 60] [--replications 5]
+Rosters: the sample's (its contracts fix most paid hours) and a flexible one (the same agents,
+every contract's weekly minimum lowered to 4 hours: `wfm.synthetic.flexible_contracts`), so
+paid hours can follow the requirements.
+
+Printed per roster, week, plan and queue (one JSON line each): the share of open intervals
+(intervals with contacts) whose expected service level (mean over replications) meets the
+queue's target (service level and ASA, whichever the queue has), the week's abandonment, and
+per roster, week and plan the paid hours against the perfect-foresight plan's.
+
+    python bench/bench_plan_quality.py [--weeks 2026-11-02 2026-11-09] [--time-limit 40]
+        [--replications 5]
 """
 
 from __future__ import annotations
@@ -22,28 +33,62 @@ from scheduling.run import WeekSchedule, schedule_week
 from scheduling.solve import SolveParams
 from wfm.center import Center, load_center
 from wfm.grid import local_midnight_utc
-from wfm.loaders import load_drivers, load_events, load_history, load_roster
-from wfm.simulation.run import simulate
+from wfm.loaders import (
+    load_drivers,
+    load_events,
+    load_history,
+    load_roster,
+    load_schedule,
+    load_states,
+)
+from wfm.simulation.deviations import DeviationSample, measure_deviations
+from wfm.simulation.run import SimulationResult, simulate
 from wfm.staffing.frame import requirements_from_frame
+from wfm.synthetic import flexible_contracts
 
 SAMPLE = ROOT / "data" / "sample"
+WEEKS = (dt.date(2026, 11, 2), dt.date(2026, 11, 9))
 
 
-def _served(
+def _met(intervals: pl.DataFrame) -> pl.DataFrame:
+    """Per queue: open intervals, and the share whose mean figures meet the target."""
+    sl_ok = pl.col("target_service_level").is_null() | (
+        pl.col("service_level") >= pl.col("target_service_level") - 1e-9
+    )
+    asa_ok = pl.col("target_asa_s").is_null() | (pl.col("asa_s") <= pl.col("target_asa_s"))
+    return (
+        intervals.filter(pl.col("offered") > 0)
+        .group_by("queue_id")
+        .agg(
+            pl.len().alias("open_intervals"),
+            (sl_ok & asa_ok).fill_null(False).mean().alias("intervals_on_target"),
+        )
+    )
+
+
+def _lived(
     plan: WeekSchedule,
     actual: pl.DataFrame,
     roster: pl.DataFrame,
     center: Center,
+    deviations: DeviationSample,
     replications: int,
-) -> pl.DataFrame:
-    result = simulate(plan.schedule, actual, center, roster=roster, replications=replications)
-    return result.summary
+) -> SimulationResult:
+    return simulate(
+        plan.schedule,
+        actual,
+        center,
+        roster=roster,
+        replications=replications,
+        life=True,
+        deviations=deviations,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--week", type=dt.date.fromisoformat, default=dt.date(2026, 11, 9))
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--weeks", type=dt.date.fromisoformat, nargs="+", default=list(WEEKS))
+    parser.add_argument("--time-limit", type=float, default=40.0)
     parser.add_argument("--replications", type=int, default=5)
     args = parser.parse_args()
 
@@ -52,64 +97,86 @@ def main() -> None:
     roster = load_roster(SAMPLE / "roster.csv", center)
     drivers = load_drivers(SAMPLE / "drivers.csv", center)
     events = load_events(SAMPLE / "events.csv", center)
-    start = local_midnight_utc(args.week, center.tz)
-    end = local_midnight_utc(args.week + dt.timedelta(days=7), center.tz)
-    actual = history.filter((pl.col("interval_start") >= start) & (pl.col("interval_start") < end))
-    params = SolveParams(max_time_s=args.time_limit, n_workers=2, seed=0)
-
-    started = time.perf_counter()
-    predicted = forecast(
-        history.filter(pl.col("interval_start") < start),
+    deviations = measure_deviations(
+        load_schedule(SAMPLE / "schedule.parquet", center),
+        load_states(SAMPLE / "states.parquet", center),
         center,
-        start=args.week,
-        horizon_days=7,
-        drivers=drivers,
-        events=events,
-    ).forecast
-    plans = {
-        "forecast": requirements_from_frame(predicted, center),
-        "perfect_foresight": requirements_from_frame(actual, center),
-    }
-    served: dict[str, tuple[WeekSchedule, pl.DataFrame]] = {}
-    for name, requirements in plans.items():
-        plan = schedule_week(requirements, roster, center, week_start=args.week, params=params)
-        served[name] = (plan, _served(plan, actual, roster, center, args.replications))
-    wall_s = time.perf_counter() - started
+    )
+    params = SolveParams(max_time_s=args.time_limit, n_workers=2, seed=0)
+    rosters = {"sample": center, "flexible": flexible_contracts(center)}
 
-    perfect_paid_h = served["perfect_foresight"][0].summary.paid_h
-    for name, (plan, summary) in served.items():
-        for row in summary.iter_rows(named=True):
-            emit(
-                {
-                    "bench": "plan_quality",
-                    "plan": name,
-                    "queue_id": row["queue_id"],
-                    "offered": round(row["offered"], 1),
-                    "service_level": row["service_level"],
-                    "target_service_level": row["target_service_level"],
-                    "asa_s": row["asa_s"],
-                    "target_asa_s": row["target_asa_s"],
-                    "abandon_rate": row["abandon_rate"],
-                    "target_abandon_rate": row["target_abandon_rate"],
-                }
-            )
-        totals = summary.select(
-            pl.col("offered").sum(), pl.col("answered").sum(), pl.col("abandoned").sum()
-        ).row(0, named=True)
-        emit(
-            {
-                "bench": "plan_quality_total",
-                "plan": name,
-                "week": str(args.week),
-                "paid_h": round(plan.summary.paid_h, 1),
-                "paid_vs_perfect": round(plan.summary.paid_h / perfect_paid_h, 4),
-                "schedule_status": plan.result.status,
-                "offered": round(totals["offered"], 1),
-                "abandon_rate": round(totals["abandoned"] / max(totals["offered"], 1.0), 4),
-                "wall_s": round(wall_s, 1),
-                "peak_rss_mb": round(peak_rss_mb(), 1),
-            }
+    for week in args.weeks:
+        start = local_midnight_utc(week, center.tz)
+        end = local_midnight_utc(week + dt.timedelta(days=7), center.tz)
+        actual = history.filter(
+            (pl.col("interval_start") >= start) & (pl.col("interval_start") < end)
         )
+        predicted = forecast(
+            history.filter(pl.col("interval_start") < start),
+            center,
+            start=week,
+            horizon_days=7,
+            drivers=drivers,
+            events=events,
+        ).forecast
+        requirements = {
+            "forecast": requirements_from_frame(predicted, center),
+            "perfect_foresight": requirements_from_frame(actual, center),
+        }
+        for roster_name, roster_center in rosters.items():
+            started = time.perf_counter()
+            plans = {
+                name: schedule_week(req, roster, roster_center, week_start=week, params=params)
+                for name, req in requirements.items()
+            }
+            perfect_paid_h = plans["perfect_foresight"].summary.paid_h
+            for name, plan in plans.items():
+                result = _lived(plan, actual, roster, center, deviations, args.replications)
+                met = _met(result.intervals)
+                for row in result.summary.join(met, on="queue_id").iter_rows(named=True):
+                    emit(
+                        {
+                            "bench": "plan_quality",
+                            "roster": roster_name,
+                            "week": str(week),
+                            "plan": name,
+                            "queue_id": row["queue_id"],
+                            "offered": round(row["offered"], 1),
+                            "open_intervals": row["open_intervals"],
+                            "intervals_on_target": round(row["intervals_on_target"], 4),
+                            "service_level": row["service_level"],
+                            "target_service_level": row["target_service_level"],
+                            "asa_s": row["asa_s"],
+                            "target_asa_s": row["target_asa_s"],
+                            "abandon_rate": row["abandon_rate"],
+                            "target_abandon_rate": row["target_abandon_rate"],
+                        }
+                    )
+                totals = result.summary.select(
+                    pl.col("offered").sum(), pl.col("abandoned").sum()
+                ).row(0, named=True)
+                emit(
+                    {
+                        "bench": "plan_quality_total",
+                        "roster": roster_name,
+                        "week": str(week),
+                        "plan": name,
+                        "paid_h": round(plan.summary.paid_h, 1),
+                        "paid_vs_perfect": round(plan.summary.paid_h / perfect_paid_h, 4),
+                        "required_h": round(plan.summary.required_h, 1),
+                        "shortfall_h": round(plan.summary.shortfall_h, 1),
+                        "available_vs_scheduled": round(
+                            result.available_h / result.scheduled_work_h, 4
+                        ),
+                        "schedule_status": plan.result.status,
+                        "time_limit_s": args.time_limit,
+                        "replications": args.replications,
+                        "offered": round(totals["offered"], 1),
+                        "abandon_rate": round(totals["abandoned"] / max(totals["offered"], 1.0), 4),
+                        "wall_s": round(time.perf_counter() - started, 1),
+                        "peak_rss_mb": round(peak_rss_mb(), 1),
+                    }
+                )
 
 
 if __name__ == "__main__":

@@ -18,12 +18,14 @@ For the benches and tests:
     sim_week          a week of volumes, roster and schedule for the simulator
     adherence_day     a day of schedules and phone-state logs for adherence
     scheduling_panel  a roster and a week of requirements of any size for the scheduler
+    flexible          a center's contracts with low weekly minimums (plan-quality bench)
     shaped_history    a small history with a known shape for forecasting tests
 """
 
 from wfm.synthetic.adherence_day import SyntheticDay, synthetic_day
 from wfm.synthetic.calendar import SampleEvent, events_frame, sample_events
 from wfm.synthetic.drivers import LAG_PROFILE, discharges
+from wfm.synthetic.flexible import flexible_contracts
 from wfm.synthetic.history import generate_history
 from wfm.synthetic.network import generate_network
 from wfm.synthetic.roster import SyntheticAgent, build_roster, roster_frame
@@ -49,6 +51,7 @@ __all__ = [
     "build_schedule",
     "discharges",
     "events_frame",
+    "flexible_contracts",
     "generate_history",
     "generate_network",
     "generate_sample_center",

@@ -32,7 +32,7 @@ demo: $(STAMP)
 	  --center $(SAMPLE)/center.yaml --week 2026-11-16 --previous $(SAMPLE) --time-limit 60 \
 	  --out $(OUT)/schedule
 	$(BIN)/wfm simulate --schedule $(OUT)/schedule/schedule.parquet --arrivals $(OUT)/forecast.csv \
-	  --center $(SAMPLE)/center.yaml --roster $(SAMPLE)/roster.csv --replications 10 \
+	  --center $(SAMPLE)/center.yaml --roster $(SAMPLE)/roster.csv --replications 10 --life \
 	  --out $(OUT)/simulation
 	$(BIN)/wfm service up $(SAMPLE) --port $(DEMO_PORT) --data-dir $(OUT)/service
 	$(BIN)/wfm service publish $(OUT)/schedule --url $(DEMO_URL) \

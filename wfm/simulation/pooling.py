@@ -42,6 +42,7 @@ from wfm.simulation.arrivals import Contacts
 from wfm.simulation.engine import QueueRules, run_events
 from wfm.simulation.handle_times import HandleTimeModel
 from wfm.simulation.results import tally
+from wfm.simulation.run import queue_targets
 from wfm.simulation.shifts import WorkSegments
 from wfm.staffing.frame import staffing_target
 from wfm.staffing.requirements import StaffingTarget
@@ -494,18 +495,8 @@ def pooling_summary(pooled: PooledRequirements, center: Center) -> pl.DataFrame:
             sim
         ).sum()
 
-    targets = pl.DataFrame(
-        {
-            "queue_id": [q.id for q in center.queues],
-            "target_service_level": [q.target.service_level_frac for q in center.queues],
-            "target_asa_s": [q.target.max_asa_s for q in center.queues],
-            "target_abandon_rate": [q.target.max_abandon_frac for q in center.queues],
-        },
-        schema_overrides={
-            "target_service_level": pl.Float64,
-            "target_asa_s": pl.Float64,
-            "target_abandon_rate": pl.Float64,
-        },
+    targets = queue_targets(center).select(
+        "queue_id", "target_service_level", "target_asa_s", "target_abandon_rate"
     )
     return (
         rows.group_by("queue_id")

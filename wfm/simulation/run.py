@@ -30,6 +30,7 @@ __all__ = [
     "SimulationResult",
     "day_table",
     "interval_table",
+    "queue_targets",
     "run_replications",
     "simulate",
     "summary_table",
@@ -83,7 +84,8 @@ def _threshold_s(center: Center) -> np.ndarray:
     return np.array(out)
 
 
-def _targets(center: Center) -> pl.DataFrame:
+def queue_targets(center: Center) -> pl.DataFrame:
+    """Per queue: its targets as the result tables carry them (deferred: service level 1)."""
     return pl.DataFrame(
         {
             "queue_id": center.queue_ids,
@@ -326,7 +328,7 @@ def simulate(
         lived=lived,
         on_replication=on_replication,
     )
-    targets = _targets(center)
+    targets = queue_targets(center)
     return SimulationResult(
         intervals=interval_table(plan, reps).join(targets, on="queue_id", how="left"),
         days=day_table(plan, reps, center.tz).join(targets, on="queue_id", how="left"),

@@ -8,10 +8,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from wfm.center import Center
+from wfm.center import Center, load_center
 from wfm.grid import open_mask, with_local_columns
 from wfm.loaders import load_roster
-from wfm.synthetic import LAG_PROFILE, generate_history
+from wfm.synthetic import LAG_PROFILE, SAMPLE_CENTER_PATH, flexible_contracts, generate_history
 from wfm.synthetic.roster import build_roster, roster_frame, roster_to_disk
 from wfm.synthetic.schedule import build_schedule
 from wfm.synthetic.shifts import activities_frame
@@ -272,3 +272,15 @@ def test_scheduled_paid_hours_respect_each_contract_and_open_days(center):
     local = schedule.with_columns(pl.col("start").dt.convert_time_zone(center.timezone))
     weekend = local.filter(pl.col("agent_id").is_in(billing) & (pl.col("start").dt.weekday() >= 6))
     assert weekend.height == 0
+
+
+def test_flexible_contracts_lower_only_the_weekly_minimums() -> None:
+    center = load_center(SAMPLE_CENTER_PATH)
+    flexible = flexible_contracts(center, weekly_hours_min=4.0)
+    assert [c.weekly_hours_min for c in flexible.contracts] == [4.0] * len(center.contracts)
+    assert [c.weekly_hours_max for c in flexible.contracts] == [
+        c.weekly_hours_max for c in center.contracts
+    ]
+    assert flexible.queues == center.queues
+    # Never raised: a minimum below the new one stays.
+    assert flexible_contracts(center, weekly_hours_min=40).contracts == center.contracts

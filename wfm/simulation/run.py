@@ -53,11 +53,11 @@ class SimulationResult:
         n_replications: replications run.
         n_contacts: mean contacts per replication.
         wall_s_per_replication: mean wall time of one replication (draw, event loop, tally).
-        mode: "as scheduled", "lived" (absence, off-phone time, adherence) or "replay of
+        mode: "as scheduled", "as lived" (absence, off-phone time, adherence) or "replay of
             states" (the agents' actual states as their availability).
         scheduled_work_h: work hours of the schedule.
         available_h: mean hours agents were available per replication (after life).
-        life: the life settings used ("lived" mode), else None.
+        life: the life settings used ("as lived" mode), else None.
     """
 
     intervals: pl.DataFrame
@@ -317,7 +317,7 @@ def simulate(
             origin_s=plan.origin.timestamp(),
             deviations=deviations,
         )
-        mode = "lived"
+        mode = "as lived"
     reps = run_replications(
         plan,
         segments,

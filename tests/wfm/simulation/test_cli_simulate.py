@@ -128,7 +128,7 @@ def test_simulate_life_prints_the_settings_that_produced_the_figures(tmp_path: P
     result = RUNNER.invoke(app, _sample_day(tmp_path, "--life"))
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
-    assert "Simulated lived" in out
+    assert "Simulated as lived" in out
     assert "5.0% of shifts missed whole (triage_b 6.0%)" in out
     assert "10.0% of scheduled work, in 30-minute blocks" in out
     assert "deviations of 591 shifts of states 2026-11-09 to 2026-11-15" in out

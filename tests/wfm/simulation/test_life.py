@@ -277,7 +277,7 @@ def test_sample_week_lived_serves_worse_than_as_scheduled() -> None:
     lived = simulate(
         day, arrivals, center, roster=roster, replications=2, life=True, deviations=deviations
     )
-    assert plain.mode == "as scheduled" and lived.mode == "lived"
+    assert plain.mode == "as scheduled" and lived.mode == "as lived"
     assert plain.available_h == pytest.approx(plain.scheduled_work_h)
     # 15 % shrinkage and about 3 % lost to adherence.
     assert 0.74 < lived.available_h / lived.scheduled_work_h < 0.88

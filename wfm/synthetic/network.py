@@ -70,12 +70,17 @@ def network_config(*, n_sites: int, queues_per_site: int, interval_min: int = 30
         teams.append(
             {"id": sid, "name": f"Site {sid}", "supervisor": f"Lead {sid}", "site": f"site_{sid}"}
         )
-    return raw | {
+    config = raw | {
         "name": f"Synthetic network: {n_sites} sites, {n_sites * queues_per_site} queues",
         "interval_min": interval_min,
         "queues": queues,
         "teams": teams,
     }
+    if "life" in raw:
+        # The sample's team rates name its own teams, and a network has no states history.
+        life = {k: v for k, v in raw["life"].items() if k != "team_absence_frac"}
+        config["life"] = life | {"adherence_from_states": False}
+    return config
 
 
 def network_center(*, n_sites: int, queues_per_site: int, interval_min: int = 30) -> Center:

@@ -11,7 +11,7 @@ with the previous week's (scheduling.check: rest, overlap and consecutive days a
 boundary among them), the agents carried in from the week before, and the triage shortfall
 on Monday 00:00-06:00.
 
-Usage: python bench/bench_rolling_weeks.py [--weeks 3] [--time-limit 120] [--seed 0]
+Usage: python bench/bench_rolling_weeks.py [--weeks 3] [--time-limit 120] [--seed 0] [--out DIR]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
+from pathlib import Path
 
 import polars as pl
 from common import ROOT, emit, peak_rss_mb
@@ -31,7 +32,9 @@ from scheduling.report import summarize
 from scheduling.solution import allocate
 from scheduling.solve import SolveParams, relative_gap
 from wfm.folder import open_folder
+from wfm.output import write_table
 from wfm.usecases.plan import WeekPlan, plan_week
+from wfm.usecases.schedule import write_schedule
 
 FIRST_WEEK = dt.date(2026, 11, 16)
 EARLY_END_H = 6
@@ -83,6 +86,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--first-week", type=dt.date.fromisoformat, default=FIRST_WEEK)
+    parser.add_argument("--out", type=Path, help="also write each week's plan to OUT/<week>/")
     args = parser.parse_args()
     folder = open_folder(ROOT / "data" / "sample" / "center.yaml")
     params = SolveParams(max_time_s=args.time_limit, n_workers=args.workers, seed=args.seed)
@@ -149,6 +153,10 @@ def main() -> None:
             f"{early_h:.2f}",
             end_section=True,
         )
+        if args.out is not None:
+            week_dir = args.out / week_start.isoformat()
+            write_schedule(plan.schedule, week_dir, fmt="parquet")
+            write_table(plan.requirements, week_dir / "requirements.parquet")
         previous = plan.schedule.schedule
     console.print(table)
 

@@ -12,9 +12,10 @@ from fastapi.testclient import TestClient
 from tests.api.helpers import add_key, bearer, shift_rows
 from tests.api.test_forecasts import SAMPLE_HISTORY
 from wfm.center import load_center
+from wfm.intraday import intraday
 from wfm.loaders import load_history
 from wfm.output import json_records
-from wfm.usecases.intraday import intraday_view
+from wfm.usecases.intraday import morning_forecast
 
 DAY = dt.date(2026, 11, 12)  # a Thursday of the sample history
 AT = dt.datetime(2026, 11, 12, 16, 0, tzinfo=dt.UTC)  # 11:00 New York
@@ -71,8 +72,10 @@ def test_the_route_gives_the_engines_view_of_the_stored_tables(client, stored):
     roster = client.get("/v1/roster", headers=bearer(stored["admin"])).json()["data"]
     skills = pl.DataFrame({"agent_id": [a["agent_id"] for a in roster],
                            "skills": [[{"queue_id": s["queue_id"]} for s in a["skills"]] for a in roster]})  # fmt: skip
-    direct = intraday_view(stored["center"], history=stored["history"], at=AT,
-                           schedule=schedule, states=states, roster=skills)  # fmt: skip
+    center, history = stored["center"], stored["history"]
+    forecast = morning_forecast(history, center, center.local_date(AT))
+    direct = intraday(center, forecast=forecast, history=history, at=AT,
+                      schedule=schedule, states=states, roster=skills)  # fmt: skip
     for got, want in zip(body["queues"], direct.queues.to_dicts(), strict=True):
         for name, value in want.items():
             if isinstance(value, float):

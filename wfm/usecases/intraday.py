@@ -13,10 +13,10 @@ from pathlib import Path
 import polars as pl
 
 from forecasting.run import forecast
-from wfm.adherence.mapping import AdherenceRules, load_rules
+from wfm.adherence.mapping import load_rules
 from wfm.center import Center
 from wfm.grid import local_midnight_utc
-from wfm.intraday import DEFAULT_RULE, Intraday, ReforecastRule, intraday
+from wfm.intraday import Intraday, intraday
 from wfm.loaders import load_forecast, load_history, load_optional
 from wfm.output import TableFormat, write_tables
 
@@ -24,7 +24,6 @@ __all__ = [
     "MORNING_HISTORY_DAYS",
     "MORNING_MODEL",
     "IntradayRun",
-    "intraday_view",
     "morning_forecast",
     "run_intraday",
 ]
@@ -47,36 +46,6 @@ def morning_forecast(
     since = local_midnight_utc(day - dt.timedelta(days=MORNING_HISTORY_DAYS), center.tz)
     recent = history.filter(pl.col("interval_start") >= since)
     return forecast(recent, center, start=day, horizon_days=1, model=model).forecast
-
-
-def intraday_view(
-    center: Center,
-    *,
-    history: pl.DataFrame,
-    at: dt.datetime,
-    forecast_table: pl.DataFrame | None = None,
-    schedule: pl.DataFrame | None = None,
-    states: pl.DataFrame | None = None,
-    roster: pl.DataFrame | None = None,
-    rules: AdherenceRules | None = None,
-    rule: ReforecastRule = DEFAULT_RULE,
-    queue_ids: list[str] | None = None,
-) -> Intraday:
-    """The intraday view at `at`; without a forecast, the morning forecast of the day."""
-    if forecast_table is None:
-        forecast_table = morning_forecast(history, center, center.local_date(at))
-    return intraday(
-        center,
-        forecast=forecast_table,
-        history=history,
-        at=at,
-        schedule=schedule,
-        states=states,
-        roster=roster,
-        rules=rules,
-        rule=rule,
-        queue_ids=queue_ids,
-    )
 
 
 @dataclass(frozen=True)
@@ -106,11 +75,14 @@ def run_intraday(
     Raises:
         DataError, ForecastError, AdherenceError, StaffingError, OutputError.
     """
-    result = intraday_view(
+    history_frame = load_history(history, center)
+    result = intraday(
         center,
-        history=load_history(history, center),
+        forecast=morning_forecast(history_frame, center, center.local_date(at))
+        if forecast_path is None
+        else load_forecast(forecast_path, center),
+        history=history_frame,
         at=at,
-        forecast_table=None if forecast_path is None else load_forecast(forecast_path, center),
         schedule=load_optional("schedule", schedule, center),
         states=load_optional("states", states, center),
         roster=load_optional("roster", roster, center),

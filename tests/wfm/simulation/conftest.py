@@ -15,7 +15,7 @@ T0 = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)  # a Monday
 TS = pl.Datetime("us", "UTC")
 
 
-def one_queue_center(
+def one_queue_config(
     *,
     answer_within_s: float = 20.0,
     patience_s: float | None = None,
@@ -23,9 +23,11 @@ def one_queue_center(
     concurrency: int = 1,
     timezone: str = "UTC",
     interval_min: int = 15,
-) -> Center:
-    """A 24/7 single queue (voice; chat when concurrency > 1), by default in UTC with
-    15-minute intervals."""
+    shrinkage_frac: float = 0.0,
+    **extra: object,
+) -> dict[str, object]:
+    """The center file of a 24/7 single queue (voice; chat when concurrency > 1), by
+    default in UTC with 15-minute intervals; `extra` adds top-level sections."""
     queue: dict[str, object] = {
         "id": "q",
         "channel": "voice" if concurrency == 1 else "chat",
@@ -37,15 +39,19 @@ def one_queue_center(
     }
     if patience_s is not None:
         queue["patience_s"] = patience_s
-    return Center.model_validate(
-        {
-            "name": "test",
-            "timezone": timezone,
-            "interval_min": interval_min,
-            "shrinkage_frac": 0.0,
-            "queues": [queue],
-        }
-    )
+    return {
+        "name": "test",
+        "timezone": timezone,
+        "interval_min": interval_min,
+        "shrinkage_frac": shrinkage_frac,
+        "queues": [queue],
+        **extra,
+    }
+
+
+def one_queue_center(**settings: object) -> Center:
+    """`one_queue_config` as a Center."""
+    return Center.model_validate(one_queue_config(**settings))  # type: ignore[arg-type]
 
 
 def constant_volumes(volume: float, n_intervals: int, *, aht_s: float = 300.0) -> pl.DataFrame:

@@ -8,30 +8,14 @@ import polars as pl
 import yaml
 from typer.testing import CliRunner
 
-from tests.wfm.simulation.conftest import constant_agents, constant_volumes
+from tests.wfm.simulation.conftest import constant_agents, constant_volumes, one_queue_config
 from wfm.cli.main import app
 
 RUNNER = CliRunner()
 
 
 def _center_yaml(path: Path) -> Path:
-    config = {
-        "name": "test",
-        "timezone": "America/New_York",
-        "interval_min": 15,
-        "shrinkage_frac": 0.0,
-        "queues": [
-            {
-                "id": "q",
-                "channel": "voice",
-                "skill": "s",
-                "open_hours": "24/7",
-                "target": {"service_level_frac": 0.8, "answer_within_s": 20},
-                "aht_s": 300,
-                "patience_s": 120,
-            }
-        ],
-    }
+    config = one_queue_config(timezone="America/New_York", patience_s=120)
     path.write_text(yaml.safe_dump(config))
     return path
 

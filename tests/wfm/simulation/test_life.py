@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tests.wfm.simulation.conftest import T0, TS, constant_volumes
+from tests.wfm.simulation.conftest import T0, TS, constant_volumes, one_queue_config
 from wfm.center import Center, load_center
 from wfm.errors import ConfigError
 from wfm.loaders import load_roster, load_schedule, load_states
@@ -27,27 +27,10 @@ M = dt.timedelta(minutes=1)
 
 
 def _center(life: dict | None, teams: tuple[str, ...] = ("t1", "t2")) -> Center:
-    config: dict[str, object] = {
-        "name": "test",
-        "timezone": "UTC",
-        "interval_min": 15,
-        "shrinkage_frac": 0.15,
-        "queues": [
-            {
-                "id": "q",
-                "channel": "voice",
-                "skill": "s",
-                "open_hours": "24/7",
-                "target": {"service_level_frac": 0.8, "answer_within_s": 20},
-                "aht_s": 300,
-                "patience_s": 200,
-            }
-        ],
-        "teams": [{"id": t, "supervisor": "x"} for t in teams],
-    }
+    extra: dict[str, object] = {"teams": [{"id": t, "supervisor": "x"} for t in teams]}
     if life is not None:
-        config["life"] = life
-    return Center.model_validate(config)
+        extra["life"] = life
+    return Center.model_validate(one_queue_config(patience_s=200, shrinkage_frac=0.15, **extra))
 
 
 def _week_of_shifts(n_agents: int, *, days: int = 5) -> pl.DataFrame:

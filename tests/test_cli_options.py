@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from wfm.cli.main import app
-from wfm.cli.options import executor_from_options, parse_horizon_days, parse_monday
+from wfm.cli.options import executor_from_options, parse_horizon_days
 from wfm.execution import InProcessExecutor, LocalProcessExecutor
 
 runner = CliRunner()
@@ -51,12 +49,6 @@ def test_horizons_read_weeks_and_days(text: str, days: int) -> None:
 def test_bad_horizons_are_refused(text: str) -> None:
     with pytest.raises(typer.BadParameter, match="expected e.g. 6w or 10d"):
         parse_horizon_days(text)
-
-
-def test_a_week_starts_on_a_monday() -> None:
-    assert parse_monday("2026-11-16") == dt.date(2026, 11, 16)
-    with pytest.raises(typer.BadParameter, match="2026-11-17 is not a Monday"):
-        parse_monday("2026-11-17")
 
 
 @pytest.mark.parametrize("command", ["schedule", "plan", "forecast"])

@@ -46,7 +46,6 @@ __all__ = [
     "parse_day",
     "parse_horizon_days",
     "parse_instant",
-    "parse_monday",
     "progress_bar",
 ]
 
@@ -66,14 +65,6 @@ def parse_day(text: str | dt.date) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"expected YYYY-MM-DD, got {text!r}") from None
-
-
-def parse_monday(text: str | dt.date) -> dt.date:
-    """A local Monday, YYYY-MM-DD: the first day of a planning week."""
-    day = parse_day(text)
-    if day.weekday() != 0:
-        raise typer.BadParameter(f"the week must start on a Monday; {day} is not a Monday")
-    return day
 
 
 def check_week_start(day: dt.date | None, center: Center, *, option: str = "--week") -> None:

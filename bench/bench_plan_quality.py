@@ -6,9 +6,14 @@ perfect-foresight plan (staffed from the week's actual volumes). Both are simula
 the week's actual arrivals with the center's life section: absence, off-phone time and
 adherence deviations sampled from the sample's states (`wfm simulate --life`).
 
-Rosters: the sample's (its contracts fix most paid hours) and a flexible one (the same agents,
-every contract's weekly minimum lowered to 4 hours: `wfm.synthetic.flexible_contracts`), so
-paid hours can follow the requirements.
+Both plans' requirements are built for life as `wfm staff` builds them (the center's
+`life.staff_as_lived`, the adherence loss measured from the sample's states:
+`wfm.staffing.lived`).
+
+Rosters: the sample's (its contracts fix most paid hours, its headcount caps them) and a
+flexible one (every contract's weekly minimum lowered to 4 hours, and a quarter more agents
+of each skill set hired: `wfm.synthetic.flexible_contracts`, `flexible_roster`), so paid
+hours can follow the requirements.
 
 Printed per roster, week, plan and queue (one JSON line each): the share of open intervals
 (intervals with contacts) whose expected service level (mean over replications) meets the
@@ -44,7 +49,8 @@ from wfm.loaders import (
 from wfm.simulation.deviations import DeviationSample, measure_deviations
 from wfm.simulation.run import SimulationResult, simulate
 from wfm.staffing.frame import requirements_from_frame
-from wfm.synthetic import flexible_contracts
+from wfm.staffing.lived import lived_allowance, staff_as_lived
+from wfm.synthetic import flexible_contracts, flexible_roster
 
 SAMPLE = ROOT / "data" / "sample"
 WEEKS = (dt.date(2026, 11, 2), dt.date(2026, 11, 9))
@@ -103,7 +109,11 @@ def main() -> None:
         center,
     )
     params = SolveParams(max_time_s=args.time_limit, n_workers=2, seed=0)
-    rosters = {"sample": center, "flexible": flexible_contracts(center)}
+    rosters = {
+        "sample": (center, roster),
+        "flexible": (flexible_contracts(center), flexible_roster(roster)),
+    }
+    source = f"measured on {len(deviations.shifts)} shifts of the sample's states"
 
     for week in args.weeks:
         start = local_midnight_utc(week, center.tz)
@@ -119,19 +129,28 @@ def main() -> None:
             drivers=drivers,
             events=events,
         ).forecast
-        requirements = {
-            "forecast": requirements_from_frame(predicted, center),
-            "perfect_foresight": requirements_from_frame(actual, center),
-        }
-        for roster_name, roster_center in rosters.items():
+        inputs = {"forecast": predicted, "perfect_foresight": actual}
+        for roster_name, (roster_center, agents) in rosters.items():
             started = time.perf_counter()
+            allowance = lived_allowance(
+                center,
+                adherence_loss_frac=deviations.lost_frac(),
+                adherence_source=source,
+                roster=agents,
+            )
             plans = {
-                name: schedule_week(req, roster, roster_center, week_start=week, params=params)
-                for name, req in requirements.items()
+                name: schedule_week(
+                    staff_as_lived(requirements_from_frame(frame, center), center, allowance),
+                    agents,
+                    roster_center,
+                    week_start=week,
+                    params=params,
+                )
+                for name, frame in inputs.items()
             }
             perfect_paid_h = plans["perfect_foresight"].summary.paid_h
             for name, plan in plans.items():
-                result = _lived(plan, actual, roster, center, deviations, args.replications)
+                result = _lived(plan, actual, agents, center, deviations, args.replications)
                 met = _met(result.intervals)
                 for row in result.summary.join(met, on="queue_id").iter_rows(named=True):
                     emit(
@@ -171,6 +190,8 @@ def main() -> None:
                         "schedule_status": plan.result.status,
                         "time_limit_s": args.time_limit,
                         "replications": args.replications,
+                        "staff_margin_frac": allowance.margin_frac,
+                        "on_phone_frac_triage": round(allowance.on_phone_frac("triage_voice"), 4),
                         "offered": round(totals["offered"], 1),
                         "abandon_rate": round(totals["abandoned"] / max(totals["offered"], 1.0), 4),
                         "wall_s": round(time.perf_counter() - started, 1),

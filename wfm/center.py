@@ -372,6 +372,14 @@ class Life(_Strict):
         offphone_block_min: length of one off-phone block (a meeting, a coaching session).
         adherence_from_states: sample adherence deviations from the center folder's
             `states` and `schedule` tables (the week the states were recorded against).
+        staff_as_lived: requirements (`wfm staff`, `wfm plan`) schedule enough agents that,
+            with absence, off-phone time and the adherence loss of the states drawn at
+            random, the expected figures still meet the target (`wfm.staffing.lived`);
+            False: the plain gross-up by `shrinkage_frac`.
+        staff_margin_frac: with `staff_as_lived`, the relative margin every part of the
+            target must be met by (0.05: a service level of 80 % is planned at 84 %, an
+            ASA of 50 s at 47.5 s), for what the model leaves out (forecast error, queues
+            carried from one interval to the next).
     """
 
     absence_frac: float = Field(ge=0, lt=1)
@@ -379,6 +387,8 @@ class Life(_Strict):
     offphone_frac: float | None = Field(default=None, ge=0, lt=1)
     offphone_block_min: int = Field(default=30, gt=0, le=240)
     adherence_from_states: bool = True
+    staff_as_lived: bool = False
+    staff_margin_frac: float = Field(default=0.0, ge=0, lt=0.5)
 
 
 class HolidayCalendar(_Strict):

@@ -92,5 +92,8 @@ def plan_cmd(
             executor=executor,
         )
     render_schedule(run.plan.schedule, run.files)
+    if run.plan.allowance is not None:
+        for setting, value in run.plan.allowance.describe():
+            console.print(f"{setting}: {value}")
     for week in run.published:
         console.print(f"published week {week.week_start} to {url}: version {week.version}")

@@ -226,8 +226,12 @@ def staff_command(
         service_level_basis=sl_basis,  # type: ignore[arg-type]
         pooling=pooling,  # type: ignore[arg-type]
         roster=roster,
+        center_dir=Path(center).parent,
     )
     console.print(_summary_table(run))
+    if run.allowance is not None:
+        for setting, value in run.allowance.describe():
+            console.print(f"{setting}: {value}")
     if run.pooling is not None:
         console.print(_pooling_table(run))
         console.print(f"Wrote the savings per queue x interval to {run.pooling_path}")

@@ -25,7 +25,7 @@ For the benches and tests:
 from wfm.synthetic.adherence_day import SyntheticDay, synthetic_day
 from wfm.synthetic.calendar import SampleEvent, events_frame, sample_events
 from wfm.synthetic.drivers import LAG_PROFILE, discharges
-from wfm.synthetic.flexible import flexible_contracts
+from wfm.synthetic.flexible import flexible_contracts, flexible_roster
 from wfm.synthetic.history import generate_history
 from wfm.synthetic.network import generate_network
 from wfm.synthetic.roster import SyntheticAgent, build_roster, roster_frame
@@ -52,6 +52,7 @@ __all__ = [
     "discharges",
     "events_frame",
     "flexible_contracts",
+    "flexible_roster",
     "generate_history",
     "generate_network",
     "generate_sample_center",

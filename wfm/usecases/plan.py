@@ -20,7 +20,9 @@ from wfm.execution import Executor
 from wfm.folder import CenterFolder
 from wfm.output import TableFormat, write_table
 from wfm.staffing.frame import requirements_from_frame
+from wfm.staffing.lived import LivedAllowance
 from wfm.usecases.forecast import ForecastInputs, forecast_from
+from wfm.usecases.lived import allowance_for, built_for_life
 from wfm.usecases.previous import holds_week_before, load_previous_week
 from wfm.usecases.schedule import write_schedule
 from wfm.usecases.service import PublishedWeek, previous_week_from_service, publish_schedule
@@ -30,13 +32,15 @@ __all__ = ["PlanRun", "WeekPlan", "plan_week", "run_plan"]
 
 @dataclass(frozen=True)
 class WeekPlan:
-    """Every table the week's plan produced, stage by stage."""
+    """Every table the week's plan produced, stage by stage (`allowance`: what the
+    requirements were built for when the center's `life.staff_as_lived`, else None)."""
 
     center: Center
     forecast: ForecastResult
     requirements: pl.DataFrame
     schedule: PooledSchedule
     previous: PreviousWeek | None
+    allowance: LivedAllowance | None = None
 
 
 def plan_week(
@@ -52,7 +56,9 @@ def plan_week(
     """Forecast the week from the folder's history, staff it, and schedule its roster.
 
     The forecast and requirements cover the week and the next Monday, whose early hours the
-    week's Sunday-night shifts run into.
+    week's Sunday-night shifts run into. With the center's `life.staff_as_lived` the
+    requirements are built for life (`wfm.staffing.lived`; the adherence loss measured from
+    the folder's states and schedule).
 
     Args:
         folder: the center and its tables: history and roster, optional drivers and events,
@@ -89,6 +95,11 @@ def plan_week(
         executor=executor,
     )
     requirements = requirements_from_frame(result.forecast, center)
+    allowance = allowance_for(
+        center, states=folder.path("states"), schedule=folder.path("schedule"), roster=roster
+    )
+    if allowance is not None:
+        requirements = built_for_life(requirements, center, allowance)
     if progress is not None:
         progress("staffing")
     week = schedule_pools(
@@ -101,7 +112,7 @@ def plan_week(
         on_pool=None if progress is None else lambda pool_id: progress(f"schedule {pool_id}"),
         previous=before,
     )
-    return WeekPlan(center, result, requirements, week, before)
+    return WeekPlan(center, result, requirements, week, before, allowance)
 
 
 def _previous(

@@ -23,6 +23,8 @@ from wfm.staffing.frame import (
     select_local_days,
     summarize_requirements,
 )
+from wfm.staffing.lived import LivedAllowance
+from wfm.usecases.lived import allowance_for, built_for_life, folder_tables
 
 __all__ = ["RequirementsRun", "run_staff"]
 
@@ -41,6 +43,8 @@ class RequirementsRun:
         pooled: with pooling by simulation, what it found (else None).
         pooling: with pooling, per queue: agent-hours with and without it (pooling_summary).
         pooling_path: where the per queue x interval savings were written.
+        allowance: what the requirement was built for when built for life (the center's
+            `life.staff_as_lived`), else None (the plain shrinkage gross-up).
     """
 
     kind: InputKind
@@ -53,6 +57,7 @@ class RequirementsRun:
     pooled: PooledRequirements | None = None
     pooling: pl.DataFrame | None = None
     pooling_path: Path | None = None
+    allowance: LivedAllowance | None = None
 
 
 Pooling = Literal["erlang", "simulate"]
@@ -69,6 +74,7 @@ def run_staff(
     service_level_basis: ServiceLevelBasis = "offered",
     pooling: Pooling = "erlang",
     roster: str | Path | None = None,
+    center_dir: str | Path | None = None,
 ) -> RequirementsRun:
     """Requirements per queue x interval for a forecast or history file, written to `out_path`.
 
@@ -80,6 +86,10 @@ def run_staff(
     requirements are the smallest that meet every target in simulation
     (`wfm.simulation.pooling`), and the savings per queue x interval are written beside the
     requirements as `<name>_pooling<suffix>`.
+
+    With the center's `life.staff_as_lived`, `agents_gross` is built for life
+    (`wfm.staffing.lived`), the adherence loss measured from the states and schedule of
+    `center_dir` (the center file's folder).
 
     Raises:
         DataError: the input breaks the table's rules (file, row, column named).
@@ -107,13 +117,20 @@ def run_staff(
         assert isinstance(first, dt.date) and isinstance(last, dt.date)
         frame = select_local_days(frame, center, start=first, end=last)
     requirements = requirements_from_frame(frame, center, service_level_basis=service_level_basis)
-    pooled, pooling_path = None, None
+    roster_frame = None if roster is None else load_roster(roster, center)
+    states, history_schedule = folder_tables(center_dir)
+    allowance = allowance_for(center, states=states, schedule=history_schedule, roster=roster_frame)
+    pooled, pooling_path, erlang = None, None, requirements
     if pooling == "simulate":
-        assert roster is not None
-        pooled = pooled_requirements(requirements, load_roster(roster, center), center)
+        assert roster_frame is not None
+        pooled = pooled_requirements(requirements, roster_frame, center)
         requirements = pooled.requirements
         pooling_path = out_path.with_name(f"{out_path.stem}_pooling{out_path.suffix}")
         write_table(pooled.savings, pooling_path)
+    if allowance is not None:
+        requirements = built_for_life(
+            requirements, center, allowance, erlang=None if pooled is None else erlang
+        )
     write_table(requirements, out_path)
     days = requirements["interval_start"].dt.convert_time_zone(center.timezone).dt.date()
     first_day, last_day = days.min(), days.max()
@@ -129,4 +146,5 @@ def run_staff(
         pooled=pooled,
         pooling=None if pooled is None else pooling_summary(pooled, center),
         pooling_path=pooling_path,
+        allowance=allowance,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -11,7 +12,13 @@ import pytest
 from wfm.center import Center, load_center
 from wfm.grid import open_mask, with_local_columns
 from wfm.loaders import load_roster
-from wfm.synthetic import LAG_PROFILE, SAMPLE_CENTER_PATH, flexible_contracts, generate_history
+from wfm.synthetic import (
+    LAG_PROFILE,
+    SAMPLE_CENTER_PATH,
+    flexible_contracts,
+    flexible_roster,
+    generate_history,
+)
 from wfm.synthetic.roster import build_roster, roster_frame, roster_to_disk
 from wfm.synthetic.schedule import build_schedule
 from wfm.synthetic.shifts import activities_frame
@@ -284,3 +291,25 @@ def test_flexible_contracts_lower_only_the_weekly_minimums() -> None:
     assert flexible.queues == center.queues
     # Never raised: a minimum below the new one stays.
     assert flexible_contracts(center, weekly_hours_min=40).contracts == center.contracts
+
+
+def test_flexible_roster_hires_a_share_of_each_skill_set() -> None:
+    center = load_center(SAMPLE_CENTER_PATH)
+    roster = load_roster(Path(__file__).resolve().parents[2] / "data/sample/roster.csv", center)
+    hired = flexible_roster(roster, hire_frac=0.25)
+
+    def skill_sets(frame: pl.DataFrame) -> dict[tuple[str, ...], int]:
+        out: dict[tuple[str, ...], int] = {}
+        for skills in frame["skills"].to_list():
+            key = tuple(sorted(s["queue_id"] for s in skills))
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    before, after = skill_sets(roster), skill_sets(hired)
+    assert after == {k: n + -(-n // 4) for k, n in before.items()}
+    assert hired["agent_id"].n_unique() == hired.height
+    assert hired.head(roster.height).equals(roster)
+    new = hired.tail(hired.height - roster.height)
+    assert set(new["team"]) <= set(roster["team"])
+    assert set(new["contract"]) <= set(roster["contract"])
+    assert flexible_roster(roster, hire_frac=0.0).equals(roster)

@@ -1,6 +1,7 @@
 """End-to-end plan quality on held-back weeks of the sample center, as the plans will be lived.
 
-For each held-back week and each roster, two plans are built and scheduled the same way:
+For each held-back week and each roster, two plans are built and scheduled the same way (as
+`wfm plan` schedules: the roster split into independent pools, `scheduling.pooled`):
 the forecast plan (forecast from the history before the week -> staff -> schedule) and the
 perfect-foresight plan (staffed from the week's actual volumes). Both are simulated against
 the week's actual arrivals with the center's life section: absence, off-phone time and
@@ -34,7 +35,7 @@ import polars as pl
 from common import ROOT, emit, peak_rss_mb
 
 from forecasting.run import forecast
-from scheduling.run import WeekSchedule, schedule_week
+from scheduling.pooled import PooledSchedule, schedule_pools
 from scheduling.solve import SolveParams
 from wfm.center import Center, load_center
 from wfm.grid import local_midnight_utc
@@ -73,7 +74,7 @@ def _met(intervals: pl.DataFrame) -> pl.DataFrame:
 
 
 def _lived(
-    plan: WeekSchedule,
+    plan: PooledSchedule,
     actual: pl.DataFrame,
     roster: pl.DataFrame,
     center: Center,
@@ -139,7 +140,7 @@ def main() -> None:
                 roster=agents,
             )
             plans = {
-                name: schedule_week(
+                name: schedule_pools(
                     staff_as_lived(requirements_from_frame(frame, center), center, allowance),
                     agents,
                     roster_center,
@@ -187,7 +188,7 @@ def main() -> None:
                         "available_vs_scheduled": round(
                             result.available_h / result.scheduled_work_h, 4
                         ),
-                        "schedule_status": plan.result.status,
+                        "schedule_status": str(plan.status),
                         "time_limit_s": args.time_limit,
                         "replications": args.replications,
                         "staff_margin_frac": allowance.margin_frac,

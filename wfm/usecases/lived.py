@@ -8,7 +8,6 @@ from pathlib import Path
 import polars as pl
 
 from wfm.center import Center
-from wfm.errors import ConfigError
 from wfm.folder import find_table
 from wfm.loaders import load_schedule, load_states
 from wfm.simulation.deviations import measure_deviations
@@ -27,29 +26,25 @@ def allowance_for(
     """The center's allowance for life, or None when its requirements are not built for life.
 
     With `life.adherence_from_states` the adherence loss is measured from `states` against
-    the `schedule` they were recorded under (`wfm.simulation.deviations`).
-
-    Raises:
-        ConfigError: the states or their schedule are needed and missing.
+    the `schedule` they were recorded under (`wfm.simulation.deviations`); without them the
+    allowance counts no adherence loss and says so (a center with no states history yet).
     """
     life = center.life
     if life is None or not life.staff_as_lived:
         return None
-    loss, source = 0.0, "no adherence loss: life.adherence_from_states is off"
+    loss, source = 0.0, "none counted: life.adherence_from_states is off"
     if life.adherence_from_states:
         if states is None or schedule is None:
-            raise ConfigError(
-                "life.staff_as_lived with adherence_from_states needs a states table and the "
-                "schedule it was recorded against (the center folder's states and schedule)"
+            source = "none counted: no states and schedule in the center folder to measure it"
+        else:
+            sample = measure_deviations(
+                load_schedule(schedule, center), load_states(states, center), center
             )
-        sample = measure_deviations(
-            load_schedule(schedule, center), load_states(states, center), center
-        )
-        loss = sample.lost_frac()
-        source = (
-            f"measured on {len(sample.shifts)} shifts of states {sample.first_day} to "
-            f"{sample.last_day}"
-        )
+            loss = sample.lost_frac()
+            source = (
+                f"measured on {len(sample.shifts)} shifts of states {sample.first_day} to "
+                f"{sample.last_day}"
+            )
     return lived_allowance(center, adherence_loss_frac=loss, adherence_source=source, roster=roster)
 
 

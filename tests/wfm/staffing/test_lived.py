@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 
 from tests.wfm.simulation.conftest import T0, TS, constant_volumes, one_queue_config
-from wfm.center import Center
+from wfm.center import Center, load_center
+from wfm.loaders import load_roster, load_schedule, load_states
 from wfm.simulation import simulate
+from wfm.simulation.deviations import measure_deviations
 from wfm.simulation.handle_times import HandleTimeModel
 from wfm.staffing.frame import requirements_from_frame
 from wfm.staffing.lived import lived_allowance, staff_as_lived
-from wfm.usecases.lived import built_for_life
+from wfm.usecases.lived import allowance_for, built_for_life, folder_tables
 
 
 def _center(life: dict, *, patience_s: float | None = 200.0) -> Center:
@@ -128,3 +131,31 @@ def test_simulated_service_of_the_lived_requirement_meets_the_target() -> None:
     # Sampling error of the SL over 960 hours of independent absence: about 0.005.
     assert figures["lived"] >= 0.8 - 0.01
     assert figures["average"] < 0.8 - 0.01
+
+
+def test_the_sample_folder_gives_the_allowance_and_the_summary_names_it() -> None:
+    sample = Path(__file__).resolve().parents[3] / "data" / "sample"
+    center = load_center(sample / "center.yaml")
+    roster = load_roster(sample / "roster.csv", center)
+    states, schedule = folder_tables(sample)
+    allowance = allowance_for(center, states=states, schedule=schedule, roster=roster)
+    assert allowance is not None
+    measured = measure_deviations(
+        load_schedule(sample / "schedule.parquet", center),
+        load_states(sample / "states.parquet", center),
+        center,
+    )
+    assert allowance.adherence_loss_frac == measured.lost_frac() > 0
+    assert allowance.margin_frac == center.life.staff_margin_frac  # type: ignore[union-attr]
+    # The night team's 6 % raises triage's absence above the 5 % of the others.
+    assert allowance.absence_frac["billing_voice"] == pytest.approx(0.05)
+    assert 0.05 < allowance.absence_frac["triage_voice"] < 0.06
+    lines = dict(allowance.describe())
+    assert "measured on" in lines["adherence loss"] and "5%" in lines["margin"]
+    bare = allowance_for(center, states=None, schedule=None)
+    assert bare is not None and bare.adherence_loss_frac == 0.0
+    assert "no states" in dict(bare.describe())["adherence loss"]
+    plain = center.model_copy(
+        update={"life": center.life.model_copy(update={"staff_as_lived": False})}  # type: ignore[union-attr]
+    )
+    assert allowance_for(plain, states=states, schedule=schedule) is None

@@ -98,6 +98,8 @@ def test_staff_writes_the_requirements_of_the_last_week_and_a_summary(center, ce
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "sched_voice" in result.output and "2026-11-10" in result.output
+    # The sample center builds requirements for life; this folder has no states to measure.
+    assert "built for life" in result.output and "no states" in result.output
     req = load_requirements(out, center)
     local = req["interval_start"].dt.convert_time_zone(center.timezone).dt.date()
     assert (local.min(), local.max()) == (days[2], days[8])

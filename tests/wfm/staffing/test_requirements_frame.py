@@ -19,6 +19,7 @@ from wfm.staffing.frame import (
     summarize_requirements,
 )
 from wfm.staffing.requirements import StaffingTarget, agents_required
+from wfm.synthetic.history import history_rows
 
 MONDAY = dt.date(2026, 11, 2)  # the DST change in New York was the day before
 
@@ -34,18 +35,7 @@ def history_frame(center, days: list[dt.date], *, seed: int = 0) -> pl.DataFrame
             offered = rng.poisson(20, starts.len())
             handled = np.minimum(offered, rng.poisson(19, starts.len()))
             aht = np.where(handled > 0, rng.uniform(200, 400, starts.len()), np.nan)
-            parts.append(
-                pl.DataFrame(
-                    {
-                        "queue_id": queue.id,
-                        "interval_start": starts,
-                        "offered": offered.astype(np.int64),
-                        "handled": handled.astype(np.int64),
-                        "abandoned": (offered - handled).astype(np.int64),
-                        "aht_s": aht,
-                    }
-                ).with_columns(pl.col("aht_s").fill_nan(None))
-            )
+            parts.append(history_rows(queue.id, starts, offered, handled, aht))
     return pl.concat(parts)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -81,21 +82,17 @@ def test_erlang_bad_input_is_one_error_line_and_exit_1(args, message):
     assert "Traceback" not in result.output
 
 
+def _staff(center_dir: Path, history: str, out: Path, *args: str):
+    """`wfm staff` on a history file of the center folder, with more options."""
+    files = ["--input", str(center_dir / history), "--center", str(center_dir / "center.yaml")]
+    return runner.invoke(app, ["staff", *files, "--out", str(out), *args])
+
+
 def test_staff_writes_the_requirements_of_the_last_week_and_a_summary(center, center_dir):
     days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(9)]
     history_frame(center, days).write_parquet(center_dir / "history.parquet")
     out = center_dir / "out" / "requirements.csv"
-    args = [
-        "staff",
-        "--input",
-        str(center_dir / "history.parquet"),
-        "--center",
-        str(center_dir / "center.yaml"),
-        "--out",
-        str(out),
-        "--last-week",
-    ]
-    result = runner.invoke(app, args)
+    result = _staff(center_dir, "history.parquet", out, "--last-week")
     assert result.exit_code == 0, result.output
     assert "sched_voice" in result.output and "2026-11-10" in result.output
     req = load_requirements(out, center)
@@ -113,16 +110,7 @@ def test_staff_with_an_unknown_queue_names_the_file_row_and_column(center, cente
         .alias("queue_id")
     )
     frame.write_parquet(center_dir / "history.parquet")
-    args = [
-        "staff",
-        "--input",
-        str(center_dir / "history.parquet"),
-        "--center",
-        str(center_dir / "center.yaml"),
-        "--out",
-        str(center_dir / "r.csv"),
-    ]
-    result = runner.invoke(app, args)
+    result = _staff(center_dir, "history.parquet", center_dir / "r.csv")
     assert result.exit_code == 1
     assert "history.parquet row 5, column queue_id" in result.output
     assert "Traceback" not in result.output
@@ -130,18 +118,8 @@ def test_staff_with_an_unknown_queue_names_the_file_row_and_column(center, cente
 
 def test_staff_refuses_both_last_week_and_dates(center, center_dir):
     history_frame(center, [dt.date(2026, 11, 2)]).write_parquet(center_dir / "h.parquet")
-    args = [
-        "staff",
-        "--input",
-        str(center_dir / "h.parquet"),
-        "--center",
-        str(center_dir / "center.yaml"),
-        "--out",
-        str(center_dir / "r.csv"),
-        "--last-week",
-        "--start",
-        "2026-11-02",
-    ]
-    result = runner.invoke(app, args)
+    result = _staff(
+        center_dir, "h.parquet", center_dir / "r.csv", "--last-week", "--start", "2026-11-02"
+    )
     assert result.exit_code == 2
     assert "either --last-week or --start/--end" in result.output

@@ -6,10 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import with_cells
 from tests.wfm.staffing.test_requirements_frame import history_frame
 from wfm.cli.main import app
 from wfm.loaders import load_requirements
@@ -103,12 +103,7 @@ def test_staff_writes_the_requirements_of_the_last_week_and_a_summary(center, ce
 
 def test_staff_with_an_unknown_queue_names_the_file_row_and_column(center, center_dir):
     frame = history_frame(center, [dt.date(2026, 11, 2)])
-    frame = frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == 4)
-        .then(pl.lit("ghost_q"))
-        .otherwise("queue_id")
-        .alias("queue_id")
-    )
+    frame = with_cells(frame, 4, queue_id="ghost_q")
     frame.write_parquet(center_dir / "history.parquet")
     result = _staff(center_dir, "history.parquet", center_dir / "r.csv")
     assert result.exit_code == 1

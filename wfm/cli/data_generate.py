@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from wfm.cli.data import data_app
-from wfm.cli.options import console, parse_day, progress_bar
+from wfm.cli.options import console, day_option, progress_bar
 from wfm.synthetic.call_records import write_call_records
 from wfm.synthetic.network import generate_network
 from wfm.synthetic.sample import DEFAULT_N_DAYS, DEFAULT_START, STEPS, generate_sample_center
@@ -35,7 +35,7 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 7,
     start: Annotated[
         dt.date,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First history day (local)."),
+        day_option("First history day (local)."),
     ] = DEFAULT_START,
     days: Annotated[int, typer.Option(min=7, help="History length in days.")] = DEFAULT_N_DAYS,
 ) -> None:
@@ -119,7 +119,7 @@ def generate_calls_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
     start: Annotated[
         dt.date,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First local day."),
+        day_option("First local day."),
     ] = dt.date(2026, 10, 26),
     days: Annotated[int, typer.Option(min=1, help="Days of calls.")] = 7,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 0,

@@ -22,10 +22,9 @@ from wfm.cli.options import (
     OutFileOpt,
     ProcessesOpt,
     console,
-    executor_from_options,
-    parse_day,
+    day_option,
     parse_horizon_days,
-    progress_bar,
+    queue_progress,
 )
 from wfm.usecases.forecast import (
     ForecastRun,
@@ -57,13 +56,7 @@ def forecast_cmd(
     center: CenterOpt,
     out: OutFileOpt,
     start: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--start",
-            parser=parse_day,
-            metavar="YYYY-MM-DD",
-            help="First local day [default: after the history].",
-        ),
+        dt.date | None, day_option("First local day [default: after the history].")
     ] = None,
     horizon: Annotated[str, typer.Option("--horizon", help="Length: 6w, 52w, 10d.")] = "6w",
     drivers: DriversOpt = None,
@@ -91,8 +84,10 @@ def forecast_cmd(
     """
     horizon_days = parse_horizon_days(horizon)
     cfg = load_center(center)
-    with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
-        task = bar.add_task("forecasting queues", total=len(cfg.queues))
+    progress = queue_progress(
+        "forecasting queues", len(cfg.queues), cluster=cluster, workers=workers
+    )
+    with progress as (executor, queue_done):
         run = run_forecast(
             load_forecast_inputs(cfg, history, drivers=drivers, events=events),
             out_path=out,
@@ -103,7 +98,7 @@ def forecast_cmd(
             granularity=granularity,
             fte_hours=fte_hours,
             plot=plot,
-            progress=lambda _qid: bar.advance(task),
+            progress=queue_done,
             executor=executor,
         )
     console.print(_summary(run))
@@ -136,14 +131,16 @@ def backtest_cmd(
     """
     horizon_days = parse_horizon_days(horizon)
     cfg = load_center(center)
-    with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
-        task = bar.add_task("backtesting queues", total=len(cfg.queues))
+    progress = queue_progress(
+        "backtesting queues", len(cfg.queues), cluster=cluster, workers=workers
+    )
+    with progress as (executor, queue_done):
         run = run_backtest(
             load_forecast_inputs(cfg, history, drivers=drivers, events=events),
             horizon_days=horizon_days,
             n_folds=folds,
             out_path=out,
-            progress=lambda _qid: bar.advance(task),
+            progress=queue_done,
             executor=executor,
         )
     view = Table("queue", "model", "level", "WAPE", "MASE", "bias", title="Backtest")

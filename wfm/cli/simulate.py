@@ -17,7 +17,7 @@ from wfm.cli.options import (
     OutDirOpt,
     SeedOpt,
     console,
-    parse_day,
+    day_option,
     progress_bar,
 )
 from wfm.simulation import HandleTimeModel, SimulationResult
@@ -95,13 +95,7 @@ def simulate_command(
         float, typer.Option("--aht-cv", help="Coefficient of variation of lognormal handle times.")
     ] = 1.0,
     start: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--start",
-            parser=parse_day,
-            metavar="YYYY-MM-DD",
-            help="First local day (default: the schedule's).",
-        ),
+        dt.date | None, day_option("First local day (default: the schedule's).")
     ] = None,
     days: Annotated[
         int | None, typer.Option("--days", min=1, help="Days to simulate (default: schedule's).")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from wfm.center import load_center
 from wfm.cli.main import app
-from wfm.cli.options import CenterOpt, OutFileOpt, console, parse_day
+from wfm.cli.options import CenterOpt, OutFileOpt, console, day_option
 from wfm.staffing.calculator import CalculatorResult, erlang_calculator, parse_duration_s
 from wfm.usecases.staff import RequirementsRun, run_staff
 
@@ -185,11 +185,11 @@ def staff_command(
     ] = False,
     start: Annotated[
         dt.date | None,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First local day to staff."),
+        day_option("First local day to staff."),
     ] = None,
     end: Annotated[
         dt.date | None,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="Last local day, inclusive."),
+        day_option("Last local day, inclusive."),
     ] = None,
     sl_basis: BasisOpt = "offered",
     pooling: Annotated[

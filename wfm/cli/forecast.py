@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +28,9 @@ from wfm.cli.options import (
     parse_horizon_days,
     queue_progress,
 )
+from wfm.execution import Executor
 from wfm.usecases.forecast import (
+    ForecastInputs,
     ForecastRun,
     load_forecast_inputs,
     run_backtest,
@@ -48,6 +52,22 @@ def _summary(run: ForecastRun) -> Table:
     ):
         table.add_row(qid, chosen, f"{vol:,.0f}", f"{aht:,.0f}" if aht == aht else "-")
     return table
+
+
+@contextlib.contextmanager
+def _queue_job(
+    label: str,
+    center: Path,
+    history: Path,
+    drivers: Path | None,
+    events: Path | None,
+    cluster: str | None,
+    workers: int | None,
+) -> Iterator[tuple[ForecastInputs, Executor, Callable[[str], None]]]:
+    """The forecast inputs, and the executor and progress callback of a job over their queues."""
+    cfg = load_center(center)
+    with queue_progress(label, len(cfg.queues), cluster=cluster, workers=workers) as progress:
+        yield load_forecast_inputs(cfg, history, drivers=drivers, events=events), *progress
 
 
 @app.command("forecast")
@@ -83,13 +103,10 @@ def forecast_cmd(
         --start 2026-11-23 --horizon 6w --out out/forecast.csv --cluster local:2
     """
     horizon_days = parse_horizon_days(horizon)
-    cfg = load_center(center)
-    progress = queue_progress(
-        "forecasting queues", len(cfg.queues), cluster=cluster, workers=workers
-    )
-    with progress as (executor, queue_done):
+    job = _queue_job("forecasting queues", center, history, drivers, events, cluster, workers)
+    with job as (inputs, executor, queue_done):
         run = run_forecast(
-            load_forecast_inputs(cfg, history, drivers=drivers, events=events),
+            inputs,
             out_path=out,
             start=start,
             horizon_days=horizon_days,
@@ -130,13 +147,10 @@ def backtest_cmd(
         --horizon 1w --folds 4 --workers 2
     """
     horizon_days = parse_horizon_days(horizon)
-    cfg = load_center(center)
-    progress = queue_progress(
-        "backtesting queues", len(cfg.queues), cluster=cluster, workers=workers
-    )
-    with progress as (executor, queue_done):
+    job = _queue_job("backtesting queues", center, history, drivers, events, cluster, workers)
+    with job as (inputs, executor, queue_done):
         run = run_backtest(
-            load_forecast_inputs(cfg, history, drivers=drivers, events=events),
+            inputs,
             horizon_days=horizon_days,
             n_folds=folds,
             out_path=out,

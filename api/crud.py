@@ -108,6 +108,16 @@ class CheckedStates:
     errors: list[RowError] = field(default_factory=list)
 
 
+def _schema_errors(exc: ValidationError, index: int, event_id: str | None) -> list[RowError]:
+    """The first few schema errors of the row at `index`, their texts shortened."""
+    errors = []
+    for err in exc.errors()[:5]:
+        column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
+        message = shorten(err["msg"].removeprefix("Value error, "))
+        errors.append(RowError(index, event_id, column, message))
+    return errors
+
+
 def check_states(
     rows: list[Any], *, known_agents: set[str] | dict[str, str], known_states: set[str]
 ) -> CheckedStates:
@@ -125,10 +135,7 @@ def check_states(
         try:
             event = StateEventIn.model_validate(raw)
         except ValidationError as exc:
-            for err in exc.errors()[:5]:
-                column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
-                message = shorten(err["msg"].removeprefix("Value error, "))
-                checked.errors.append(RowError(index, event_id, column, message))
+            checked.errors += _schema_errors(exc, index, event_id)
             continue
         if event.agent_id not in known_agents:
             message = "agent_id is not in the roster"
@@ -248,10 +255,7 @@ def check_history(rows: list[Any], *, center: Center) -> CheckedHistory:
         try:
             row = HistoryRowIn.model_validate(raw)
         except ValidationError as exc:
-            for err in exc.errors()[:5]:
-                column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
-                message = shorten(err["msg"].removeprefix("Value error, "))
-                checked.errors.append(RowError(index, None, column, message))
+            checked.errors += _schema_errors(exc, index, None)
             continue
         local = row.interval_start.astimezone(center.tz)
         if row.queue_id not in queues:

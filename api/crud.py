@@ -135,7 +135,7 @@ def check_states(
         try:
             event = StateEventIn.model_validate(raw)
         except ValidationError as exc:
-            checked.errors += _schema_errors(exc, index, event_id)
+            checked.errors.extend(_schema_errors(exc, index, event_id))
             continue
         if event.agent_id not in known_agents:
             message = "agent_id is not in the roster"
@@ -255,7 +255,7 @@ def check_history(rows: list[Any], *, center: Center) -> CheckedHistory:
         try:
             row = HistoryRowIn.model_validate(raw)
         except ValidationError as exc:
-            checked.errors += _schema_errors(exc, index, None)
+            checked.errors.extend(_schema_errors(exc, index, None))
             continue
         local = row.interval_start.astimezone(center.tz)
         if row.queue_id not in queues:

@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -368,7 +368,14 @@ def roster_skills(session: Session) -> pl.DataFrame:
     )
 
 
+_Versioned = TypeVar("_Versioned", CenterVersion, RosterVersion)
+
 # --- center and roster ------------------------------------------------------------------
+
+
+def _latest_version(session: Session, table: type[_Versioned]) -> _Versioned | None:
+    """The highest version stored in a table of versions (center or roster), if any."""
+    return session.scalars(select(table).order_by(table.version.desc()).limit(1)).one_or_none()
 
 
 def current_center(session: Session) -> tuple[CenterVersion, Center]:
@@ -377,9 +384,7 @@ def current_center(session: Session) -> tuple[CenterVersion, Center]:
     Raises:
         NotFoundError: no center has been configured yet.
     """
-    row = session.scalars(
-        select(CenterVersion).order_by(CenterVersion.version.desc()).limit(1)
-    ).one_or_none()
+    row = _latest_version(session, CenterVersion)
     if row is None:
         raise NotFoundError("no center configuration yet; an admin PUTs /v1/center")
     return row, Center.model_validate(row.body)
@@ -451,9 +456,7 @@ def current_roster(session: Session) -> tuple[RosterVersion, list[RosterAgent]]:
     Raises:
         NotFoundError: no roster has been loaded yet.
     """
-    version = session.scalars(
-        select(RosterVersion).order_by(RosterVersion.version.desc()).limit(1)
-    ).one_or_none()
+    version = _latest_version(session, RosterVersion)
     if version is None:
         raise NotFoundError("no roster yet; an admin PUTs /v1/roster")
     agents = session.scalars(

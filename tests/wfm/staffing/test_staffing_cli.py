@@ -29,10 +29,15 @@ AGENTS = [
 ]
 
 
-def test_erlang_with_agents_prints_the_figures_as_json():
-    result = runner.invoke(app, [*AGENTS, "--agents", "12", "--json"])
+def _erlang_json(*args: str) -> dict:
+    """The JSON answer of `wfm erlang` on the AGENTS case with more options."""
+    result = runner.invoke(app, [*AGENTS, *args, "--json"])
     assert result.exit_code == 0, result.output
-    got = json.loads(result.output)
+    return json.loads(result.output)
+
+
+def test_erlang_with_agents_prints_the_figures_as_json():
+    got = _erlang_json("--agents", "12")
     assert got["agents"] == 12
     assert got["service_level"] == pytest.approx(0.6401580403740066, rel=1e-12)
     assert got["asa_s"] == pytest.approx(40.44494018684438, rel=1e-12)
@@ -42,18 +47,13 @@ def test_erlang_with_agents_prints_the_figures_as_json():
 
 
 def test_erlang_with_a_target_prints_the_agents_needed():
-    result = runner.invoke(app, [*AGENTS, "--service-level", "0.8", "--json"])
-    assert result.exit_code == 0, result.output
-    got = json.loads(result.output)
+    got = _erlang_json("--service-level", "0.8")
     assert got["agents"] == 14
     assert got["service_level"] == pytest.approx(0.8884, abs=5e-5)
 
 
 def test_erlang_with_patience_uses_erlang_a_and_reports_abandonment():
-    args = [*AGENTS, "--patience", "120", "--max-abandon", "0.05", "--max-asa", "30", "--json"]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    got = json.loads(result.output)
+    got = _erlang_json("--patience", "120", "--max-abandon", "0.05", "--max-asa", "30")
     assert got["model"] == "erlang_a"
     assert got["abandon_rate"] <= 0.05 and got["asa_s"] <= 30
 

@@ -134,6 +134,15 @@ def _timed(run: Callable[[], T], repeats: int) -> tuple[T, list[float]]:
     return result, times
 
 
+def _timings(times: list[float]) -> dict[str, float | int]:
+    """How a bench line reports its wall times: median and best, in seconds, and the count."""
+    return {
+        "wall_s": round(statistics.median(times), 5),
+        "min_s": round(min(times), 5),
+        "repeats": len(times),
+    }
+
+
 def bench_erlang_c(inputs: dict[str, np.ndarray], repeats: int) -> tuple[float, float]:
     ours, times = _timed(lambda: wfm_requirements(inputs), repeats)
     wall = statistics.median(times)
@@ -141,9 +150,7 @@ def bench_erlang_c(inputs: dict[str, np.ndarray], repeats: int) -> tuple[float, 
         {
             "bench": "staffing_erlang_c_week",
             "n": int(inputs["contacts"].size),
-            "wall_s": round(wall, 5),
-            "min_s": round(min(times), 5),
-            "repeats": repeats,
+            **_timings(times),
             "total_agent_intervals": int(ours.sum()),
         }
     )
@@ -176,9 +183,7 @@ def bench_pyworkforce(
         {
             "bench": "staffing_pyworkforce_week",
             "n": int(inputs["contacts"].size),
-            "wall_s": round(wall, 5),
-            "min_s": round(min(times), 5),
-            "repeats": repeats,
+            **_timings(times),
             "wfm_wall_s": round(wfm_wall_s, 5),
             "wfm_min_s": round(wfm_min_s, 5),
             "ratio": round(wall / wfm_wall_s, 1),
@@ -217,9 +222,7 @@ def bench_requirements_frame(seed: int, repeats: int) -> None:
             "bench": "staffing_requirements_week",
             "n": req.height,
             "n_queues": req["queue_id"].n_unique(),
-            "wall_s": round(statistics.median(times), 5),
-            "min_s": round(min(times), 5),
-            "repeats": repeats,
+            **_timings(times),
             "agent_hours_net": float(req["agents_net"].sum() * center.interval_s / 3600),
         }
     )

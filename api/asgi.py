@@ -15,6 +15,7 @@ __all__ = [
     "Scope",
     "Send",
     "client_address",
+    "is_v1_request",
     "send_error",
 ]
 
@@ -25,6 +26,11 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def is_v1_request(scope: Scope) -> bool:
+    """An HTTP request under /v1: one the middlewares authenticate and audit."""
+    return scope["type"] == "http" and scope["path"].startswith(V1_PREFIX)
 
 
 def client_address(scope: Scope) -> str:

@@ -33,7 +33,16 @@ from fastapi import Request
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from api.asgi import V1_PREFIX, ASGIApp, Message, Receive, Scope, Send, client_address, send_error
+from api.asgi import (
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    client_address,
+    is_v1_request,
+    send_error,
+)
 from api.auth import Principal
 from api.db import AuditRecord, Database, utcnow
 
@@ -225,7 +234,7 @@ class AuditMiddleware:
         self.writer = writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(V1_PREFIX):
+        if not is_v1_request(scope):
             await self.app(scope, receive, send)
             return
         failed = False

@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -108,6 +108,16 @@ class CheckedStates:
     errors: list[RowError] = field(default_factory=list)
 
 
+def _schema_errors(exc: ValidationError, index: int, event_id: str | None) -> list[RowError]:
+    """The first few schema errors of the row at `index`, their texts shortened."""
+    errors = []
+    for err in exc.errors()[:5]:
+        column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
+        message = shorten(err["msg"].removeprefix("Value error, "))
+        errors.append(RowError(index, event_id, column, message))
+    return errors
+
+
 def check_states(
     rows: list[Any], *, known_agents: set[str] | dict[str, str], known_states: set[str]
 ) -> CheckedStates:
@@ -125,10 +135,7 @@ def check_states(
         try:
             event = StateEventIn.model_validate(raw)
         except ValidationError as exc:
-            for err in exc.errors()[:5]:
-                column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
-                message = shorten(err["msg"].removeprefix("Value error, "))
-                checked.errors.append(RowError(index, event_id, column, message))
+            checked.errors.extend(_schema_errors(exc, index, event_id))
             continue
         if event.agent_id not in known_agents:
             message = "agent_id is not in the roster"
@@ -248,10 +255,7 @@ def check_history(rows: list[Any], *, center: Center) -> CheckedHistory:
         try:
             row = HistoryRowIn.model_validate(raw)
         except ValidationError as exc:
-            for err in exc.errors()[:5]:
-                column = shorten(".".join(str(p) for p in err["loc"]), 64) or None
-                message = shorten(err["msg"].removeprefix("Value error, "))
-                checked.errors.append(RowError(index, None, column, message))
+            checked.errors.extend(_schema_errors(exc, index, None))
             continue
         local = row.interval_start.astimezone(center.tz)
         if row.queue_id not in queues:
@@ -364,7 +368,14 @@ def roster_skills(session: Session) -> pl.DataFrame:
     )
 
 
+_Versioned = TypeVar("_Versioned", CenterVersion, RosterVersion)
+
 # --- center and roster ------------------------------------------------------------------
+
+
+def _latest_version(session: Session, table: type[_Versioned]) -> _Versioned | None:
+    """The highest version stored in a table of versions (center or roster), if any."""
+    return session.scalars(select(table).order_by(table.version.desc()).limit(1)).one_or_none()
 
 
 def current_center(session: Session) -> tuple[CenterVersion, Center]:
@@ -373,9 +384,7 @@ def current_center(session: Session) -> tuple[CenterVersion, Center]:
     Raises:
         NotFoundError: no center has been configured yet.
     """
-    row = session.scalars(
-        select(CenterVersion).order_by(CenterVersion.version.desc()).limit(1)
-    ).one_or_none()
+    row = _latest_version(session, CenterVersion)
     if row is None:
         raise NotFoundError("no center configuration yet; an admin PUTs /v1/center")
     return row, Center.model_validate(row.body)
@@ -447,9 +456,7 @@ def current_roster(session: Session) -> tuple[RosterVersion, list[RosterAgent]]:
     Raises:
         NotFoundError: no roster has been loaded yet.
     """
-    version = session.scalars(
-        select(RosterVersion).order_by(RosterVersion.version.desc()).limit(1)
-    ).one_or_none()
+    version = _latest_version(session, RosterVersion)
     if version is None:
         raise NotFoundError("no roster yet; an admin PUTs /v1/roster")
     agents = session.scalars(

@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ __all__ = [
     "UtcDateTime",
     "normalize_url",
     "open_database",
+    "scratch_postgres_database",
     "utcnow",
 ]
 
@@ -315,3 +318,19 @@ def open_database(url: str, *, busy_timeout_s: float = 30.0) -> Database:
         read_session=sessionmaker(engine, expire_on_commit=False),
         write_session=sessionmaker(writer, expire_on_commit=False),
     )
+
+
+@contextlib.contextmanager
+def scratch_postgres_database(server_url: str, *, prefix: str) -> Iterator[str]:
+    """The URL of a new, empty database on the PostgreSQL server of `server_url` (its name
+    `prefix` and a random part), dropped afterwards even while connections to it are open."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

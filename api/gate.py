@@ -24,7 +24,16 @@ from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 
-from api.asgi import V1_PREFIX, ASGIApp, Message, Receive, Scope, Send, client_address, send_error
+from api.asgi import (
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    client_address,
+    is_v1_request,
+    send_error,
+)
 from api.auth import Principal, key_id_of
 from api.current import Current, CurrentState
 from api.db import Database
@@ -78,7 +87,7 @@ class KeyGate:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(V1_PREFIX):
+        if not is_v1_request(scope):
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})

@@ -13,11 +13,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from api.schemas import ConflictPublic, ErrorPublic, InvalidFieldsPublic, InvalidRowsPublic
 from wfm.center import Center
 
-__all__ = ["CONFLICT", "ERROR_RESPONSES", "NOT_FOUND", "build_openapi"]
+__all__ = ["CONFLICT", "ERROR_RESPONSES", "NOT_FOUND", "build_openapi", "partly_refused"]
 
 Responses = dict[int | str, dict[str, Any]]
 
@@ -39,6 +40,11 @@ ERROR_RESPONSES: Responses = {
 NOT_FOUND: Responses = {404: {"model": ErrorPublic, "description": "not found"}}
 CONFLICT: Responses = {409: {"model": ConflictPublic, "description": "conflicts with the state"}}
 CENTER_REF = "#/components/schemas/Center"
+
+
+def partly_refused(model: type[BaseModel]) -> Responses:
+    """The 207 of an ingest route: the valid rows are stored, the refused ones listed."""
+    return {207: {"model": model, "description": "some rows were refused"}}
 
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:

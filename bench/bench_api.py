@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,7 @@ import yaml
 from common import git_sha
 from sqlalchemy import func, select
 
-from api.db import StateEvent, open_database
+from api.db import StateEvent, open_database, scratch_postgres_database
 from api.service import add_user
 from wfm.center import load_center
 from wfm.settings import Settings
@@ -381,16 +380,8 @@ def database_for(kind: str, folder: Path, pg_server: str) -> Iterator[str]:
     if kind != "postgres":
         yield kind
         return
-    import psycopg
-
-    name = f"wfm_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(pg_server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield pg_server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(pg_server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres_database(pg_server, prefix="wfm_bench") as url:
+        yield url
 
 
 def run(args: argparse.Namespace, db_url: str, tmp: tempfile.TemporaryDirectory[str]) -> int:

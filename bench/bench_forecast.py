@@ -162,6 +162,25 @@ def _weekly_origins(last_day: dt.date, n: int) -> list[dt.date]:
     return [monday - dt.timedelta(days=7 * k) for k in range(n - 1, -1, -1)]
 
 
+def _auto_and_baselines(
+    history: pl.DataFrame,
+    center: Center,
+    origins: list[dt.date],
+    drivers: pl.DataFrame | None,
+    events: pl.DataFrame | None,
+    **others: Callable[[], object],
+) -> pl.DataFrame:
+    """Rolling errors of the automatic choice, the seasonal naive, and `others` (runner name:
+    model factory)."""
+    week = 7 * 86400 // center.interval_s
+    runners = {
+        "auto": _auto(center, drivers, events),
+        "seasonal_naive": _single(center, lambda: SeasonalNaive(season_length=week)),
+    }
+    runners |= {name: _single(center, factory) for name, factory in others.items()}
+    return rolling_errors(history, center, origins, runners)
+
+
 def bench_sample(sample: Path, n_origins: int) -> None:
     center = load_center(sample / "center.yaml")
     history = load_history(sample / "history.parquet", center)
@@ -170,22 +189,16 @@ def bench_sample(sample: Path, n_origins: int) -> None:
     last = center.local_date(history["interval_start"].max())
     origins = _weekly_origins(last, n_origins)
     voice = [q.id for q in center.queues if q.channel == "voice"]
-    week = 7 * 86400 // center.interval_s
     t0 = time.perf_counter()
-    table = rolling_errors(
+    table = _auto_and_baselines(
         history,
         center,
         origins,
-        {
-            "auto": _auto(center, drivers, events),
-            "seasonal_naive": _single(center, lambda: SeasonalNaive(season_length=week)),
-            "prophet_default": _single(
-                center,
-                lambda: ProphetDaily(
-                    use_exog=False, uncertainty_samples=0, alias="prophet_default"
-                ),
-            ),
-        },
+        drivers,
+        events,
+        prophet_default=lambda: ProphetDaily(
+            use_exog=False, uncertainty_samples=0, alias="prophet_default"
+        ),
     )
     for qid in center.queue_ids:
         part = {
@@ -401,20 +414,15 @@ def bench_bank(path: Path, n_origins: int) -> None:
     week = 7 * 86400 // center.interval_s
     origins = _weekly_origins(center.local_date(history["interval_start"].max()), n_origins)
     t0 = time.perf_counter()
-    table = rolling_errors(
+    table = _auto_and_baselines(
         history,
         center,
         origins,
-        {
-            "auto": _auto(center, None, None),
-            "seasonal_naive": _single(center, lambda: SeasonalNaive(season_length=week)),
-            "avg_4w": _single(
-                center,
-                lambda: WeightedSameWeekdayAverage(
-                    season_length=week, weights=(1, 1, 1, 1), alias="avg_4w"
-                ),
-            ),
-        },
+        None,
+        None,
+        avg_4w=lambda: WeightedSameWeekdayAverage(
+            season_length=week, weights=(1, 1, 1, 1), alias="avg_4w"
+        ),
     )
     part = {r["runner"]: r for r in table.iter_rows(named=True)}
     _emit(

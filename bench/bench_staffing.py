@@ -19,7 +19,9 @@ import argparse
 import datetime as dt
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import mpmath as mp
 import numpy as np
@@ -30,6 +32,9 @@ from wfm.center import load_center
 from wfm.grid import grid, open_mask
 from wfm.staffing.frame import requirements_from_frame
 from wfm.staffing.requirements import StaffingTarget, agents_required
+from wfm.synthetic.history import history_rows
+
+T = TypeVar("T")
 
 CENTER = Path(__file__).resolve().parents[1] / "wfm" / "synthetic" / "sample_center.yaml"
 WEEK_START = dt.date(2026, 11, 9)  # a Monday
@@ -118,21 +123,34 @@ def _reason(inputs: dict[str, np.ndarray], i: int, ours: int, theirs: int) -> st
     return f"{who}'s {low} agents miss the target (mpmath SL {sl_low:.6f}, occ {traffic / low:.4f})"
 
 
-def bench_erlang_c(inputs: dict[str, np.ndarray], repeats: int) -> tuple[float, float]:
-    wfm_requirements(inputs)  # warm-up
+def _timed(run: Callable[[], T], repeats: int) -> tuple[T, list[float]]:
+    """The result of `run` and its wall times in seconds, over `repeats` runs after a warm-up."""
+    run()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        ours = wfm_requirements(inputs)
+        result = run()
         times.append(time.perf_counter() - start)
+    return result, times
+
+
+def _timings(times: list[float]) -> dict[str, float | int]:
+    """How a bench line reports its wall times: median and best, in seconds, and the count."""
+    return {
+        "wall_s": round(statistics.median(times), 5),
+        "min_s": round(min(times), 5),
+        "repeats": len(times),
+    }
+
+
+def bench_erlang_c(inputs: dict[str, np.ndarray], repeats: int) -> tuple[float, float]:
+    ours, times = _timed(lambda: wfm_requirements(inputs), repeats)
     wall = statistics.median(times)
     emit(
         {
             "bench": "staffing_erlang_c_week",
             "n": int(inputs["contacts"].size),
-            "wall_s": round(wall, 5),
-            "min_s": round(min(times), 5),
-            "repeats": repeats,
+            **_timings(times),
             "total_agent_intervals": int(ours.sum()),
         }
     )
@@ -142,12 +160,7 @@ def bench_erlang_c(inputs: dict[str, np.ndarray], repeats: int) -> tuple[float, 
 def bench_pyworkforce(
     inputs: dict[str, np.ndarray], wfm_wall_s: float, wfm_min_s: float, repeats: int
 ) -> None:
-    pyworkforce_requirements(inputs)  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        theirs = pyworkforce_requirements(inputs)
-        times.append(time.perf_counter() - start)
+    theirs, times = _timed(lambda: pyworkforce_requirements(inputs), repeats)
     wall = statistics.median(times)
     ours = wfm_requirements(inputs)
     differ = np.flatnonzero(ours != theirs)
@@ -170,9 +183,7 @@ def bench_pyworkforce(
         {
             "bench": "staffing_pyworkforce_week",
             "n": int(inputs["contacts"].size),
-            "wall_s": round(wall, 5),
-            "min_s": round(min(times), 5),
-            "repeats": repeats,
+            **_timings(times),
             "wfm_wall_s": round(wfm_wall_s, 5),
             "wfm_min_s": round(wfm_min_s, 5),
             "ratio": round(wall / wfm_wall_s, 1),
@@ -198,38 +209,20 @@ def history_week(seed: int) -> tuple[pl.DataFrame, object]:
         handled = np.maximum(offered - rng.binomial(offered, 0.05), 0)
         aht = np.where(handled > 0, (queue.aht_s or 300) * rng.uniform(0.8, 1.2, mean.size), np.nan)
         parts.append(
-            pl.DataFrame(
-                {
-                    "queue_id": queue.id,
-                    "interval_start": starts,
-                    "offered": offered.astype(np.int64),
-                    "handled": handled.astype(np.int64),
-                    "abandoned": (offered - handled).astype(np.int64),
-                    "aht_s": aht,
-                }
-            )
-            .with_columns(pl.col("aht_s").fill_nan(None))
-            .filter(pl.Series(is_open))
+            history_rows(queue.id, starts, offered, handled, aht).filter(pl.Series(is_open))
         )
     return pl.concat(parts), center
 
 
 def bench_requirements_frame(seed: int, repeats: int) -> None:
     history, center = history_week(seed)
-    requirements_from_frame(history, center)  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        req = requirements_from_frame(history, center)
-        times.append(time.perf_counter() - start)
+    req, times = _timed(lambda: requirements_from_frame(history, center), repeats)
     emit(
         {
             "bench": "staffing_requirements_week",
             "n": req.height,
             "n_queues": req["queue_id"].n_unique(),
-            "wall_s": round(statistics.median(times), 5),
-            "min_s": round(min(times), 5),
-            "repeats": repeats,
+            **_timings(times),
             "agent_hours_net": float(req["agents_net"].sum() * center.interval_s / 3600),
         }
     )

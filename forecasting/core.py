@@ -430,8 +430,12 @@ class Forecaster:
             and not (X[:n][tested, j] != 0).any()
         ]
 
+    def _backtest_span_days(self) -> int:
+        """The days the backtest folds cover, from the first fold's origin to the last day."""
+        return self.backtest_days + (self.n_folds - 1) * self.fold_step_days
+
     def _min_backtest_days(self) -> int:
-        return self.backtest_days + (self.n_folds - 1) * self.fold_step_days + 28
+        return self._backtest_span_days() + 28
 
     def _choose(self, series: QueueSeries) -> Model | Combination:
         qid = series.queue.id
@@ -552,7 +556,7 @@ class Forecaster:
         drivers: pl.DataFrame | None,
         events: pl.DataFrame | None,
     ) -> None:
-        span = self.backtest_days + (self.n_folds - 1) * self.fold_step_days
+        span = self._backtest_span_days()
         series = build_queue_series(
             history,
             self.center,
@@ -722,7 +726,7 @@ class Forecaster:
         events: pl.DataFrame | None = None,
     ) -> QueueSeries:
         """A queue's series prepared for a backtest (driver profiles fit before the folds)."""
-        span = self.backtest_days + (self.n_folds - 1) * self.fold_step_days
+        span = self._backtest_span_days()
         series = build_queue_series(
             history,
             self.center,

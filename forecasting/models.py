@@ -123,7 +123,39 @@ def _relative_scale(y: np.ndarray, fitted: np.ndarray) -> float:
     return float(np.sqrt(np.mean(resid**2)))
 
 
-class SeasonalNaive(Model):
+class _SameSlotModel(Model):
+    """A forecast from the same slot in past seasons: a subclass gives the in-sample fit and
+    the point forecast; the band around it widens with the seasons ahead."""
+
+    season_length: int
+
+    def _in_sample(self, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _point(self, y: np.ndarray, h: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def fit(self, y: np.ndarray, X: np.ndarray | None = None) -> Self:
+        y = np.asarray(y, dtype=float)
+        if y.size < self.season_length or np.isfinite(y).sum() == 0:
+            raise ForecastError(
+                f"{self.alias} needs at least one season ({self.season_length} steps) of history"
+            )
+        self.model_ = {"y": y, "scale": _relative_scale(y, self._in_sample(y))}
+        return self
+
+    def predict(
+        self, h: int, *, X: np.ndarray | None = None, level: Sequence[int] | None = None
+    ) -> dict[str, np.ndarray]:
+        state = self._state()
+        y = state["y"]
+        mean = np.nan_to_num(self._point(y, h), nan=float(np.nanmean(y)))
+        n_ahead = np.arange(h) // self.season_length + 1
+        scale = state["scale"] * np.sqrt(mean + 1.0) * np.sqrt(n_ahead)
+        return add_intervals({"mean": mean}, scale, level)
+
+
+class SeasonalNaive(_SameSlotModel):
     """The value one season ago (same local slot last week), falling back to earlier seasons
     where that value is missing.
 
@@ -138,34 +170,21 @@ class SeasonalNaive(Model):
             raise ForecastError(f"season_length must be >= 1, got {season_length}")
         self.season_length = season_length
 
-    def fit(self, y: np.ndarray, X: np.ndarray | None = None) -> Self:
-        y = np.asarray(y, dtype=float)
-        if np.isfinite(y).sum() == 0 or y.size < self.season_length:
-            raise ForecastError(
-                f"{self.alias} needs at least one season ({self.season_length} steps) of history"
-            )
+    def _in_sample(self, y: np.ndarray) -> np.ndarray:
         m = self.season_length
         fitted = np.full(y.size, np.nan)
         fitted[m:] = y[:-m]
-        self.model_ = {"y": y, "scale": _relative_scale(y, fitted)}
-        return self
+        return fitted
 
-    def predict(
-        self, h: int, *, X: np.ndarray | None = None, level: Sequence[int] | None = None
-    ) -> dict[str, np.ndarray]:
-        state = self._state()
-        y = state["y"]
+    def _point(self, y: np.ndarray, h: int) -> np.ndarray:
         rows = _seasonal_lookup(y, self.season_length, h, n_seasons=8)
         mean = np.full(h, np.nan)
         for row in rows[::-1]:  # the most recent finite season wins
             mean = np.where(np.isfinite(row), row, mean)
-        mean = np.nan_to_num(mean, nan=float(np.nanmean(y)))
-        n_ahead = np.arange(h) // self.season_length + 1
-        scale = state["scale"] * np.sqrt(mean + 1.0) * np.sqrt(n_ahead)
-        return add_intervals({"mean": mean}, scale, level)
+        return mean
 
 
-class WeightedSameWeekdayAverage(Model):
+class WeightedSameWeekdayAverage(_SameSlotModel):
     """A weighted average of the same slot in the last few seasons (same-weekday intervals).
 
     Args:
@@ -193,12 +212,7 @@ class WeightedSameWeekdayAverage(Model):
         values = np.nansum(np.nan_to_num(rows) * w, axis=0)
         return np.where(total > 0, values / np.where(total > 0, total, 1.0), np.nan)
 
-    def fit(self, y: np.ndarray, X: np.ndarray | None = None) -> Self:
-        y = np.asarray(y, dtype=float)
-        if y.size < self.season_length or np.isfinite(y).sum() == 0:
-            raise ForecastError(
-                f"{self.alias} needs at least one season ({self.season_length} steps) of history"
-            )
+    def _in_sample(self, y: np.ndarray) -> np.ndarray:
         m, k = self.season_length, self.weights.size
         # In-sample fit over the last few seasons only: enough for the error scale.
         start = max(m, y.size - 8 * m)
@@ -206,19 +220,10 @@ class WeightedSameWeekdayAverage(Model):
         for t0 in range(start, y.size, m):
             seg = _seasonal_lookup(y[:t0], m, min(m, y.size - t0), k)
             fitted[t0 : t0 + seg.shape[1]] = self._average(seg)
-        self.model_ = {"y": y, "scale": _relative_scale(y, fitted)}
-        return self
+        return fitted
 
-    def predict(
-        self, h: int, *, X: np.ndarray | None = None, level: Sequence[int] | None = None
-    ) -> dict[str, np.ndarray]:
-        state = self._state()
-        y = state["y"]
-        mean = self._average(_seasonal_lookup(y, self.season_length, h, self.weights.size))
-        mean = np.nan_to_num(mean, nan=float(np.nanmean(y)))
-        n_ahead = np.arange(h) // self.season_length + 1
-        scale = state["scale"] * np.sqrt(mean + 1.0) * np.sqrt(n_ahead)
-        return add_intervals({"mean": mean}, scale, level)
+    def _point(self, y: np.ndarray, h: int) -> np.ndarray:
+        return self._average(_seasonal_lookup(y, self.season_length, h, self.weights.size))
 
 
 class DailyWeightedAverage(WeightedSameWeekdayAverage):

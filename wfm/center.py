@@ -27,7 +27,7 @@ import math
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -399,6 +399,21 @@ class HolidayCalendar(_Strict):
     observed: bool = True
 
 
+_Identified = TypeVar("_Identified", "Queue", "Contract", "ShiftTemplate")
+
+
+def _by_id(items: tuple[_Identified, ...], item_id: str) -> _Identified:
+    """The item of `items` with that id.
+
+    Raises:
+        KeyError: none has it.
+    """
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise KeyError(item_id)
+
+
 class Center(_Strict):
     name: str
     timezone: str
@@ -470,22 +485,13 @@ class Center(_Strict):
         return [q.id for q in self.queues]
 
     def queue(self, queue_id: str) -> Queue:
-        for q in self.queues:
-            if q.id == queue_id:
-                return q
-        raise KeyError(queue_id)
+        return _by_id(self.queues, queue_id)
 
     def contract(self, contract_id: str) -> Contract:
-        for c in self.contracts:
-            if c.id == contract_id:
-                return c
-        raise KeyError(contract_id)
+        return _by_id(self.contracts, contract_id)
 
     def template(self, template_id: str) -> ShiftTemplate:
-        for t in self.shift_templates:
-            if t.id == template_id:
-                return t
-        raise KeyError(template_id)
+        return _by_id(self.shift_templates, template_id)
 
     def shrinkage_for(self, queue_id: str) -> float:
         own = self.queue(queue_id).shrinkage_frac

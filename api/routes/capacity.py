@@ -7,15 +7,16 @@ and roster before the run is queued (422 naming `plan` or `scenarios` and the fi
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 
 from api import crud
 from api.capacity_run import capacity_roster, check_capacity_request
 from api.deps import ManagerUser, SessionDep, WriteSessionDep
 from api.errors import ConflictError
+from api.routes.runs import RunsLimit, finished_run, list_runs, queue_run, read_run
 from api.schemas import Day, ForecastModel, ForecastRunPublic, ForecastRunsPublic, Strict
 from wfm.capacity.plan import CapacityPlan
 from wfm.capacity.scenarios import Scenario
@@ -69,38 +70,26 @@ def start_capacity(
         roster=capacity_roster(session),
         start=payload.start,
     )
-    params: dict[str, Any] = {
-        "kind": KIND,
-        **payload.model_dump(mode="json"),
-    }
-    run = crud.create_forecast_run(session, params=params, by=user.name)
-    request.app.state.forecast_jobs.submit(run.id)
-    return ForecastRunPublic.model_validate(run, from_attributes=True)
+    params = {"kind": KIND, **payload.model_dump(mode="json")}
+    return queue_run(session, request, params=params, by=user.name)
 
 
 @router.get("", response_model=ForecastRunsPublic)
 def list_capacity(
-    _user: ManagerUser,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    _user: ManagerUser, session: SessionDep, limit: RunsLimit = 50
 ) -> ForecastRunsPublic:
     """The latest capacity plans, newest first (without their results)."""
-    runs = crud.list_forecast_runs(session, limit=limit, kind=KIND)
-    data = [ForecastRunPublic.model_validate(r, from_attributes=True) for r in runs]
-    return ForecastRunsPublic(data=data, count=len(data))
+    return list_runs(session, limit=limit, kind=KIND)
 
 
 @router.get("/{run_id}", response_model=ForecastRunPublic)
 def read_capacity(run_id: str, _user: ManagerUser, session: SessionDep) -> ForecastRunPublic:
     """A plan's status: queued, running, done or failed (with its error)."""
-    run = crud.get_forecast_run(session, run_id=run_id, kind=KIND)
-    return ForecastRunPublic.model_validate(run, from_attributes=True)
+    return read_run(session, run_id=run_id, kind=KIND)
 
 
 @router.get("/{run_id}/result", response_model=CapacityResultPublic)
 def capacity_result(run_id: str, _user: ManagerUser, session: SessionDep) -> CapacityResultPublic:
     """The tables of a finished plan (409 until it is done)."""
-    run = crud.get_forecast_run(session, run_id=run_id, kind=KIND)
-    if run.status != "done" or run.result is None:
-        raise ConflictError(f"capacity run {run_id} is {run.status}, not done")
+    run = finished_run(session, run_id=run_id, kind=KIND)
     return CapacityResultPublic(id=run.id, **run.result)

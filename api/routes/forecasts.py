@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Request, status
 
 from api import crud
 from api.auth import Principal, Role
 from api.deps import ManagerUser, SessionDep, WriteSessionDep, require_roles
 from api.errors import ConflictError
 from api.openapi import CONFLICT
+from api.routes.runs import RunsLimit, finished_run, list_runs, queue_run, read_run
 from api.schemas import (
     ForecastCreate,
     ForecastResultPublic,
@@ -21,6 +22,7 @@ from api.schemas import (
 __all__ = ["router"]
 
 router = APIRouter()
+KIND = "forecast"
 
 ForecastReader = Annotated[
     Principal, Depends(require_roles(Role.PLANNER, Role.MANAGER, Role.ADMIN))
@@ -40,28 +42,21 @@ def start_forecast(
             "the service has no history: push actual volumes to POST /v1/history "
             "(wfm service push-history), or set WFM_HISTORY_PATH"
         )
-    run = crud.create_forecast_run(session, params=payload.model_dump(mode="json"), by=user.name)
-    request.app.state.forecast_jobs.submit(run.id)
-    return ForecastRunPublic.model_validate(run, from_attributes=True)
+    return queue_run(session, request, params=payload.model_dump(mode="json"), by=user.name)
 
 
 @router.get("", response_model=ForecastRunsPublic)
 def list_forecasts(
-    _user: ForecastReader,
-    session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    _user: ForecastReader, session: SessionDep, limit: RunsLimit = 50
 ) -> ForecastRunsPublic:
     """The latest forecast runs, newest first (without their results)."""
-    runs = crud.list_forecast_runs(session, limit=limit)
-    data = [ForecastRunPublic.model_validate(r, from_attributes=True) for r in runs]
-    return ForecastRunsPublic(data=data, count=len(data))
+    return list_runs(session, limit=limit, kind=KIND)
 
 
 @router.get("/{run_id}", response_model=ForecastRunPublic)
 def read_forecast(run_id: str, _user: ForecastReader, session: SessionDep) -> ForecastRunPublic:
     """A run's status: queued, running, done or failed (with its error)."""
-    run = crud.get_forecast_run(session, run_id=run_id)
-    return ForecastRunPublic.model_validate(run, from_attributes=True)
+    return read_run(session, run_id=run_id, kind=KIND)
 
 
 @router.get("/{run_id}/result", response_model=ForecastResultPublic, responses=CONFLICT)
@@ -69,8 +64,6 @@ def forecast_result(
     run_id: str, _user: ForecastReader, session: SessionDep
 ) -> ForecastResultPublic:
     """The forecast table and backtest scores of a finished run (409 until it is done)."""
-    run = crud.get_forecast_run(session, run_id=run_id)
-    if run.status != "done" or run.result is None:
-        raise ConflictError(f"forecast run {run_id} is {run.status}, not done")
+    run = finished_run(session, run_id=run_id, kind=KIND)
     rows = run.result["forecast"]
     return ForecastResultPublic(id=run.id, data=rows, count=len(rows), scores=run.result["scores"])

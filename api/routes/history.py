@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from api import crud
 from api.audit import mark_audited, request_audit_values
 from api.deps import HistoryUser, WriteSessionDep
+from api.openapi import partly_refused
 from api.schemas import HistoryIngest, HistoryIngestPublic, RowErrorPublic
 
 __all__ = ["router"]
@@ -14,11 +15,7 @@ __all__ = ["router"]
 router = APIRouter()
 
 
-@router.post(
-    "",
-    response_model=HistoryIngestPublic,
-    responses={207: {"model": HistoryIngestPublic, "description": "some rows were refused"}},
-)
+@router.post("", response_model=HistoryIngestPublic, responses=partly_refused(HistoryIngestPublic))
 def ingest_history(
     payload: HistoryIngest,
     _user: HistoryUser,

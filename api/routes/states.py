@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from api import crud
 from api.audit import mark_audited, request_audit_values
 from api.deps import CurrentDep, IngestUser, RulesDep, ScopeDep, SessionDep, WriteSessionDep
+from api.openapi import partly_refused
 from api.schemas import (
     IngestPublic,
     RowErrorPublic,
@@ -49,11 +50,7 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int]:
     raise DataError("query", [DataIssue(None, "cursor", "not a cursor of this route")])
 
 
-@router.post(
-    "",
-    response_model=IngestPublic,
-    responses={207: {"model": IngestPublic, "description": "some rows were refused"}},
-)
+@router.post("", response_model=IngestPublic, responses=partly_refused(IngestPublic))
 def ingest_states(
     payload: StatesIngest,
     _user: IngestUser,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import auth, migrate
-from api.db import Base, open_database
+from api.db import Base, open_database, scratch_postgres_database
 from api.main import create_app
 from tests.api.helpers import bearer, center_body, roster_agents
 from wfm.settings import Settings
@@ -39,17 +38,8 @@ def pg_database_url() -> Iterator[str]:
     """A fresh PostgreSQL database (random name) for the session, dropped at the end."""
     if not _postgres_available():
         pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN_URL} (.ci/run starts one)")
-    import psycopg
-
-    name = f"wfm_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_postgres_database(PG_ADMIN_URL, prefix="wfm_test") as url:
         yield url
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -148,13 +138,5 @@ def server_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
         return
     if not _postgres_available():
         pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN_URL} (.ci/run starts one)")
-    import psycopg
-
-    name = f"wfm_live_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres_database(PG_ADMIN_URL, prefix="wfm_live") as url:
+        yield url

@@ -81,6 +81,19 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def post_ok(client: Any, path: str, body: Any, token: str, status: int) -> Any:
+    """POST `body` to `path` with `token`'s key; the answer's JSON, once its status is checked."""
+    response = client.post(path, json=body, headers=bearer(token))
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def assert_one_bad_field(response: Any, column: str, message: str) -> None:
+    """The answer is a 422 naming one field of the request (and no row of a table)."""
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"row": None, "column": column, "message": message}]
+
+
 # --- a real server ----------------------------------------------------------------------
 
 

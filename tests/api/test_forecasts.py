@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api import crud
 from api.main import create_app
-from tests.api.helpers import PROJECT_ROOT, bearer, center_body
+from tests.api.helpers import PROJECT_ROOT, bearer, center_body, post_ok
 from wfm.grid import local_midnight_utc
 from wfm.output import json_records
 from wfm.settings import Settings
@@ -49,9 +49,7 @@ def settings(db_url: str, tmp_path: Path, short_history: Path) -> Settings:
 
 def start(client: TestClient, token: str, **overrides: object) -> dict:
     body = {"start": str(START), "horizon_days": 14, "model": "seasonal_naive", **overrides}
-    response = client.post("/v1/forecasts", json=body, headers=bearer(token))
-    assert response.status_code == 202, response.text
-    return response.json()
+    return post_ok(client, "/v1/forecasts", body, token, 202)
 
 
 def test_a_forecast_run_goes_from_queued_to_done_with_a_weekly_result(

@@ -14,12 +14,10 @@ from wfm.loaders import SCHEMAS
 UTC = dt.UTC
 
 
-def _events(rows):
-    return pl.DataFrame(
-        rows,
-        schema=SCHEMAS["events"].dtypes,
-        orient="row",
-    )
+def _event(name: str, kind: str, start: tuple, end: tuple, queue_id: str | None = None):
+    """An events table of one event from `start` to `end` (UTC, as datetime arguments)."""
+    row = (name, kind, dt.datetime(*start, tzinfo=UTC), dt.datetime(*end, tzinfo=UTC), queue_id)
+    return pl.DataFrame([row], schema=SCHEMAS["events"].dtypes, orient="row")
 
 
 def test_observed_holiday_is_flagged_and_the_day_after_too(center):
@@ -37,17 +35,7 @@ def test_observed_holiday_is_flagged_and_the_day_after_too(center):
 
 def test_event_share_is_the_covered_fraction_of_the_local_day(center):
     # Noon to midnight local (EST, UTC-5) on 10 Feb 2026 is half the day.
-    ev = _events(
-        [
-            (
-                "clinic promo",
-                "campaign",
-                dt.datetime(2026, 2, 10, 17, tzinfo=UTC),
-                dt.datetime(2026, 2, 11, 5, tzinfo=UTC),
-                "sched_voice",
-            )
-        ]
-    )
+    ev = _event("clinic promo", "campaign", (2026, 2, 10, 17), (2026, 2, 11, 5), "sched_voice")
     dates = [dt.date(2026, 2, 9), dt.date(2026, 2, 10), dt.date(2026, 2, 11)]
     np.testing.assert_allclose(
         event_share(ev, center, "sched_voice", dates, "campaign"), [0, 0.5, 0]
@@ -57,17 +45,7 @@ def test_event_share_is_the_covered_fraction_of_the_local_day(center):
 
 
 def test_events_for_all_queues_become_regressor_columns(center):
-    ev = _events(
-        [
-            (
-                "flu",
-                "flu_season",
-                dt.datetime(2026, 1, 1, 5, tzinfo=UTC),
-                dt.datetime(2026, 1, 3, 5, tzinfo=UTC),
-                None,
-            )
-        ]
-    )
+    ev = _event("flu", "flu_season", (2026, 1, 1, 5), (2026, 1, 3, 5))
     dates = [dt.date(2025, 12, 31) + dt.timedelta(days=i) for i in range(4)]
     feats = day_features(center, "triage_voice", dates, anchor=dates[0], events=ev)
     flu = feats.values[:, feats.names.index("event_flu_season")]
@@ -76,17 +54,7 @@ def test_events_for_all_queues_become_regressor_columns(center):
 
 
 def test_a_flu_season_peaks_in_its_middle(center):
-    ev = _events(
-        [
-            (
-                "flu",
-                "flu_season",
-                dt.datetime(2025, 12, 1, 5, tzinfo=UTC),
-                dt.datetime(2026, 3, 1, 5, tzinfo=UTC),
-                None,
-            )
-        ]
-    )
+    ev = _event("flu", "flu_season", (2025, 12, 1, 5), (2026, 3, 1, 5))
     dates = [dt.date(2025, 11, 30) + dt.timedelta(days=i) for i in range(92)]
     flu = event_share(ev, center, "triage_voice", dates, "flu_season")
     assert flu[0] == 0 and flu[-1] == 0
@@ -95,17 +63,7 @@ def test_a_flu_season_peaks_in_its_middle(center):
 
 
 def test_outage_days_are_flagged_not_regressors(center):
-    ev = _events(
-        [
-            (
-                "ACD down",
-                "outage",
-                dt.datetime(2026, 2, 10, 15, tzinfo=UTC),
-                dt.datetime(2026, 2, 10, 16, tzinfo=UTC),
-                None,
-            )
-        ]
-    )
+    ev = _event("ACD down", "outage", (2026, 2, 10, 15), (2026, 2, 10, 16))
     dates = [dt.date(2026, 2, 9), dt.date(2026, 2, 10)]
     assert outage_days(ev, center, "sched_voice", dates).tolist() == [False, True]
     assert "event_outage" not in day_features(center, "sched_voice", dates, anchor=dates[0]).names

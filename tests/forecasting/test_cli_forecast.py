@@ -23,6 +23,12 @@ def _run(files: dict[str, Path], command: str, *args: str):
     return runner.invoke(app, [*base, *args])
 
 
+def _forecast(files: dict[str, Path], out: Path, *args: str, start: str | None = "2026-03-16"):
+    """`wfm forecast` from `start` (None: the default) into `out`, with more options."""
+    first = [] if start is None else ["--start", start]
+    return _run(files, "forecast", *first, *args, "--out", str(out))
+
+
 @pytest.fixture
 def files(tmp_path: Path, short_history: pl.DataFrame) -> dict[str, Path]:
     shutil.copy(SAMPLE_CENTER_YAML, tmp_path / "center.yaml")
@@ -32,18 +38,7 @@ def files(tmp_path: Path, short_history: pl.DataFrame) -> dict[str, Path]:
 
 def test_forecast_writes_the_table_and_the_plots(files, tmp_path):
     out = tmp_path / "fc.csv"
-    result = _run(
-        files,
-        "forecast",
-        "--start",
-        "2026-03-16",
-        "--horizon",
-        "1w",
-        "--model",
-        "weighted_avg",
-        "--out",
-        str(out),
-    )
+    result = _forecast(files, out, "--horizon", "1w", "--model", "weighted_avg")
     assert result.exit_code == 0, result.output
     table = pl.read_csv(out)
     assert tuple(table.columns) == FORECAST_COLUMNS
@@ -54,20 +49,8 @@ def test_forecast_writes_the_table_and_the_plots(files, tmp_path):
 
 def test_weekly_granularity_gives_one_row_per_queue_and_week(files, tmp_path):
     out = tmp_path / "weekly.csv"
-    result = _run(
-        files,
-        "forecast",
-        "--start",
-        "2026-03-16",
-        "--horizon",
-        "3w",
-        "--granularity",
-        "week",
-        "--model",
-        "ets",
-        "--out",
-        str(out),
-        "--no-plot",
+    result = _forecast(
+        files, out, "--horizon", "3w", "--granularity", "week", "--model", "ets", "--no-plot"
     )
     assert result.exit_code == 0, result.output
     table = pl.read_csv(out)
@@ -80,16 +63,8 @@ def test_weekly_granularity_gives_one_row_per_queue_and_week(files, tmp_path):
 
 def test_start_defaults_to_the_day_after_the_history(files, tmp_path):
     out = tmp_path / "fc.csv"
-    result = _run(
-        files,
-        "forecast",
-        "--horizon",
-        "2d",
-        "--model",
-        "seasonal_naive",
-        "--out",
-        str(out),
-        "--no-plot",
+    result = _forecast(
+        files, out, "--horizon", "2d", "--model", "seasonal_naive", "--no-plot", start=None
     )
     assert result.exit_code == 0, result.output
     first = pl.read_csv(out, try_parse_dates=True)["interval_start"].min()
@@ -97,33 +72,13 @@ def test_start_defaults_to_the_day_after_the_history(files, tmp_path):
 
 
 def test_unknown_model_is_a_one_line_error(files, tmp_path):
-    result = _run(
-        files,
-        "forecast",
-        "--start",
-        "2026-03-16",
-        "--horizon",
-        "1w",
-        "--model",
-        "magic",
-        "--out",
-        str(tmp_path / "x.csv"),
-    )
+    result = _forecast(files, tmp_path / "x.csv", "--horizon", "1w", "--model", "magic")
     assert result.exit_code == 1
     assert "Error: unknown model 'magic'; choose auto or one of" in result.output
 
 
 def test_bad_horizon_is_rejected(files, tmp_path):
-    result = _run(
-        files,
-        "forecast",
-        "--start",
-        "2026-03-16",
-        "--horizon",
-        "six weeks",
-        "--out",
-        str(tmp_path / "x.csv"),
-    )
+    result = _forecast(files, tmp_path / "x.csv", "--horizon", "six weeks")
     assert result.exit_code == 2
     assert "expected e.g. 6w or 10d" in result.output
 

@@ -162,30 +162,13 @@ class DailyConstant(Constant):
 def test_an_event_no_backtest_week_saw_leaves_the_choice_to_calendar_readers(
     center, short_history, future_event
 ):
-    from tests.forecasting.test_calendar import _events
+    from tests.forecasting.test_calendar import _event
 
     triage = short_history.filter(pl.col("queue_id") == "triage_voice")
     level = float(triage["offered"].sum()) / 70
-    utc = dt.UTC
-    rows = [
-        (
-            "c1",
-            "campaign",
-            dt.datetime(2026, 1, 12, 5, tzinfo=utc),
-            dt.datetime(2026, 1, 16, 5, tzinfo=utc),
-            None,
-        )
-    ]
+    events = _event("c1", "campaign", (2026, 1, 12, 5), (2026, 1, 16, 5))
     if future_event:
-        rows.append(
-            (
-                "c2",
-                "campaign",
-                dt.datetime(2026, 3, 17, 4, tzinfo=utc),
-                dt.datetime(2026, 3, 19, 4, tzinfo=utc),
-                None,
-            )
-        )
+        events = pl.concat([events, _event("c2", "campaign", (2026, 3, 17, 4), (2026, 3, 19, 4))])
     fc = Forecaster(
         [
             DailyConstant(level, reads_calendar=False, alias="blind"),
@@ -194,7 +177,7 @@ def test_an_event_no_backtest_week_saw_leaves_the_choice_to_calendar_readers(
         center=center,
         max_combined=1,
     )
-    fc.fit(triage, end_date=START + dt.timedelta(days=7), events=_events(rows))
+    fc.fit(triage, end_date=START + dt.timedelta(days=7), events=events)
     chosen = set(fc.predict(START, 7)["model"])
     # The campaign of January is in the training days, none in the four backtest weeks.
     assert chosen == ({"reader"} if future_event else {"blind"})

@@ -16,19 +16,18 @@ from wfm.synthetic import shaped_history
 START = dt.date(2026, 3, 16)  # the Monday after the synthetic history
 
 
+def _weekly_band_forecaster(center, **backtest) -> Forecaster:
+    """The same-weekday average with weekly bands, over the backtest folds given."""
+    week = 7 * 86400 // center.interval_s
+    model = WeightedSameWeekdayAverage(season_length=week)
+    return Forecaster([model], center=center, weekly_bands=True, **backtest)
+
+
 def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(center):
     history = shaped_history(
         center, start=dt.date(2025, 10, 6), n_days=140, queue_ids=["triage_voice"]
     )
-    week = 7 * 86400 // center.interval_s
-    fc = Forecaster(
-        [WeightedSameWeekdayAverage(season_length=week)],
-        center=center,
-        n_folds=8,
-        backtest_days=21,
-        fold_step_days=7,
-        weekly_bands=True,
-    )
+    fc = _weekly_band_forecaster(center, n_folds=8, backtest_days=21, fold_step_days=7)
     fc.fit(history, end_date=dt.date(2026, 3, 1))
     model, series = fc.fitted_["triage_voice"]
     preds = fc.backtest_series([model], series)[repr(model)]
@@ -49,14 +48,7 @@ def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(c
 
 
 def test_too_few_backtest_weeks_give_no_weekly_band(center, short_history):
-    week = 7 * 86400 // center.interval_s
-    fc = Forecaster(
-        [WeightedSameWeekdayAverage(season_length=week)],
-        center=center,
-        n_folds=2,
-        backtest_days=14,
-        weekly_bands=True,
-    )
+    fc = _weekly_band_forecaster(center, n_folds=2, backtest_days=14)
     fc.fit(short_history, end_date=START + dt.timedelta(days=7))
     assert fc.weekly_band_ == {}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.conftest import with_cells
 from wfm.call_import import count_calls, read_call_records
 from wfm.call_mapping import load_call_mapping
 from wfm.center import Center
@@ -137,16 +138,7 @@ def test_bad_input_names_file_line_and_column(files, center: Center, tmp_path: P
         _import((records, bad_mapping), center)
 
     frame = pl.read_csv(records, infer_schema=False)
-    frame = frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == 4)
-        .then(pl.lit("XYZ"))
-        .otherwise("disposition")
-        .alias("disposition"),
-        pl.when(pl.int_range(pl.len()) == 6)
-        .then(pl.lit("25:61:00"))
-        .otherwise("call_time")
-        .alias("call_time"),
-    )
+    frame = with_cells(with_cells(frame, 4, disposition="XYZ"), 6, call_time="25:61:00")
     broken = tmp_path / "broken.csv"
     frame.write_csv(broken)
     with pytest.raises(DataError) as caught:
@@ -155,16 +147,7 @@ def test_bad_input_names_file_line_and_column(files, center: Center, tmp_path: P
     assert "broken.csv line 6, column disposition: unknown code 'XYZ'" in text
     assert "broken.csv line 8, column call_date+call_time: not a timestamp" in text
 
-    spring = frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == 2)
-        .then(pl.lit("2026-03-08"))
-        .otherwise("call_date")
-        .alias("call_date"),
-        pl.when(pl.int_range(pl.len()) == 2)
-        .then(pl.lit("02:30:00"))
-        .otherwise("call_time")
-        .alias("call_time"),
-    )
+    spring = with_cells(frame, 2, call_date="2026-03-08", call_time="02:30:00")
     spring.slice(0, 4).write_csv(broken)
     with pytest.raises(
         DataError, match=r"line 4, column call_date\+call_time: local time does not exist"

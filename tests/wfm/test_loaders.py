@@ -47,8 +47,11 @@ def triage_day_csv(day: dt.date, n_intervals: int, *, skip: int | None = None) -
     return HISTORY_HEADER + "".join(rows)
 
 
-def error_lines(err: pytest.ExceptionInfo[DataError]) -> list[str]:
-    return str(err.value).splitlines()
+def data_error(load, *args, **kwargs) -> str:
+    """The message of the DataError that `load(*args, **kwargs)` raises."""
+    with pytest.raises(DataError) as err:
+        load(*args, **kwargs)
+    return str(err.value)
 
 
 def test_history_loads_typed_utc_frame(tmp_path, center):
@@ -85,10 +88,9 @@ def test_history_loads_typed_utc_frame(tmp_path, center):
 )
 def test_history_rejects_bad_cells_naming_line_and_column(tmp_path, center, body, expected):
     path = write(tmp_path, "history.csv", HISTORY_HEADER + body)
-    with pytest.raises(DataError) as err:
-        load_history(path, center)
-    assert any(expected in line for line in error_lines(err)), str(err.value)
-    assert all(line.startswith("history.csv") for line in error_lines(err))
+    text = data_error(load_history, path, center)
+    assert any(expected in line for line in text.splitlines()), text
+    assert all(line.startswith("history.csv") for line in text.splitlines())
 
 
 def test_history_without_handle_times_loads_with_one_warning(tmp_path, center, caplog):
@@ -104,9 +106,7 @@ def test_history_refuses_unknown_and_missing_columns(tmp_path, center):
         "history.csv",
         "queue_id,interval_start,offered,handled,patient_name\ntriage_voice,2026-06-01T04:00:00Z,1,1,x\n",
     )
-    with pytest.raises(DataError) as err:
-        load_history(path, center)
-    text = str(err.value)
+    text = data_error(load_history, path, center)
     assert "column patient_name: unknown column" in text
     assert "column abandoned: required column is missing" in text
     assert "column aht_s: required column is missing" in text
@@ -124,11 +124,8 @@ def test_spring_forward_day_has_92_intervals_and_refuses_the_skipped_hour(tmp_pa
     naive = write(
         tmp_path, "naive.csv", HISTORY_HEADER + "triage_voice,2026-03-08 02:30,1,1,0,300\n"
     )
-    with pytest.raises(DataError) as err:
-        load_history(naive, center)
-    assert "line 2, column interval_start: local time does not exist in America/New_York" in str(
-        err.value
-    )
+    text = data_error(load_history, naive, center)
+    assert "line 2, column interval_start: local time does not exist in America/New_York" in text
 
 
 def test_fall_back_day_reads_repeated_naive_hour_in_order(tmp_path, center):
@@ -151,11 +148,9 @@ def test_fall_back_day_reads_repeated_naive_hour_in_order(tmp_path, center):
 
 def test_gap_inside_open_hours_is_an_error_but_a_closed_day_is_a_warning(tmp_path, center, caplog):
     path = write(tmp_path, "history.csv", triage_day_csv(dt.date(2026, 6, 1), 96, skip=40))
-    with pytest.raises(DataError) as err:
-        load_history(path, center)
     assert (
         "queue triage_voice: 1 open interval(s) missing on 2026-06-01, first at 10:00 local"
-        in str(err.value)
+        in data_error(load_history, path, center)
     )
     two_days = (
         triage_day_csv(dt.date(2026, 6, 1), 96)
@@ -282,9 +277,7 @@ def test_drivers_are_daily_numeric_columns(tmp_path, center):
     ok = write(tmp_path, "drivers.csv", "date,discharges\n2026-06-01,80\n2026-06-02,91\n")
     assert load_drivers(ok, center)["discharges"].to_list() == [80.0, 91.0]
     bad = write(tmp_path, "bad.csv", "date,discharges\n2026-06-01,-4\n2026-06-01,3\nJune 3,2\n")
-    with pytest.raises(DataError) as err:
-        load_drivers(bad, center)
-    text = str(err.value)
+    text = data_error(load_drivers, bad, center)
     assert "line 2, column discharges: must be >= 0" in text
     assert "line 3: duplicate key (date)" in text
     assert "line 4, column date: not a date" in text
@@ -304,9 +297,7 @@ def test_events_with_dates_cover_whole_local_days(tmp_path, center):
     assert flu["end"] == dt.datetime(2027, 3, 1, 5, tzinfo=dt.UTC)
     assert flu["queue_id"] is None
     bad = write(tmp_path, "bad.csv", "name,kind,start,end\nX,party,2026-06-02,2026-06-01\n")
-    with pytest.raises(DataError) as err:
-        load_events(bad, center)
-    assert "line 2, column kind: must be one of" in str(err.value)
+    assert "line 2, column kind: must be one of" in data_error(load_events, bad, center)
 
 
 ROSTER_HEADER = "agent_id,name,team,supervisor,skills,contract,availability\n"
@@ -351,9 +342,7 @@ def test_roster_parses_skills_and_availability(tmp_path, center):
 )
 def test_roster_rejects_bad_rows(tmp_path, center, row, expected):
     path = write(tmp_path, "roster.csv", ROSTER_HEADER + row + "\n")
-    with pytest.raises(DataError) as err:
-        load_roster(path, center)
-    assert expected in str(err.value)
+    assert expected in data_error(load_roster, path, center)
 
 
 def test_roster_rejects_duplicate_agents(tmp_path, center):
@@ -382,9 +371,7 @@ def test_schedule_rejects_overlaps_unknown_agents_and_activities(tmp_path, cente
         + "a2,nap,2026-06-01 08:00,2026-06-01 09:00,\n"
         + "a3,work,2026-06-01 09:00,2026-06-01 08:00,\n",
     )
-    with pytest.raises(DataError) as err:
-        load_schedule(path, center, agent_ids={"a1", "a2"})
-    text = str(err.value)
+    text = data_error(load_schedule, path, center, agent_ids={"a1", "a2"})
     assert "line 3, column start: overlaps the agent's previous activity" in text
     assert "line 4, column activity: must be one of" in text
     assert "line 5, column agent_id: unknown agent 'a3'" in text

@@ -23,15 +23,15 @@ from wfm.cli.options import (
     parse_day,
     parse_instant,
 )
+from wfm.cli.tables import cell, new_table
 from wfm.usecases.adherence import run_adherence, run_plan_actual
 
 
 def realtime_table(rows: list[dict], tz: str | ZoneInfo, title: str) -> Table:
     """Real-time adherence rows (as the engine or the service gives them) as a table, the
     state's start in local time."""
-    table = Table(title=title)
-    for name in ("agent", "team", "scheduled", "actual", "since (local)", "out min", "severity"):
-        table.add_column(name, justify="right" if name == "out min" else "left")
+    headers = ("agent", "team", "scheduled", "actual", "since (local)", "out min", "severity")
+    table = new_table(headers, right={"out min"}, title=title)
     for row in rows:
         since = row["state_since"]
         if isinstance(since, str):
@@ -51,35 +51,35 @@ def realtime_table(rows: list[dict], tz: str | ZoneInfo, title: str) -> Table:
     return table
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
 def _render(report: AdherenceReport, top: int) -> None:
     days = report.result.agent_days.sort(["adherence", "agent_id"], nulls_last=True).head(top)
-    table = Table(title=f"Adherence, worst first (top {top} agent-days)")
-    for name in ("agent", "team", "date", "adherence", "conformance", "scheduled h", "exceptions"):
-        table.add_column(name, justify="left" if name in ("agent", "team", "date") else "right")
+    table = new_table(
+        ("agent", "team", "date", "adherence", "conformance", "scheduled h", "exceptions"),
+        left={"agent", "team", "date"},
+        title=f"Adherence, worst first (top {top} agent-days)",
+    )
     for row in days.iter_rows(named=True):
         table.add_row(
             row["agent_id"],
             row["team"] or "-",
             str(row["date"]),
-            _pct(row["adherence"]),
-            _pct(row["conformance"]),
+            cell(row["adherence"], ".1%"),
+            cell(row["conformance"], ".1%"),
             f"{row['scheduled_s'] / 3600:.2f}",
             str(row["n_exceptions"]),
         )
     console.print(table)
     by_day = report.result.agent_days.get_column("date").n_unique() == 1
     rollup = report.result.teams if by_day else team_rollup(report.result.agent_days, by=("team",))
-    teams = Table(title="Teams" if by_day else "Teams over the whole period")
-    for name in ("team", "agents", "adherence", "conformance", "exceptions"):
-        teams.add_column(name, justify="left" if name == "team" else "right")
+    teams = new_table(
+        ("team", "agents", "adherence", "conformance", "exceptions"),
+        left={"team"},
+        title="Teams" if by_day else "Teams over the whole period",
+    )
     for row in rollup.iter_rows(named=True):
         teams.add_row(
-            row["team"] or "-", str(row["n_agents"]), _pct(row["adherence"]),
-            _pct(row["conformance"]), str(row["n_exceptions"]),
+            row["team"] or "-", str(row["n_agents"]), cell(row["adherence"], ".1%"),
+            cell(row["conformance"], ".1%"), str(row["n_exceptions"]),
         )  # fmt: skip
     console.print(teams)
     if report.realtime is not None:
@@ -147,16 +147,19 @@ def adherence_command(
 
 
 def _render_plan_actual(result: PlanActual) -> None:
-    table = Table(title="Plan vs actual per queue and week")
     columns = ("queue", "week", "forecast", "actual", "WAPE", "AHT err", "SL")
-    for name in (*columns, "req h", "sched h", "staffed h"):
-        table.add_column(name, justify="left" if name in ("queue", "week") else "right")
+    table = new_table(
+        (*columns, "req h", "sched h", "staffed h"),
+        left={"queue", "week"},
+        title="Plan vs actual per queue and week",
+    )
     for row in result.weekly.iter_rows(named=True):
         table.add_row(
             row["queue_id"] or "-", str(row["week_start"]), f"{row['volume_forecast']:.0f}",
-            f"{row['volume_actual']:.0f}", _pct(row["volume_wape"]), _pct(row["aht_wape"]),
-            _pct(row["service_level"]), f"{row['required_agent_h']:.1f}",
-            f"{row['scheduled_agent_h']:.1f}", f"{row['staffed_agent_h']:.1f}",
+            f"{row['volume_actual']:.0f}", cell(row["volume_wape"], ".1%"),
+            cell(row["aht_wape"], ".1%"), cell(row["service_level"], ".1%"),
+            f"{row['required_agent_h']:.1f}", f"{row['scheduled_agent_h']:.1f}",
+            f"{row['staffed_agent_h']:.1f}",
         )  # fmt: skip
     console.print(table)
 

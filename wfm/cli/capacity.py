@@ -24,10 +24,9 @@ from wfm.cli.options import (
     RosterOpt,
     check_week_start,
     console,
-    executor_from_options,
-    parse_day,
+    day_option,
     parse_horizon_days,
-    progress_bar,
+    queue_progress,
 )
 from wfm.usecases.capacity import CapacityRun, run_capacity
 
@@ -103,12 +102,9 @@ def capacity_cmd(
     events: EventsOpt = None,
     start: Annotated[
         dt.date | None,
-        typer.Option(
-            "--start",
-            parser=parse_day,
-            metavar="YYYY-MM-DD",
-            help="First day of the plan, a week start (Monday unless the center's week_start "
-            "says otherwise) [default: the first after the history].",
+        day_option(
+            "First day of the plan, a week start (Monday unless the center's week_start "
+            "says otherwise) [default: the first after the history]."
         ),
     ] = None,
     horizon: Annotated[str, typer.Option("--horizon", help="Length in weeks: 26w, 52w.")] = "52w",
@@ -143,8 +139,10 @@ def capacity_cmd(
         )
     cfg = load_center(center)
     check_week_start(start, cfg, option="--start")
-    with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
-        task = bar.add_task("forecasting queues", total=len(cfg.queues))
+    progress = queue_progress(
+        "forecasting queues", len(cfg.queues), cluster=cluster, workers=workers
+    )
+    with progress as (executor, queue_done):
         run = run_capacity(
             cfg,
             history,
@@ -161,7 +159,7 @@ def capacity_cmd(
             band_step_weeks=band_step,
             fmt=fmt,
             plot=plot,
-            progress=lambda _qid: bar.advance(task),
+            progress=queue_done,
             executor=executor,
         )
     console.print(_summary(run))

@@ -12,6 +12,7 @@ from rich.table import Table
 from wfm.center import WEEKDAYS, Center, Queue
 from wfm.cli.main import app
 from wfm.cli.options import console
+from wfm.cli.tables import new_table
 from wfm.errors import ConfigError
 from wfm.validate import ValidationReport, validate_dir
 
@@ -69,11 +70,11 @@ def _center_table(center: Center, report: ValidationReport) -> Table:
             pl.col("handled").sum().alias("handled"),
             pl.col("abandoned").sum().alias("abandoned"),
         )
-    table = Table(title=f"{center.name} ({center.timezone}, {center.interval_min}-min intervals)")
-    for name in ("queue", "channel", "open", "target", "offered", "AHT s", "abandon"):
-        table.add_column(
-            name, justify="right" if name in ("offered", "AHT s", "abandon") else "left"
-        )
+    table = new_table(
+        ("queue", "channel", "open", "target", "offered", "AHT s", "abandon"),
+        right={"offered", "AHT s", "abandon"},
+        title=f"{center.name} ({center.timezone}, {center.interval_min}-min intervals)",
+    )
     for queue in center.queues:
         row = [queue.id, queue.channel.value, _hours(queue), _target(queue)]
         rec = stats.filter(pl.col("queue_id") == queue.id) if stats is not None else None
@@ -96,9 +97,9 @@ def _span(column: pl.Series, center: Center | None) -> str:
 
 
 def _files_table(report: ValidationReport) -> Table:
-    table = Table(title=f"Tables in {report.directory}")
-    for name in ("file", "rows", "span", "status"):
-        table.add_column(name, justify="right" if name == "rows" else "left")
+    table = new_table(
+        ("file", "rows", "span", "status"), right={"rows"}, title=f"Tables in {report.directory}"
+    )
     for t in report.tables:
         span = "-"
         if t.frame is not None and t.frame.height:

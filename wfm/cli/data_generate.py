@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from wfm.cli.data import data_app
-from wfm.cli.options import console, parse_day, progress_bar
+from wfm.cli.options import console, day_option, progress_bar
+from wfm.cli.tables import cell, new_table
 from wfm.synthetic.call_records import write_call_records
 from wfm.synthetic.network import generate_network
 from wfm.synthetic.sample import DEFAULT_N_DAYS, DEFAULT_START, STEPS, generate_sample_center
@@ -35,7 +35,7 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 7,
     start: Annotated[
         dt.date,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First history day (local)."),
+        day_option("First history day (local)."),
     ] = DEFAULT_START,
     days: Annotated[int, typer.Option(min=7, help="History length in days.")] = DEFAULT_N_DAYS,
 ) -> None:
@@ -54,12 +54,13 @@ def generate(
         summary = generate_sample_center(
             out, seed=seed, start_date=start, n_days=days, on_step=step
         )
-    table = Table(title=f"Sample center in {summary.out_dir} (seed {seed})")
-    for name in ("file", "rows", "size KB"):
-        table.add_column(name, justify="left" if name == "file" else "right")
+    table = new_table(
+        ("file", "rows", "size KB"),
+        left={"file"},
+        title=f"Sample center in {summary.out_dir} (seed {seed})",
+    )
     for name, size in summary.bytes.items():
-        rows = summary.rows.get(name)
-        table.add_row(name, "-" if rows is None else f"{rows:,}", f"{size / 1024:,.0f}")
+        table.add_row(name, cell(summary.rows.get(name), ","), f"{size / 1024:,.0f}")
     console.print(table)
     console.print(f"Generated in {sum(summary.step_s.values()):.1f} s.")
 
@@ -119,7 +120,7 @@ def generate_calls_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output folder (created if missing).")],
     start: Annotated[
         dt.date,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First local day."),
+        day_option("First local day."),
     ] = dt.date(2026, 10, 26),
     days: Annotated[int, typer.Option(min=1, help="Days of calls.")] = 7,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 0,

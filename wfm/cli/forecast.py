@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -22,12 +24,13 @@ from wfm.cli.options import (
     OutFileOpt,
     ProcessesOpt,
     console,
-    executor_from_options,
-    parse_day,
+    day_option,
     parse_horizon_days,
-    progress_bar,
+    queue_progress,
 )
+from wfm.execution import Executor
 from wfm.usecases.forecast import (
+    ForecastInputs,
     ForecastRun,
     load_forecast_inputs,
     run_backtest,
@@ -51,19 +54,29 @@ def _summary(run: ForecastRun) -> Table:
     return table
 
 
+@contextlib.contextmanager
+def _queue_job(
+    label: str,
+    center: Path,
+    history: Path,
+    drivers: Path | None,
+    events: Path | None,
+    cluster: str | None,
+    workers: int | None,
+) -> Iterator[tuple[ForecastInputs, Executor, Callable[[str], None]]]:
+    """The forecast inputs, and the executor and progress callback of a job over their queues."""
+    cfg = load_center(center)
+    with queue_progress(label, len(cfg.queues), cluster=cluster, workers=workers) as progress:
+        yield load_forecast_inputs(cfg, history, drivers=drivers, events=events), *progress
+
+
 @app.command("forecast")
 def forecast_cmd(
     history: HistoryOpt,
     center: CenterOpt,
     out: OutFileOpt,
     start: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--start",
-            parser=parse_day,
-            metavar="YYYY-MM-DD",
-            help="First local day [default: after the history].",
-        ),
+        dt.date | None, day_option("First local day [default: after the history].")
     ] = None,
     horizon: Annotated[str, typer.Option("--horizon", help="Length: 6w, 52w, 10d.")] = "6w",
     drivers: DriversOpt = None,
@@ -90,11 +103,10 @@ def forecast_cmd(
         --start 2026-11-23 --horizon 6w --out out/forecast.csv --cluster local:2
     """
     horizon_days = parse_horizon_days(horizon)
-    cfg = load_center(center)
-    with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
-        task = bar.add_task("forecasting queues", total=len(cfg.queues))
+    job = _queue_job("forecasting queues", center, history, drivers, events, cluster, workers)
+    with job as (inputs, executor, queue_done):
         run = run_forecast(
-            load_forecast_inputs(cfg, history, drivers=drivers, events=events),
+            inputs,
             out_path=out,
             start=start,
             horizon_days=horizon_days,
@@ -103,7 +115,7 @@ def forecast_cmd(
             granularity=granularity,
             fte_hours=fte_hours,
             plot=plot,
-            progress=lambda _qid: bar.advance(task),
+            progress=queue_done,
             executor=executor,
         )
     console.print(_summary(run))
@@ -135,15 +147,14 @@ def backtest_cmd(
         --horizon 1w --folds 4 --workers 2
     """
     horizon_days = parse_horizon_days(horizon)
-    cfg = load_center(center)
-    with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
-        task = bar.add_task("backtesting queues", total=len(cfg.queues))
+    job = _queue_job("backtesting queues", center, history, drivers, events, cluster, workers)
+    with job as (inputs, executor, queue_done):
         run = run_backtest(
-            load_forecast_inputs(cfg, history, drivers=drivers, events=events),
+            inputs,
             horizon_days=horizon_days,
             n_folds=folds,
             out_path=out,
-            progress=lambda _qid: bar.advance(task),
+            progress=queue_done,
             executor=executor,
         )
     view = Table("queue", "model", "level", "WAPE", "MASE", "bias", title="Backtest")

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
 
 from wfm.center import load_center
 from wfm.cli.main import app
 from wfm.cli.options import FormatOpt, console, parse_instant
 from wfm.cli.service import DEFAULT_URL, KeyFileOpt, KeyOpt, UrlOpt, client_or_none
+from wfm.cli.tables import cell, new_table
 from wfm.client import ServiceClient
 from wfm.usecases.intraday import run_intraday
 
@@ -27,10 +27,6 @@ MOVE_LABELS = {
 }
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
-
-
 def _local(value: Any, tz: ZoneInfo) -> str:
     at = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
     return at.astimezone(tz).strftime("%H:%M")
@@ -41,7 +37,6 @@ def render_intraday(body: dict[str, Any], tz: ZoneInfo) -> None:
     or the engine's tables as records)."""
     at = body["at"]
     at = dt.datetime.fromisoformat(at) if isinstance(at, str) else at
-    table = Table(title=f"Intraday {body['date']} at {at.astimezone(tz):%H:%M} local")
     names = (
         "queue",
         "forecast day",
@@ -56,27 +51,30 @@ def render_intraday(body: dict[str, Any], tz: ZoneInfo) -> None:
         "SL rest exp.",
         "short agent-h",
     )
-    for name in names:
-        table.add_column(name, justify="left" if name == "queue" else "right")
+    table = new_table(
+        names, left={"queue"}, title=f"Intraday {body['date']} at {at.astimezone(tz):%H:%M} local"
+    )
     for q in body["queues"]:
         table.add_row(
             q["queue_id"],
             f"{q['volume_forecast_day']:.0f}",
             f"{q['volume_actual_so_far']:.0f}",
             f"{q['volume_forecast_so_far']:.0f}",
-            "-" if q["ratio"] is None else f"{q['ratio']:.2f}",
+            cell(q["ratio"], ".2f"),
             f"{q['weight']:.2f}",
             f"{q['volume_rest_forecast']:.0f}",
             f"{q['volume_rest_reforecast']:.0f}",
-            _pct(q["attendance_frac"]),
-            _pct(q["service_level_target"]),
-            _pct(q["service_level_rest_expected"]),
+            cell(q["attendance_frac"], ".1%"),
+            cell(q["service_level_target"], ".1%"),
+            cell(q["service_level_rest_expected"], ".1%"),
             f"{q['short_agent_h_rest']:.1f}",
         )
     console.print(table)
-    moves = Table(title="Moves that would help (local times)")
-    for name in ("queue", "from", "to", "move", "agents", "why"):
-        moves.add_column(name, justify="right" if name == "agents" else "left")
+    moves = new_table(
+        ("queue", "from", "to", "move", "agents", "why"),
+        right={"agents"},
+        title="Moves that would help (local times)",
+    )
     for m in body["moves"]:
         moves.add_row(
             m["queue_id"],

@@ -6,10 +6,12 @@ and one parser wherever it appears (README, Commands).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -41,12 +43,14 @@ __all__ = [
     "WeekOpt",
     "check_week_start",
     "console",
+    "day_option",
     "err_console",
     "executor_from_options",
     "parse_day",
     "parse_horizon_days",
     "parse_instant",
     "progress_bar",
+    "queue_progress",
 ]
 
 # Tables go to stdout, errors and progress to stderr. Off a terminal (tests, pipes) rich
@@ -96,6 +100,12 @@ def parse_horizon_days(text: str) -> int:
     return int(match.group(1)) * (7 if match.group(2) == "w" else 1)
 
 
+def day_option(help: str, *names: str) -> Any:
+    """A local-day option given as YYYY-MM-DD, for `Annotated[dt.date, day_option(...)]`
+    (named after its parameter unless `names` are given)."""
+    return typer.Option(*names, parser=parse_day, metavar="YYYY-MM-DD", help=help)
+
+
 CenterOpt = Annotated[Path, typer.Option("--center", help="Center configuration (center.yaml).")]
 HistoryOpt = Annotated[Path, typer.Option("--history", help="History table (CSV or Parquet).")]
 DriversOpt = Annotated[
@@ -112,12 +122,7 @@ FormatOpt = Annotated[
 ]
 WeekOpt = Annotated[
     dt.date,
-    typer.Option(
-        "--week",
-        parser=parse_day,
-        metavar="YYYY-MM-DD",
-        help="First local day of the week: a Monday, or the center's week_start.",
-    ),
+    day_option("First local day of the week: a Monday, or the center's week_start.", "--week"),
 ]
 PreviousOpt = Annotated[
     Path | None,
@@ -180,3 +185,14 @@ def progress_bar(*, counts: bool = False) -> Progress:
         console=err_console,
         transient=True,
     )
+
+
+@contextlib.contextmanager
+def queue_progress(
+    label: str, n_queues: int, *, cluster: str | None, workers: int | None
+) -> Iterator[tuple[Executor, Callable[[str], None]]]:
+    """The executor of `--cluster` / `--workers`, and the progress callback of a job over
+    `n_queues` queues (called with each queue id done) that advances a bar labelled `label`."""
+    with executor_from_options(cluster, workers=workers) as executor, progress_bar() as bar:
+        task = bar.add_task(label, total=n_queues)
+        yield executor, lambda _queue_id: bar.advance(task)

@@ -27,6 +27,7 @@ from wfm.cli.options import (
     console,
     executor_from_options,
 )
+from wfm.cli.tables import new_table
 from wfm.usecases.schedule import run_schedule
 
 __all__ = ["render_schedule"]
@@ -40,9 +41,11 @@ def _number(value: float | None) -> str:
 
 
 def _pools_table(week: PooledSchedule) -> Table:
-    table = Table(title=f"{len(week.pools)} independent agent pools")
-    for name in ("pool", "agents", "queues", "status", "shortfall / bound", "solve s"):
-        table.add_column(name, justify="left" if name in ("pool", "status") else "right")
+    table = new_table(
+        ("pool", "agents", "queues", "status", "shortfall / bound", "solve s"),
+        left={"pool", "status"},
+        title=f"{len(week.pools)} independent agent pools",
+    )
     for row in week.pool_status().head(_MAX_POOL_ROWS).iter_rows(named=True):
         table.add_row(
             row["pool_id"],

@@ -17,15 +17,12 @@ from wfm.cli.options import (
     OutDirOpt,
     SeedOpt,
     console,
-    parse_day,
+    day_option,
     progress_bar,
 )
+from wfm.cli.tables import cell, new_table
 from wfm.simulation import HandleTimeModel, SimulationResult
 from wfm.usecases.simulate import run_simulation
-
-
-def _fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
 
 
 def _render_settings(result: SimulationResult) -> None:
@@ -44,14 +41,14 @@ def _render_settings(result: SimulationResult) -> None:
 
 def _render(result: SimulationResult) -> None:
     _render_settings(result)
-    table = Table(
+    table = new_table(
+        ("queue", "offered", "SL", "target", "ASA s", "abandoned", "occupancy"),
+        left={"queue"},
         title=(
             f"Simulated service, {result.n_replications} replications "
             f"(mean [95 % CI]; {result.n_contacts:,.0f} contacts per replication)"
-        )
+        ),
     )
-    for name in ("queue", "offered", "SL", "target", "ASA s", "abandoned", "occupancy"):
-        table.add_column(name, justify="left" if name == "queue" else "right")
     for row in result.summary.iter_rows(named=True):
         sl = row["service_level"]
         table.add_row(
@@ -59,12 +56,12 @@ def _render(result: SimulationResult) -> None:
             f"{row['offered']:,.0f}",
             "-"
             if sl is None
-            else f"{sl:.1%} [{_fmt(row['service_level_lo'], '.1%')}, "
-            f"{_fmt(row['service_level_hi'], '.1%')}]",
-            _fmt(row["target_service_level"], ".0%"),
-            _fmt(row["asa_s"], ".0f"),
-            _fmt(row["abandon_rate"], ".1%"),
-            _fmt(row["occupancy"], ".0%"),
+            else f"{sl:.1%} [{cell(row['service_level_lo'], '.1%')}, "
+            f"{cell(row['service_level_hi'], '.1%')}]",
+            cell(row["target_service_level"], ".0%"),
+            cell(row["asa_s"], ".0f"),
+            cell(row["abandon_rate"], ".1%"),
+            cell(row["occupancy"], ".0%"),
         )
     console.print(table)
 
@@ -95,13 +92,7 @@ def simulate_command(
         float, typer.Option("--aht-cv", help="Coefficient of variation of lognormal handle times.")
     ] = 1.0,
     start: Annotated[
-        dt.date | None,
-        typer.Option(
-            "--start",
-            parser=parse_day,
-            metavar="YYYY-MM-DD",
-            help="First local day (default: the schedule's).",
-        ),
+        dt.date | None, day_option("First local day (default: the schedule's).")
     ] = None,
     days: Annotated[
         int | None, typer.Option("--days", min=1, help="Days to simulate (default: schedule's).")

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from wfm.center import load_center
 from wfm.cli.main import app
-from wfm.cli.options import CenterOpt, OutFileOpt, console, parse_day
+from wfm.cli.options import CenterOpt, OutFileOpt, console, day_option
+from wfm.cli.tables import cell, new_table
 from wfm.staffing.calculator import CalculatorResult, erlang_calculator, parse_duration_s
 from wfm.usecases.staff import RequirementsRun, run_staff
 
@@ -26,10 +27,6 @@ BasisOpt = Annotated[
 ]
 
 
-def _fmt(value: float | None, spec: str) -> str:
-    return "-" if value is None else format(value, spec)
-
-
 def _calculator_table(result: CalculatorResult) -> Table:
     model = "Erlang A (with abandonment)" if result.model == "erlang_a" else "Erlang C"
     table = Table(title=f"{model}: {result.traffic_erl:.2f} Erlangs")
@@ -40,12 +37,12 @@ def _calculator_table(result: CalculatorResult) -> Table:
     if not result.stable:
         table.add_row("status", "unstable: the queue grows without bound (agents <= Erlangs)")
         return table
-    table.add_row("service level", _fmt(result.service_level, ".1%"))
-    table.add_row("ASA (s)", _fmt(result.asa_s, ".1f"))
-    table.add_row("probability of waiting", _fmt(result.p_wait, ".1%"))
-    table.add_row("occupancy", _fmt(result.occupancy, ".1%"))
+    table.add_row("service level", cell(result.service_level, ".1%"))
+    table.add_row("ASA (s)", cell(result.asa_s, ".1f"))
+    table.add_row("probability of waiting", cell(result.p_wait, ".1%"))
+    table.add_row("occupancy", cell(result.occupancy, ".1%"))
     if result.abandon_rate is not None:
-        table.add_row("abandonment", _fmt(result.abandon_rate, ".2%"))
+        table.add_row("abandonment", cell(result.abandon_rate, ".2%"))
     return table
 
 
@@ -101,10 +98,6 @@ def erlang_command(
 
 
 def _summary_table(run: RequirementsRun) -> Table:
-    table = Table(
-        title=f"{run.center_name}: requirements from {run.kind}, "
-        f"{run.first_day} to {run.last_day} (local days)"
-    )
     headers = (
         "queue",
         "date",
@@ -116,8 +109,12 @@ def _summary_table(run: RequirementsRun) -> Table:
         "SL",
         "abandon",
     )
-    for name in headers:
-        table.add_column(name, justify="left" if name in ("queue", "date") else "right")
+    table = new_table(
+        headers,
+        left={"queue", "date"},
+        title=f"{run.center_name}: requirements from {run.kind}, "
+        f"{run.first_day} to {run.last_day} (local days)",
+    )
     for row in run.summary.iter_rows(named=True):
         table.add_row(
             row["queue_id"],
@@ -127,18 +124,14 @@ def _summary_table(run: RequirementsRun) -> Table:
             f"{row['agent_h_net']:.1f}",
             f"{row['agent_h_gross']:.1f}",
             str(row["peak_agents_net"]),
-            _fmt(row["service_level"], ".1%"),
-            _fmt(row["abandon_rate"], ".1%"),
+            cell(row["service_level"], ".1%"),
+            cell(row["abandon_rate"], ".1%"),
         )
     return table
 
 
 def _pooling_table(run: RequirementsRun) -> Table:
     assert run.pooling is not None and run.pooled is not None
-    table = Table(
-        title=f"Pooling by simulation: {run.pooled.n_simulated} pool x intervals simulated "
-        "(figures at the pooled staffing, from fresh contacts)"
-    )
     headers = (
         "queue",
         "pool",
@@ -152,21 +145,25 @@ def _pooling_table(run: RequirementsRun) -> Table:
         "abandon",
         "target",
     )
-    for name in headers:
-        table.add_column(name, justify="left" if name in ("queue", "pool") else "right")
+    table = new_table(
+        headers,
+        left={"queue", "pool"},
+        title=f"Pooling by simulation: {run.pooled.n_simulated} pool x intervals simulated "
+        "(figures at the pooled staffing, from fresh contacts)",
+    )
     for row in run.pooling.iter_rows(named=True):
         table.add_row(
             row["queue_id"],
             row["pool"] or "-",
             f"{row['agent_h_erlang']:,.1f}",
             f"{row['agent_h_pooled']:,.1f}",
-            f"{row['saved_agent_h']:,.1f} ({_fmt(row['saved_frac'], '.1%')})",
-            _fmt(row["service_level_sim"], ".1%"),
-            _fmt(row["target_service_level"], ".0%"),
-            _fmt(row["asa_s_sim"], ".0f"),
-            _fmt(row["target_asa_s"], ".0f"),
-            _fmt(row["abandon_rate_sim"], ".1%"),
-            _fmt(row["target_abandon_rate"], ".0%"),
+            f"{row['saved_agent_h']:,.1f} ({cell(row['saved_frac'], '.1%')})",
+            cell(row["service_level_sim"], ".1%"),
+            cell(row["target_service_level"], ".0%"),
+            cell(row["asa_s_sim"], ".0f"),
+            cell(row["target_asa_s"], ".0f"),
+            cell(row["abandon_rate_sim"], ".1%"),
+            cell(row["target_abandon_rate"], ".0%"),
         )
     total = run.pooling["saved_agent_h"].sum()
     table.caption = f"pooling saves {total:,.1f} agent-h net (before shrinkage)"
@@ -185,11 +182,11 @@ def staff_command(
     ] = False,
     start: Annotated[
         dt.date | None,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="First local day to staff."),
+        day_option("First local day to staff."),
     ] = None,
     end: Annotated[
         dt.date | None,
-        typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="Last local day, inclusive."),
+        day_option("Last local day, inclusive."),
     ] = None,
     sl_basis: BasisOpt = "offered",
     pooling: Annotated[

@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 from wfm.errors import StaffingError
 from wfm.staffing.erlang import (
     SL_BASES,
+    ErlangAResult,
     ErlangCResult,
     ServiceLevelBasis,
     erlang_a,
@@ -43,6 +44,7 @@ __all__ = [
     "StaffingTarget",
     "agents_required",
     "evaluate_agents",
+    "meets_target",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -139,44 +141,37 @@ def _figures(
 ) -> StaffingFigures:
     servers = agents * concurrency
     workload = traffic_erl(contacts, aht_s=aht_s, interval_s=interval_s) / concurrency
+    res: ErlangCResult | ErlangAResult
     if patience_s is None:
-        res_c = erlang_c(
+        res = erlang_c(
             contacts,
             aht_s=aht_s,
             interval_s=interval_s,
             n_agents=servers,
             answer_within_s=answer_within_s,
         )
-        return StaffingFigures(
-            agents=np.asarray(agents, dtype=np.int64),
-            workload_erl=np.asarray(workload, dtype=np.float64),
-            stable=res_c.stable,
-            p_wait=res_c.p_wait,
-            service_level=res_c.service_level,
-            asa_s=res_c.asa_s,
-            occupancy=res_c.occupancy,
-            abandon_rate=np.full(res_c.p_wait.shape, np.nan),
-            model="erlang_c",
+        stable, abandon_rate = res.stable, np.full(res.p_wait.shape, np.nan)
+    else:
+        res = erlang_a(
+            contacts,
+            aht_s=aht_s,
+            interval_s=interval_s,
+            n_agents=servers,
+            patience_s=patience_s,
+            answer_within_s=answer_within_s,
+            service_level_basis=basis,
         )
-    res_a = erlang_a(
-        contacts,
-        aht_s=aht_s,
-        interval_s=interval_s,
-        n_agents=servers,
-        patience_s=patience_s,
-        answer_within_s=answer_within_s,
-        service_level_basis=basis,
-    )
+        stable, abandon_rate = np.ones(res.p_wait.shape, dtype=bool), res.p_abandon
     return StaffingFigures(
         agents=np.asarray(agents, dtype=np.int64),
         workload_erl=np.asarray(workload, dtype=np.float64),
-        stable=np.ones(res_a.p_wait.shape, dtype=bool),
-        p_wait=res_a.p_wait,
-        service_level=res_a.service_level,
-        asa_s=res_a.asa_s,
-        occupancy=res_a.occupancy,
-        abandon_rate=res_a.p_abandon,
-        model="erlang_a",
+        stable=stable,
+        p_wait=res.p_wait,
+        service_level=res.service_level,
+        asa_s=res.asa_s,
+        occupancy=res.occupancy,
+        abandon_rate=abandon_rate,
+        model="erlang_c" if patience_s is None else "erlang_a",
     )
 
 
@@ -235,7 +230,8 @@ def evaluate_agents(
     )
 
 
-def _meets(fig: StaffingFigures, target: StaffingTarget, idle: NDArray[np.bool_]) -> NDArray:
+def meets_target(fig: StaffingFigures, target: StaffingTarget) -> NDArray[np.bool_]:
+    """Where the figures meet every part of the target that is given (and Erlang C is stable)."""
     ok = fig.stable.copy()
     with np.errstate(invalid="ignore"):
         if target.service_level_frac is not None:
@@ -246,7 +242,7 @@ def _meets(fig: StaffingFigures, target: StaffingTarget, idle: NDArray[np.bool_]
             ok &= fig.abandon_rate <= target.max_abandon_frac
         if target.max_occupancy_frac is not None:
             ok &= fig.occupancy <= target.max_occupancy_frac
-    return ok | idle
+    return ok
 
 
 def _smallest_feasible(
@@ -439,7 +435,7 @@ def agents_required(
             conc[idx],
             service_level_basis,
         )
-        return _meets(fig, target, idle[idx])
+        return meets_target(fig, target) | idle[idx]
 
     agents = np.zeros(a.size, dtype=np.int64)
     busy = np.flatnonzero(~idle)

@@ -84,24 +84,24 @@ def _open_enrollment(year: int) -> SampleEvent:
     )
 
 
+def _flu_shot_campaign(
+    monday: dt.date, sms_lift_frac: float, voice_lift_frac: float
+) -> SampleEvent:
+    """The flu shot reminders by SMS and phone: two working weeks from `monday`."""
+    return SampleEvent(
+        f"Flu shot reminder campaign {monday.year}",
+        "campaign",
+        monday,
+        monday + dt.timedelta(days=11),
+        ("sched_sms", "sched_voice"),
+        lifts=(("sched_sms", sms_lift_frac), ("sched_voice", voice_lift_frac)),
+    )
+
+
 # One-off events of the sample center: two reminder campaigns and a phone outage.
 _ONE_OFF = (
-    SampleEvent(
-        "Flu shot reminder campaign 2025",
-        "campaign",
-        dt.date(2025, 10, 6),
-        dt.date(2025, 10, 17),
-        ("sched_sms", "sched_voice"),
-        lifts=(("sched_sms", 0.45), ("sched_voice", 0.12)),
-    ),
-    SampleEvent(
-        "Flu shot reminder campaign 2026",
-        "campaign",
-        dt.date(2026, 10, 5),
-        dt.date(2026, 10, 16),
-        ("sched_sms", "sched_voice"),
-        lifts=(("sched_sms", 0.4), ("sched_voice", 0.1)),
-    ),
+    _flu_shot_campaign(dt.date(2025, 10, 6), 0.45, 0.12),
+    _flu_shot_campaign(dt.date(2026, 10, 5), 0.4, 0.1),
     SampleEvent(
         "Telephony outage",
         "outage",

@@ -25,7 +25,7 @@ from wfm.synthetic.drivers import LAG_PROFILE, discharges
 from wfm.synthetic.staffing_in_place import DEFAULT_PATIENCE_S, required_agents
 from wfm.synthetic.volumes import day_calendar, queue_demand, queue_rng
 
-__all__ = ["generate_history", "realize_queue"]
+__all__ = ["generate_history", "history_rows", "realize_queue"]
 
 _AHT_CV = 0.8  # coefficient of variation of one contact's handle time
 _STAFFING_NOISE_FRAC = 0.07
@@ -101,6 +101,27 @@ def realize_queue(center: Center, queue: Queue, demand: pl.DataFrame, *, seed: i
         schema=SCHEMAS["history"].dtypes,
         nan_to_null=True,
     )
+
+
+def history_rows(
+    queue_id: str,
+    starts: pl.Series,
+    offered: np.ndarray,
+    handled: np.ndarray,
+    aht_s: np.ndarray,
+) -> pl.DataFrame:
+    """One queue's history rows (README, Tables: history) from per-interval arrays: the
+    unhandled contacts are abandoned, and a NaN handle time (nothing handled) is empty."""
+    return pl.DataFrame(
+        {
+            "queue_id": queue_id,
+            "interval_start": starts,
+            "offered": offered.astype(np.int64),
+            "handled": handled.astype(np.int64),
+            "abandoned": (offered - handled).astype(np.int64),
+            "aht_s": aht_s,
+        }
+    ).with_columns(pl.col("aht_s").fill_nan(None))
 
 
 def generate_history(

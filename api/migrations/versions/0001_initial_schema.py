@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.columns import add_index, create_id_table, drop_index, stamp, string
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -17,219 +19,114 @@ depends_on = None
 
 
 def upgrade() -> None:
-
-    op.create_table(
+    create_id_table(
         "agent_states",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("event_id", sa.String(length=128), nullable=False),
-        sa.Column("agent_id", sa.String(length=64), nullable=False),
-        sa.Column("state", sa.String(length=64), nullable=False),
-        sa.Column("start", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("end", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("event_id"),
+        string("event_id", 128),
+        string("agent_id", 64),
+        string("state", 64),
+        stamp("start"),
+        stamp("end", nullable=True),
+        stamp("received_at"),
+        unique=("event_id",),
+        index=("ix_agent_states_agent_start", ["agent_id", "start"]),
     )
-    with op.batch_alter_table("agent_states", schema=None) as batch_op:
-        batch_op.create_index("ix_agent_states_agent_start", ["agent_id", "start"], unique=False)
-
-    op.create_table(
+    create_id_table(
         "api_keys",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("key_id", sa.String(length=32), nullable=False),
-        sa.Column("name", sa.String(length=64), nullable=False),
-        sa.Column("role", sa.String(length=16), nullable=False),
+        string("key_id", 32),
+        string("name", 64),
+        string("role", 16),
         sa.Column("teams", sa.JSON(), nullable=False),
-        sa.Column("salt", sa.String(length=64), nullable=False),
-        sa.Column("secret_hash", sa.String(length=128), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key_id"),
+        string("salt", 64),
+        string("secret_hash", 128),
+        stamp("created_at"),
+        stamp("revoked_at", nullable=True),
+        unique=("key_id",),
+        index=("ix_api_keys_name", ["name"]),
     )
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_api_keys_name"), ["name"], unique=False)
-
-    op.create_table(
+    create_id_table(
         "audit_log",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor", sa.String(length=64), nullable=False),
-        sa.Column("key_id", sa.String(length=32), nullable=True),
-        sa.Column("role", sa.String(length=16), nullable=True),
-        sa.Column("action", sa.String(length=16), nullable=False),
+        stamp("at"),
+        string("actor", 64),
+        string("key_id", 32, nullable=True),
+        string("role", 16, nullable=True),
+        string("action", 16),
         sa.Column("target", sa.Text(), nullable=False),
         sa.Column("status_code", sa.Integer(), nullable=False),
-        sa.Column("result", sa.String(length=16), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        string("result", 16),
+        index=("ix_audit_log_at", ["at"]),
     )
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_log_at"), ["at"], unique=False)
-
-    op.create_table(
+    create_id_table(
         "center_versions",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_by", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("version"),
+        stamp("updated_at"),
+        string("updated_by", 64),
+        unique=("version",),
     )
     op.create_table(
         "forecast_runs",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
+        string("id", 32),
+        string("status", 16),
         sa.Column("params", sa.JSON(), nullable=False),
-        sa.Column("created_by", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        string("created_by", 64),
+        stamp("created_at"),
+        stamp("started_at", nullable=True),
+        stamp("finished_at", nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("forecast_runs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_forecast_runs_status"), ["status"], unique=False)
-
-    op.create_table(
+    add_index("forecast_runs", "ix_forecast_runs_status", ["status"])
+    create_id_table(
         "roster_versions",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_by", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("version"),
+        stamp("updated_at"),
+        string("updated_by", 64),
+        unique=("version",),
     )
-    op.create_table(
+    create_id_table(
         "schedule_versions",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
         sa.Column("week_start", sa.Date(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("published_by", sa.String(length=64), nullable=False),
+        stamp("published_at"),
+        string("published_by", 64),
         sa.Column("n_rows", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("week_start", "version"),
+        unique=("week_start", "version"),
+        index=("ix_schedule_versions_week_start", ["week_start"]),
     )
-    with op.batch_alter_table("schedule_versions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_schedule_versions_week_start"), ["week_start"], unique=False
-        )
-
-    op.create_table(
+    create_id_table(
         "roster_agents",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column(
-            "version_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("agent_id", sa.String(length=64), nullable=False),
-        sa.Column("team", sa.String(length=64), nullable=False),
+        string("agent_id", 64),
+        string("team", 64),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["version_id"],
-            ["roster_versions.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("version_id", "agent_id"),
+        version_of="roster_versions",
+        unique=("version_id", "agent_id"),
+        index=("ix_roster_agents_version_id", ["version_id"]),
     )
-    with op.batch_alter_table("roster_agents", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_roster_agents_version_id"), ["version_id"], unique=False
-        )
-
-    op.create_table(
+    create_id_table(
         "schedule_rows",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column(
-            "version_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("agent_id", sa.String(length=64), nullable=False),
-        sa.Column("activity", sa.String(length=16), nullable=False),
-        sa.Column("start", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("end", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("queue_id", sa.String(length=64), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["version_id"],
-            ["schedule_versions.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
+        string("agent_id", 64),
+        string("activity", 16),
+        stamp("start"),
+        stamp("end"),
+        string("queue_id", 64, nullable=True),
+        version_of="schedule_versions",
+        index=("ix_schedule_rows_version_agent", ["version_id", "agent_id"]),
     )
-    with op.batch_alter_table("schedule_rows", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_schedule_rows_version_agent", ["version_id", "agent_id"], unique=False
-        )
 
 
 def downgrade() -> None:
-
-    with op.batch_alter_table("schedule_rows", schema=None) as batch_op:
-        batch_op.drop_index("ix_schedule_rows_version_agent")
-
-    op.drop_table("schedule_rows")
-    with op.batch_alter_table("roster_agents", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_roster_agents_version_id"))
-
-    op.drop_table("roster_agents")
-    with op.batch_alter_table("schedule_versions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_schedule_versions_week_start"))
-
-    op.drop_table("schedule_versions")
-    op.drop_table("roster_versions")
-    with op.batch_alter_table("forecast_runs", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_forecast_runs_status"))
-
-    op.drop_table("forecast_runs")
-    op.drop_table("center_versions")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_log_at"))
-
-    op.drop_table("audit_log")
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_api_keys_name"))
-
-    op.drop_table("api_keys")
-    with op.batch_alter_table("agent_states", schema=None) as batch_op:
-        batch_op.drop_index("ix_agent_states_agent_start")
-
-    op.drop_table("agent_states")
+    for table, index in [
+        ("schedule_rows", "ix_schedule_rows_version_agent"),
+        ("roster_agents", "ix_roster_agents_version_id"),
+        ("schedule_versions", "ix_schedule_versions_week_start"),
+        ("roster_versions", None),
+        ("forecast_runs", "ix_forecast_runs_status"),
+        ("center_versions", None),
+        ("audit_log", "ix_audit_log_at"),
+        ("api_keys", "ix_api_keys_name"),
+        ("agent_states", "ix_agent_states_agent_start"),
+    ]:
+        if index is not None:
+            drop_index(table, index)
+        op.drop_table(table)

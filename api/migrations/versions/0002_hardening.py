@@ -7,8 +7,9 @@ Create Date: 2026-11-30
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from api.migrations.columns import add_index, drop_index, string
 
 revision = "0002"
 down_revision = "0001"
@@ -18,13 +19,11 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("client", sa.String(length=64), nullable=True))
-    with op.batch_alter_table("agent_states", schema=None) as batch_op:
-        batch_op.create_index("ix_agent_states_start_id", ["start", "id"], unique=False)
+        batch_op.add_column(string("client", 64, nullable=True))
+    add_index("agent_states", "ix_agent_states_start_id", ["start", "id"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("agent_states", schema=None) as batch_op:
-        batch_op.drop_index("ix_agent_states_start_id")
+    drop_index("agent_states", "ix_agent_states_start_id")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_column("client")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from api.migrations.columns import stamp, string
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -19,15 +21,15 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "history_intervals",
-        sa.Column("queue_id", sa.String(length=64), nullable=False),
-        sa.Column("interval_start", sa.DateTime(timezone=True), nullable=False),
+        string("queue_id", 64),
+        stamp("interval_start"),
         sa.Column("offered", sa.Integer(), nullable=False),
         sa.Column("handled", sa.Integer(), nullable=False),
         sa.Column("abandoned", sa.Integer(), nullable=False),
         sa.Column("aht_s", sa.Float(), nullable=True),
         sa.Column("service_level", sa.Float(), nullable=True),
         sa.Column("asa_s", sa.Float(), nullable=True),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        stamp("received_at"),
         sa.PrimaryKeyConstraint("queue_id", "interval_start"),
     )
 

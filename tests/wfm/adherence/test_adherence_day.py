@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wfm.adherence.conftest import DAY, at, schedule, states
+from tests.wfm.adherence.conftest import DAY, DAY_SHIFT, at, schedule, states
 from wfm.adherence import AGENT_DAY_COLUMNS, AdherenceRules, adherence
-
-SHIFT = [
-    ("a1", "work", "08:00", "10:00"),
-    ("a1", "break", "10:00", "10:15"),
-    ("a1", "work", "10:15", "12:00"),
-    ("a1", "lunch", "12:00", "12:30"),
-    ("a1", "work", "12:30", "16:30"),
-]
 
 
 def test_perfect_day_is_fully_adherent_and_conformant(center):
@@ -27,7 +19,7 @@ def test_perfect_day_is_fully_adherent_and_conformant(center):
             ("a1", "Logged Out", "16:30", None),
         ]
     )
-    result = adherence(schedule(SHIFT), actual, center, as_of=at("20:00"))
+    result = adherence(schedule(DAY_SHIFT), actual, center, as_of=at("20:00"))
     row = result.agent_days.row(0, named=True)
     assert tuple(result.agent_days.columns) == AGENT_DAY_COLUMNS
     assert row["date"] == DAY
@@ -52,7 +44,7 @@ def test_late_long_break_long_lunch_early_leave_give_minute_exact_figures(center
             ("a1", "Logged Out", "16:00", None),
         ]
     )
-    result = adherence(schedule(SHIFT), actual, center, as_of=at("20:00"))
+    result = adherence(schedule(DAY_SHIFT), actual, center, as_of=at("20:00"))
     row = result.agent_days.row(0, named=True)
     out_min = 7 + 10 + 15 + 30
     assert row["in_adherence_s"] == (510 - out_min) * 60
@@ -105,7 +97,9 @@ def test_team_rollup_is_a_ratio_of_sums(center):
 
 def test_scheduled_time_after_as_of_is_not_counted_yet(center):
     actual = states([("a1", "Available", "08:00", None)])
-    result = adherence(schedule(SHIFT), actual, center, as_of=at("09:30"), rules=AdherenceRules())
+    result = adherence(
+        schedule(DAY_SHIFT), actual, center, as_of=at("09:30"), rules=AdherenceRules()
+    )
     row = result.agent_days.row(0, named=True)
     assert row["scheduled_s"] == 90 * 60
     assert row["adherence"] == 1.0

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.wfm.adherence.conftest import at, schedule, states
+from tests.wfm.adherence.conftest import DAY_SHIFT, at, on_plan, schedule, states
 from wfm.adherence import EXCEPTION_COLUMNS, EXCEPTION_KINDS, adherence
 
-SHIFT = [
-    ("a1", "work", "08:00", "10:00"),
-    ("a1", "break", "10:00", "10:15"),
-    ("a1", "work", "10:15", "12:00"),
-    ("a1", "lunch", "12:00", "12:30"),
-    ("a1", "work", "12:30", "16:30"),
-]
-ON_PLAN = [
-    ("a1", "Available", "08:00", "10:00"),
-    ("a1", "Break", "10:00", "10:15"),
-    ("a1", "Available", "10:15", "12:00"),
-    ("a1", "Lunch", "12:00", "12:30"),
-    ("a1", "Available", "12:30", "16:30"),
-]
+ON_PLAN = on_plan(DAY_SHIFT)
 
 
 A = "Available"
@@ -67,7 +54,7 @@ CASES = [
 
 @pytest.mark.parametrize(("kind", "rows", "span"), CASES, ids=[c[0] for c in CASES])
 def test_each_exception_kind_is_found_with_exact_span(center, kind, rows, span):
-    result = adherence(schedule(SHIFT), states(rows), center, as_of=at("20:00"))
+    result = adherence(schedule(DAY_SHIFT), states(rows), center, as_of=at("20:00"))
     exc = result.exceptions
     assert tuple(exc.columns) == EXCEPTION_COLUMNS
     assert exc.get_column("kind").to_list() == [kind]
@@ -92,7 +79,7 @@ def test_a_break_taken_late_is_not_a_missed_break(center):
             ("a1", "Available", "10:25", "12:00"),
         ]
     )
-    shift = SHIFT[:3]
+    shift = DAY_SHIFT[:3]
     result = adherence(schedule(shift), actual, center, as_of=at("12:00"))
     assert result.exceptions.select("kind", "duration_s").rows() == [
         ("unscheduled_state", 600.0),
@@ -102,7 +89,7 @@ def test_a_break_taken_late_is_not_a_missed_break(center):
 
 def test_no_show_is_one_late_start_over_the_whole_shift(center):
     actual = states([("other", "Available", "08:00", "09:00")])
-    result = adherence(schedule(SHIFT), actual, center, as_of=at("20:00"))
+    result = adherence(schedule(DAY_SHIFT), actual, center, as_of=at("20:00"))
     exc = result.exceptions.filter(agent_id="a1")
     assert exc.select("kind", "duration_s").rows() == [("late_start", 510 * 60.0)]
     day = result.agent_days.filter(agent_id="a1").row(0, named=True)

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from tests.wfm.adherence.conftest import TS, at, schedule, states
+from tests.wfm.adherence.conftest import TS, at, available_except, schedule, states
 from wfm.adherence import AdherenceRules, adherence
 
 SHIFT = [("a1", "work", "08:00", "12:00")]
@@ -35,15 +35,8 @@ def test_a_late_start_counts_only_from_the_grace_threshold_on(center, late_s, co
 
 
 def test_several_short_deviations_are_each_forgiven(center):
-    actual = states(
-        [
-            ("a1", "Available", "08:00", "09:00"),
-            ("a1", "Break", "09:00", "09:04"),
-            ("a1", "Available", "09:04", "10:00"),
-            ("a1", "Meeting", "10:00", "10:04"),
-            ("a1", "Available", "10:04", "12:00"),
-        ]
-    )
+    deviations = [("Break", "09:00", "09:04"), ("Meeting", "10:00", "10:04")]
+    actual = states(available_except(deviations, "08:00", "12:00"))
     result = adherence(schedule(SHIFT), actual, center, as_of=at("13:00"))
     assert result.agent_days.get_column("adherence").to_list() == [1.0]
     assert result.exceptions.height == 0
@@ -51,14 +44,8 @@ def test_several_short_deviations_are_each_forgiven(center):
 
 def test_consecutive_deviations_of_different_states_form_one_run(center):
     # 3 min break then 3 min meeting: each under grace, but one 6-minute run together.
-    actual = states(
-        [
-            ("a1", "Available", "08:00", "09:00"),
-            ("a1", "Break", "09:00", "09:03"),
-            ("a1", "Meeting", "09:03", "09:06"),
-            ("a1", "Available", "09:06", "12:00"),
-        ]
-    )
+    deviations = [("Break", "09:00", "09:03"), ("Meeting", "09:03", "09:06")]
+    actual = states(available_except(deviations, "08:00", "12:00"))
     result = adherence(schedule(SHIFT), actual, center, as_of=at("13:00"))
     assert result.agent_days.get_column("in_adherence_s").to_list() == [234 * 60.0]
     assert result.exceptions.select("kind", "duration_s").rows() == [

@@ -5,15 +5,11 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.wfm.adherence.conftest import TS, at, schedule, states
+from tests.wfm.adherence.conftest import DAY_SHIFT, TS, at, schedule, states
 from wfm.adherence import AdherenceRules, adherence, normalize_states
 from wfm.errors import AdherenceError, DataError
 
-SHIFT = [
-    ("a1", "work", "08:00", "10:00"),
-    ("a1", "break", "10:00", "10:15"),
-    ("a1", "work", "10:15", "12:00"),
-]
+SHIFT = DAY_SHIFT[:3]  # the morning, to the end of its break
 CLEAN = [
     ("a1", "Available", "08:10", "10:00", "e1"),
     ("a1", "Break", "10:00", "10:20", "e2"),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.wfm.adherence.conftest import DAY, at, schedule, states
+from tests.wfm.adherence.conftest import DAY, at, logged_out_at, on_plan, schedule, states
 from wfm.adherence import adherence
 
 NIGHT = [
@@ -17,14 +17,7 @@ NIGHT = [
 
 
 def test_a_night_shift_belongs_to_the_day_it_starts(center):
-    actual = states(
-        [
-            ("n1", "Available", "22:00", "26:00"),
-            ("n1", "Break", "26:00", "26:15"),
-            ("n1", "Available", "26:15", "29:30"),
-            ("n1", "Logged Out", "29:30", None),
-        ]
-    )
+    actual = states(logged_out_at(on_plan(NIGHT), "29:30"))
     result = adherence(schedule(NIGHT), actual, center, as_of=at("32:00"))
     assert result.agent_days.select("date", "scheduled_s").rows() == [(DAY, 480 * 60.0)]
     exc = result.exceptions.row(0, named=True)
@@ -85,14 +78,7 @@ def test_a_day_shift_on_the_dst_day_is_counted_in_real_seconds(center, day, hour
 
 
 def test_staying_late_after_a_night_shift_counts_on_the_shift_day(center):
-    actual = states(
-        [
-            ("n1", "Available", "22:00", "26:00"),
-            ("n1", "Break", "26:00", "26:15"),
-            ("n1", "Available", "26:15", "30:20"),
-            ("n1", "Logged Out", "30:20", None),
-        ]
-    )
+    actual = states(logged_out_at(on_plan(NIGHT), "30:20"))
     result = adherence(schedule(NIGHT), actual, center, as_of=at("34:00"))
     assert result.agent_days.select("date", "worked_s", "conformance").rows() == [
         (DAY, (465 + 20) * 60.0, 485 / 465)

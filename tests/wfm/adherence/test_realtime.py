@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from tests.wfm.adherence.conftest import at, schedule, states
+from tests.wfm.adherence.conftest import DAY_SHIFT, at, schedule, states
 from wfm.adherence import (
     REALTIME_COLUMNS,
     AdherenceRules,
@@ -18,9 +18,7 @@ from wfm.adherence import (
 
 PLAN = schedule(
     [
-        ("a1", "work", "08:00", "10:00"),
-        ("a1", "break", "10:00", "10:15"),
-        ("a1", "work", "10:15", "12:00"),
+        *DAY_SHIFT[:3],
         ("a2", "work", "08:00", "12:00"),
         ("a3", "work", "08:00", "12:00"),
     ]

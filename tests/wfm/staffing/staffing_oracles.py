@@ -33,6 +33,43 @@ def erlang_c_mp(contacts: float, aht_s: float, interval_s: float, n: int, t_s: f
         }
 
 
+class _MmnmLaw:
+    """The unnormalized stationary law of M/M/N+M at mpmath's working precision: `low[j]`
+    for j busy agents (j = 0..N), `tail[k]` for N busy and k queued, and their total `z`.
+
+    The tail is cut once past its mode (k > lam / theta) where it falls below 10^-cut_digits
+    of its first term (or at 100,000 terms)."""
+
+    def __init__(
+        self,
+        contacts: float,
+        aht_s: float,
+        interval_s: float,
+        n: int,
+        patience_s: float,
+        *,
+        cut_digits: int,
+    ) -> None:
+        self.lam = mp.mpf(contacts) / interval_s
+        mu = 1 / mp.mpf(aht_s)
+        self.th = 1 / mp.mpf(patience_s)
+        self.traffic = self.lam / mu
+        self.c = n * mu
+        low = [mp.mpf(1)]
+        for j in range(1, n + 1):
+            low.append(low[-1] * self.traffic / j)
+        tail = [low[-1]]
+        k = 0
+        while True:
+            k += 1
+            tail.append(tail[-1] * self.lam / (self.c + k * self.th))
+            past_mode = k > self.lam / self.th
+            if (past_mode and tail[-1] < tail[0] * mp.mpf(10) ** -cut_digits) or k > 100_000:
+                break
+        self.low, self.tail = low, tail
+        self.z = mp.fsum(low[:-1]) + mp.fsum(tail)
+
+
 def erlang_a_mp(
     contacts: float, aht_s: float, interval_s: float, n: int, patience_s: float, t_s: float
 ) -> dict:
@@ -44,22 +81,8 @@ def erlang_a_mp(
     Its offered wait (ignoring its own patience) is -log(X') / theta, X' ~ Beta(c/theta, k+1).
     """
     with mp.workdps(40):
-        lam = mp.mpf(contacts) / interval_s
-        mu = 1 / mp.mpf(aht_s)
-        th = 1 / mp.mpf(patience_s)
-        traffic = lam / mu
-        c = n * mu
-        low = [mp.mpf(1)]
-        for j in range(1, n + 1):
-            low.append(low[-1] * traffic / j)
-        tail = [low[-1]]
-        k = 0
-        while True:
-            k += 1
-            tail.append(tail[-1] * lam / (c + k * th))
-            if (k > lam / th and tail[-1] < tail[0] * mp.mpf(10) ** -35) or k > 100_000:
-                break
-        z = mp.fsum(low[:-1]) + mp.fsum(tail)
+        law = _MmnmLaw(contacts, aht_s, interval_s, n, patience_s, cut_digits=35)
+        th, c, traffic, tail, z = law.th, law.c, law.traffic, law.tail, law.z
         p_wait = mp.fsum(tail) / z
         ks = range(len(tail))
 
@@ -101,21 +124,9 @@ def abandon_within_mp(
 ) -> float:
     """P(a caller hangs up within t_s), by quadrature of theta e^{-theta s} P(V > s)."""
     with mp.workdps(20):
-        lam = mp.mpf(contacts) / interval_s
-        mu = 1 / mp.mpf(aht_s)
-        th = 1 / mp.mpf(patience_s)
-        traffic = lam / mu
-        c = n * mu
-        low = [mp.mpf(1)]
-        for j in range(1, n + 1):
-            low.append(low[-1] * traffic / j)
-        tail = [low[-1]]
-        k = 0
-        while k <= lam / th or tail[-1] > tail[0] * mp.mpf(10) ** -20:
-            k += 1
-            tail.append(tail[-1] * lam / (c + k * th))
-        z = mp.fsum(low[:-1]) + mp.fsum(tail)
-        b = c / th
+        law = _MmnmLaw(contacts, aht_s, interval_s, n, patience_s, cut_digits=20)
+        th, tail, z = law.th, law.tail, law.z
+        b = law.c / th
 
         def ab_k(k: int) -> mp.mpf:
             return mp.quad(

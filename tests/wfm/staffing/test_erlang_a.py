@@ -23,43 +23,36 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("contacts", "aht_s", "interval_s", "n", "patience_s", "t_s"), CASES)
-def test_erlang_a_matches_the_exact_stationary_sum_to_1e_9(
-    contacts, aht_s, interval_s, n, patience_s, t_s
-):
-    got = erlang_a(
+LARGE = [(2_000, 180, 900, 420, 240, 20), (2_000, 180, 900, 380, 240, 20)]  # 400 Erlangs
+
+
+def _erlang_a(contacts, aht_s, interval_s, n, patience_s, t_s, **options):
+    """erlang_a of one case in the order of CASES."""
+    return erlang_a(
         contacts,
         aht_s=aht_s,
         interval_s=interval_s,
         n_agents=n,
         patience_s=patience_s,
         answer_within_s=t_s,
+        **options,
     )
-    want = erlang_a_mp(contacts, aht_s, interval_s, n, patience_s, t_s)
-    for name, value in want.items():
+
+
+@pytest.mark.parametrize(
+    "case", CASES + [pytest.param(case, marks=pytest.mark.slow) for case in LARGE]
+)
+def test_erlang_a_matches_the_exact_stationary_sum_to_1e_9(case):
+    got = _erlang_a(*case)
+    for name, value in erlang_a_mp(*case).items():
         assert float(getattr(got, name)) == pytest.approx(value, rel=1e-9, abs=1e-12), name
 
 
 def test_erlang_a_second_service_level_basis_leaves_out_early_hang_ups():
-    contacts, aht_s, interval_s, n, patience_s, t_s = 100, 180, 1800, 12, 120, 20
-    offered = erlang_a(
-        contacts,
-        aht_s=aht_s,
-        interval_s=interval_s,
-        n_agents=n,
-        patience_s=patience_s,
-        answer_within_s=t_s,
-    )
-    late = erlang_a(
-        contacts,
-        aht_s=aht_s,
-        interval_s=interval_s,
-        n_agents=n,
-        patience_s=patience_s,
-        answer_within_s=t_s,
-        service_level_basis="answered_and_late_abandons",
-    )
-    early = abandon_within_mp(contacts, aht_s, interval_s, n, patience_s, t_s)
+    case = CASES[0]
+    offered = _erlang_a(*case)
+    late = _erlang_a(*case, service_level_basis="answered_and_late_abandons")
+    early = abandon_within_mp(*case)
     want = float(offered.service_level) / (1 - early)
     assert float(late.service_level) == pytest.approx(want, rel=1e-9)
     assert float(late.service_level) > float(offered.service_level)
@@ -73,27 +66,6 @@ def test_erlang_a_tends_to_erlang_c_when_callers_never_hang_up():
     np.testing.assert_allclose(a.p_wait, c.p_wait, rtol=1e-5)
     np.testing.assert_allclose(a.asa_s, c.asa_s, rtol=1e-4)
     assert np.all(a.p_abandon < 1e-5)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("contacts", "aht_s", "interval_s", "n", "patience_s", "t_s"),
-    [(2_000, 180, 900, 420, 240, 20), (2_000, 180, 900, 380, 240, 20)],  # 400 Erlangs
-)
-def test_erlang_a_matches_the_exact_sum_for_large_centers(
-    contacts, aht_s, interval_s, n, patience_s, t_s
-):
-    got = erlang_a(
-        contacts,
-        aht_s=aht_s,
-        interval_s=interval_s,
-        n_agents=n,
-        patience_s=patience_s,
-        answer_within_s=t_s,
-    )
-    want = erlang_a_mp(contacts, aht_s, interval_s, n, patience_s, t_s)
-    for name, value in want.items():
-        assert float(getattr(got, name)) == pytest.approx(value, rel=1e-9, abs=1e-12), name
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from tests.conftest import with_cells
 from wfm.errors import StaffingError
 from wfm.grid import day_grid, open_mask
 from wfm.loaders import load_requirements
@@ -19,6 +20,7 @@ from wfm.staffing.frame import (
     summarize_requirements,
 )
 from wfm.staffing.requirements import StaffingTarget, agents_required
+from wfm.synthetic.history import history_rows
 
 MONDAY = dt.date(2026, 11, 2)  # the DST change in New York was the day before
 
@@ -34,18 +36,7 @@ def history_frame(center, days: list[dt.date], *, seed: int = 0) -> pl.DataFrame
             offered = rng.poisson(20, starts.len())
             handled = np.minimum(offered, rng.poisson(19, starts.len()))
             aht = np.where(handled > 0, rng.uniform(200, 400, starts.len()), np.nan)
-            parts.append(
-                pl.DataFrame(
-                    {
-                        "queue_id": queue.id,
-                        "interval_start": starts,
-                        "offered": offered.astype(np.int64),
-                        "handled": handled.astype(np.int64),
-                        "abandoned": (offered - handled).astype(np.int64),
-                        "aht_s": aht,
-                    }
-                ).with_columns(pl.col("aht_s").fill_nan(None))
-            )
+            parts.append(history_rows(queue.id, starts, offered, handled, aht))
     return pl.concat(parts)
 
 
@@ -59,9 +50,7 @@ def test_history_gives_the_requirements_table_with_its_exact_columns(center):
 
 
 def test_history_volume_is_offered_and_missing_aht_takes_the_configured_value(center):
-    history = history_frame(center, [MONDAY]).with_columns(
-        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col("aht_s")).alias("aht_s")
-    )
+    history = with_cells(history_frame(center, [MONDAY]), 0, aht_s=None)
     first = history.row(0, named=True)
     req = requirements_from_frame(history, center)
     row = req.filter(
@@ -133,12 +122,7 @@ def test_a_forecast_frame_is_staffed_from_its_volume(center):
 
 def test_unknown_queue_and_negative_volume_are_clear_errors(center):
     history = history_frame(center, [MONDAY])
-    stray = history.with_columns(
-        pl.when(pl.int_range(pl.len()) == 3)
-        .then(pl.lit("ghost_q"))
-        .otherwise("queue_id")
-        .alias("queue_id")
-    )
+    stray = with_cells(history, 3, queue_id="ghost_q")
     with pytest.raises(StaffingError, match="unknown queue.*ghost_q"):
         requirements_from_frame(stray, center)
     negative = history.with_columns(pl.lit(-1).alias("offered"))

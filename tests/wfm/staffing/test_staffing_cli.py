@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
-import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import with_cells
 from tests.wfm.staffing.test_requirements_frame import history_frame
 from wfm.cli.main import app
 from wfm.loaders import load_requirements
@@ -28,10 +29,15 @@ AGENTS = [
 ]
 
 
-def test_erlang_with_agents_prints_the_figures_as_json():
-    result = runner.invoke(app, [*AGENTS, "--agents", "12", "--json"])
+def _erlang_json(*args: str) -> dict:
+    """The JSON answer of `wfm erlang` on the AGENTS case with more options."""
+    result = runner.invoke(app, [*AGENTS, *args, "--json"])
     assert result.exit_code == 0, result.output
-    got = json.loads(result.output)
+    return json.loads(result.output)
+
+
+def test_erlang_with_agents_prints_the_figures_as_json():
+    got = _erlang_json("--agents", "12")
     assert got["agents"] == 12
     assert got["service_level"] == pytest.approx(0.6401580403740066, rel=1e-12)
     assert got["asa_s"] == pytest.approx(40.44494018684438, rel=1e-12)
@@ -41,18 +47,13 @@ def test_erlang_with_agents_prints_the_figures_as_json():
 
 
 def test_erlang_with_a_target_prints_the_agents_needed():
-    result = runner.invoke(app, [*AGENTS, "--service-level", "0.8", "--json"])
-    assert result.exit_code == 0, result.output
-    got = json.loads(result.output)
+    got = _erlang_json("--service-level", "0.8")
     assert got["agents"] == 14
     assert got["service_level"] == pytest.approx(0.8884, abs=5e-5)
 
 
 def test_erlang_with_patience_uses_erlang_a_and_reports_abandonment():
-    args = [*AGENTS, "--patience", "120", "--max-abandon", "0.05", "--max-asa", "30", "--json"]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    got = json.loads(result.output)
+    got = _erlang_json("--patience", "120", "--max-abandon", "0.05", "--max-asa", "30")
     assert got["model"] == "erlang_a"
     assert got["abandon_rate"] <= 0.05 and got["asa_s"] <= 30
 
@@ -81,21 +82,17 @@ def test_erlang_bad_input_is_one_error_line_and_exit_1(args, message):
     assert "Traceback" not in result.output
 
 
+def _staff(center_dir: Path, history: str, out: Path, *args: str):
+    """`wfm staff` on a history file of the center folder, with more options."""
+    files = ["--input", str(center_dir / history), "--center", str(center_dir / "center.yaml")]
+    return runner.invoke(app, ["staff", *files, "--out", str(out), *args])
+
+
 def test_staff_writes_the_requirements_of_the_last_week_and_a_summary(center, center_dir):
     days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(9)]
     history_frame(center, days).write_parquet(center_dir / "history.parquet")
     out = center_dir / "out" / "requirements.csv"
-    args = [
-        "staff",
-        "--input",
-        str(center_dir / "history.parquet"),
-        "--center",
-        str(center_dir / "center.yaml"),
-        "--out",
-        str(out),
-        "--last-week",
-    ]
-    result = runner.invoke(app, args)
+    result = _staff(center_dir, "history.parquet", out, "--last-week")
     assert result.exit_code == 0, result.output
     assert "sched_voice" in result.output and "2026-11-10" in result.output
     # The sample center builds requirements for life; this folder has no states to measure.
@@ -108,23 +105,9 @@ def test_staff_writes_the_requirements_of_the_last_week_and_a_summary(center, ce
 
 def test_staff_with_an_unknown_queue_names_the_file_row_and_column(center, center_dir):
     frame = history_frame(center, [dt.date(2026, 11, 2)])
-    frame = frame.with_columns(
-        pl.when(pl.int_range(pl.len()) == 4)
-        .then(pl.lit("ghost_q"))
-        .otherwise("queue_id")
-        .alias("queue_id")
-    )
+    frame = with_cells(frame, 4, queue_id="ghost_q")
     frame.write_parquet(center_dir / "history.parquet")
-    args = [
-        "staff",
-        "--input",
-        str(center_dir / "history.parquet"),
-        "--center",
-        str(center_dir / "center.yaml"),
-        "--out",
-        str(center_dir / "r.csv"),
-    ]
-    result = runner.invoke(app, args)
+    result = _staff(center_dir, "history.parquet", center_dir / "r.csv")
     assert result.exit_code == 1
     assert "history.parquet row 5, column queue_id" in result.output
     assert "Traceback" not in result.output
@@ -132,18 +115,8 @@ def test_staff_with_an_unknown_queue_names_the_file_row_and_column(center, cente
 
 def test_staff_refuses_both_last_week_and_dates(center, center_dir):
     history_frame(center, [dt.date(2026, 11, 2)]).write_parquet(center_dir / "h.parquet")
-    args = [
-        "staff",
-        "--input",
-        str(center_dir / "h.parquet"),
-        "--center",
-        str(center_dir / "center.yaml"),
-        "--out",
-        str(center_dir / "r.csv"),
-        "--last-week",
-        "--start",
-        "2026-11-02",
-    ]
-    result = runner.invoke(app, args)
+    result = _staff(
+        center_dir, "h.parquet", center_dir / "r.csv", "--last-week", "--start", "2026-11-02"
+    )
     assert result.exit_code == 2
     assert "either --last-week or --start/--end" in result.output

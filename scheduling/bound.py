@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 
+from scheduling.effort import Effort
 from scheduling.mip import solve_highs
 from scheduling.model import build_model
 from scheduling.problem import ScheduleProblem, aggregate_agents
@@ -28,20 +29,20 @@ def shortfall_lp_bound(
     problem: ScheduleProblem,
     *,
     max_total_paid_min: int | None = None,
-    max_time_s: float = 120.0,
+    effort: Effort = Effort(120.0),
 ) -> float | None:
     """Lower bound of the tiered shortfall cost: the aggregated model's LP optimum.
 
     Returns:
-        The bound, or None when the LP is not solved to optimality within `max_time_s`
-        (logged).
+        The bound, or None when the LP is not solved to optimality within `effort` (logged;
+        in deterministic mode the LP runs to its end, under the guard).
     """
     built = build_model(
         aggregate_agents(problem), shortfall_only=True, max_total_paid_min=max_total_paid_min
     )
     built.model.minimize(built.expr(built.shortfall) + built.short_const_cost)
     try:
-        result = solve_highs(built.model, time_s=max_time_s, crossover=False)
+        result = solve_highs(built.model, effort=effort, crossover=False)
     except ScheduleError as exc:
         log.warning("no LP bound: %s", exc)
         return None

@@ -15,6 +15,7 @@ from wfm.cli.main import app
 from wfm.cli.options import (
     CenterOpt,
     ClusterOpt,
+    DeterministicOpt,
     FormatOpt,
     OutDirOpt,
     PreviousOpt,
@@ -129,6 +130,7 @@ def schedule_cmd(
     time_limit: TimeLimitOpt = 60.0,
     workers: SolverWorkersOpt = 2,
     seed: SeedOpt = 0,
+    deterministic: DeterministicOpt = False,
     cluster: ClusterOpt = None,
     fmt: FormatOpt = "both",
 ) -> None:
@@ -151,7 +153,12 @@ def schedule_cmd(
             roster,
             cfg,
             week_start=week,
-            params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
+            params=SolveParams(
+                max_time_s=time_limit,
+                n_workers=workers,
+                seed=seed,
+                deterministic=deterministic,
+            ),
             out_dir=out,
             previous=previous,
             fmt=fmt,

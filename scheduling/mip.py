@@ -202,6 +202,7 @@ def solve_highs(
     box: Mapping[int, tuple[float, float]] | None = None,
     crossover: bool = True,
     start: Mapping[int, float] | None = None,
+    max_nodes: int | None = None,
 ) -> HighsResult:
     """Minimise the model's objective with HiGHS.
 
@@ -218,6 +219,7 @@ def solve_highs(
             interior point method's own time on these degenerate LPs.
         start: a MIP start for some variables, proto index -> value; HiGHS completes the
             rest when it can.
+        max_nodes: stop a MIP after this many branch-and-bound nodes (1: the root alone).
 
     Returns:
         The best point found and the proven bound.
@@ -228,6 +230,8 @@ def solve_highs(
     integer = list(integer)
     highs, lp, scale = _highs(model, integer, effort=effort, seed=seed, box=box)
     highs.setOptionValue("mip_rel_gap", float(rel_gap))
+    if max_nodes is not None:
+        highs.setOptionValue("mip_max_nodes", int(max_nodes))
     if not integer and not crossover:
         highs.setOptionValue("run_crossover", "off")
     if start:

@@ -60,7 +60,7 @@ log = logging.getLogger(__name__)
 
 # Most of the time limit the LP bound, rostering the MIP's shift counts and placing their
 # breaks may take (each usually takes far less).
-_LP_FRAC = 0.15
+_LP_FRAC = 0.25
 _ROSTER_FRAC = 0.1
 _BREAKS_FRAC = 0.1
 # The same MIP moving the shifts of the types whose counts no roster met: the shortfall

@@ -54,9 +54,11 @@ _DIVE_FRAC = 0.8
 _CHUNK_FREE_COUNTS = 100
 # Least time worth starting a chunk's MIP with, seconds.
 _MIN_CHUNK_S = 1.0
-# Least work a chunk's MIP is charged in deterministic mode, seconds: its root node alone
-# (presolve, LP, cuts), which the node count does not show, takes a few seconds.
-_CHUNK_ROOT_S = 3.0
+# In deterministic mode a chunk's MIP is charged at least this share of what it was given:
+# its root node (presolve, LP, cuts), which the node count does not show, takes most of
+# its time, and about 1 / share rounds over the chunks fit in the budget, as they do in the
+# time on an idle machine.
+_CHUNK_ROOT_FRAC = 0.3
 # An LP count this close to an integer counts as that integer.
 _INTEGRAL_TOL = 1e-6
 
@@ -176,7 +178,7 @@ def _search_type_chunks(
                 box=sub_box,
                 start=current,
             )
-            allowance.settle(given, max(_CHUNK_ROOT_S, mip_work_s(result.nodes)))
+            allowance.settle(given, max(_CHUNK_ROOT_FRAC * given.seconds, mip_work_s(result.nodes)))
             if result.values is not None and result.objective < best.objective - 0.5:
                 best, gained = result, True
         if not gained or n_chunks == 1:

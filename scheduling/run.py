@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from scheduling.baseline import greedy_schedule
@@ -16,6 +16,7 @@ from scheduling.blocks import allocate_blocks, reassign
 from scheduling.check import check_schedule
 from scheduling.previous import PreviousWeek
 from scheduling.problem import ScheduleProblem, from_frames
+from scheduling.quality import ScheduleQuality, quality
 from scheduling.report import (
     ScheduleSummary,
     coverage_frame,
@@ -24,16 +25,20 @@ from scheduling.report import (
     summarize,
     with_service_levels,
 )
+from scheduling.solution import Solution
 from scheduling.solve import ScheduleResult, SolveParams, relative_gap, solve
 from wfm.center import Center
 from wfm.errors import ScheduleError
 
-__all__ = ["WeekSchedule", "schedule_week"]
+__all__ = ["WeekSchedule", "published_allocation", "schedule_week"]
 
 log = logging.getLogger(__name__)
 
-# Share of the time limit for the queue blocks' MIPs (scheduling.blocks), after the solver.
+# Time for the queue blocks' MIPs (scheduling.blocks) after the solver, as a share of the
+# solver's time limit, at least BLOCKS_MIN_S (on top of it: the solver keeps its whole
+# limit). A day of the sample week's largest pool takes HiGHS 1-2 s to optimality.
 BLOCKS_FRAC = 0.2
+BLOCKS_MIN_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class WeekSchedule:
         coverage: required vs scheduled per queue x interval.
         summary: headline figures recomputed from the schedule.
         causes: one line per run of short intervals with its cause.
+        quality: switches, idle time while short, paid time with no queue open, preferences.
     """
 
     problem: ScheduleProblem
@@ -56,6 +62,21 @@ class WeekSchedule:
     coverage: pl.DataFrame
     summary: ScheduleSummary
     causes: list[str]
+    quality: ScheduleQuality
+
+
+def published_allocation(
+    problem: ScheduleProblem, solution: Solution, *, params: SolveParams
+) -> np.ndarray:
+    """The queue of every agent-slot as published: queue blocks, then the reassignment
+    pass (README, `wfm schedule`, Queue blocks)."""
+    state = allocate_blocks(
+        problem,
+        solution,
+        time_s=max(BLOCKS_MIN_S, BLOCKS_FRAC * params.max_time_s),
+        seed=params.seed,
+    )
+    return reassign(problem, solution, state)
 
 
 def schedule_week(
@@ -86,12 +107,8 @@ def schedule_week(
         ScheduleError: the solver returned a schedule that breaks a hard rule (a bug).
     """
     problem = from_frames(requirements, roster, center, week_start=week_start, previous=previous)
-    started = time.perf_counter()
-    solver_params = dataclasses.replace(params, max_time_s=params.max_time_s * (1 - BLOCKS_FRAC))
-    result = solve(problem, params=solver_params, hint=greedy_schedule(problem))
-    blocks_s = max(1.0, params.max_time_s - (time.perf_counter() - started))
-    state = allocate_blocks(problem, result.solution, time_s=blocks_s, seed=params.seed)
-    state = reassign(problem, result.solution, state)
+    result = solve(problem, params=params, hint=greedy_schedule(problem))
+    state = published_allocation(problem, result.solution, params=params)
     schedule = schedule_frame(problem, state)
     violations = check_schedule(
         problem, schedule, previous=None if previous is None else previous.schedule
@@ -116,4 +133,5 @@ def schedule_week(
         coverage=coverage,
         summary=summary,
         causes=shortfall_causes(problem, coverage),
+        quality=quality(problem, result.solution, state),
     )

@@ -90,6 +90,7 @@ def test_pools_csv_gives_the_shortfall_cost_of_the_published_coverage(inputs):
     assert pools["shortfall_cost"].sum() == cost
     bound = pools["shortfall_bound"].sum()
     assert pools["shortfall_gap"].sum() == pytest.approx(abs(cost - bound) / max(1.0, cost))
+    assert "queue switches" in result.output and "idle while short" in result.output
 
 
 def test_schedule_explains_a_contract_the_availability_cannot_meet(inputs):

@@ -2,25 +2,25 @@
 
 The model splits each skill group's agents between queues slot by slot (flows); handed out
 slot by slot (`scheduling.solution.allocate`) a multi-skilled agent changes queue every
-15-30 minutes. The published allocation is chosen agent by agent under the block rule
-(README, `wfm schedule`, Queue blocks):
+15-30 minutes. The published allocation keeps the block rule (README, `wfm schedule`, Queue
+blocks):
 
 - an agent on the phones serves one queue per slot, among its skilled queues that require
   agents then (a queue is open where it requires agents); when none does, it is idle;
 - a *switch* is a change of queue between two successive on-the-phone slots while the
   queue left still requires agents (a change forced by a queue closing is none);
-- on either side of a switch the agent serves the same queue for at least the block length
-  (`labor_rules.min_queue_block_min`), with no break, lunch or idle time in it: no switch
-  lands within a block of a break, the shift's edge, a queue's closing or another switch.
+- after a switch the agent serves the new queue for at least the block length
+  (`labor_rules.min_queue_block_min`), unless a break or lunch, idle time, the shift's end
+  or that queue's closing comes first.
 
-Breaks decide where blocks fit, so the model's break placement is revised with them: per
-day, a MIP (HiGHS) over the day's shifts (fixed) chooses each agent's break and lunch
-starts inside their windows and its queue per slot, minimising the model's tiered
-shortfall against every queue's requirement, then switches. The coverage of single-skilled
+Per day, a MIP (HiGHS) over the day's multi-skilled shifts, their breaks as the solver
+placed them, chooses each agent's queue per slot: the model's tiered shortfall against
+every queue's requirement, then SWITCH_COST per change of queue. A greedy assignment that
+keeps the rule stands when HiGHS does not beat it in time. The coverage of single-skilled
 agents (on their queue whenever it is open), of earlier days' shifts and of the previous
-week's shifts still running is fixed; those carried-in shifts are published already, so
-the rule does not bind them. `reassign` then moves runs of an agent serving beyond its
-queue's requirement to its own short queues, keeping the rule.
+week's shifts still running is fixed; those carried-in shifts are published already, so the
+rule does not bind them. `reassign` then moves runs of an agent serving beyond its queue's
+requirement to its own short queues, keeping the rule.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ __all__ = ["SWITCH_COST", "allocate_blocks", "block_slots", "reassign", "switche
 
 log = logging.getLogger(__name__)
 
-# A switch, against 1000 per agent-slot short: coverage first, then the fewest switches.
+# A change of queue, against 1000 per agent-slot short: coverage first, then the fewest.
 SWITCH_COST = 20
 # Stop a day's MIP once within this relative gap of its bound.
 _REL_GAP = 5e-3
@@ -110,6 +110,8 @@ class _DayModel:
         self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.switches: list[cp_model.IntVar] = []
         self.shifts: list[_Shift] = []
+        # (queue, slot) where the day's agents could serve: the MIP's shortfall terms.
+        self.cells: list[tuple[int, int]] = []
 
     def add_shift(self, s: _Shift) -> None:
         model, x, a = self.model, self.x, s.agent
@@ -146,7 +148,7 @@ class _DayModel:
                     u += 1
 
     def greedy(self, fixed: np.ndarray) -> dict[tuple[int, int], int]:
-        """A start that keeps the rule: slot by slot, each agent (fewest skills first)
+        """An assignment that keeps the rule: slot by slot, each agent (fewest skills first)
         takes its neediest open queue, switching only to a needier queue than its own and
         then staying for a block."""
         residual = self.problem.required - fixed
@@ -180,6 +182,7 @@ class _DayModel:
         for (_, q, t), var in self.x.items():
             by_qt[q, t].append(var)
         shortfall = []
+        self.cells = sorted(by_qt)
         for (q, t), vars_ in by_qt.items():
             missing = int(self.problem.required[q, t] - fixed[q, t])
             if missing <= 0:
@@ -200,17 +203,18 @@ class _DayModel:
         )
         greedy = self.greedy(fixed)
         if result.values is None or result.objective > self.objective(fixed, greedy):
-            log.info("queue blocks: the greedy start beats HiGHS's %s", result.status)
+            log.info("queue blocks: the greedy assignment beats HiGHS's (%s)", result.status)
             return greedy
         return {(a, t): q for (a, q, t), var in self.x.items() if result.values[var.index] > 0.5}
 
     def objective(self, fixed: np.ndarray, queues: dict[tuple[int, int], int]) -> float:
-        """The MIP's objective of an assignment (shortfall over the day's slots, switches)."""
+        """The MIP's objective of an assignment (shortfall where the day's agents could
+        serve, changes of queue)."""
         served = np.zeros_like(fixed)
         for (_, t), q in queues.items():
             served[q, t] += 1
-        slots = sorted({t for _, t in queues})
-        short = (self.problem.required - fixed - served)[:, slots].clip(min=0)
+        qs, ts = zip(*self.cells, strict=True) if self.cells else ((), ())
+        short = (self.problem.required - fixed - served)[list(qs), list(ts)].clip(min=0)
         n_switches = sum(
             1
             for (a, t), q in queues.items()
@@ -231,8 +235,7 @@ def allocate_blocks(
         time_s: time for every day's MIP together.
 
     Returns:
-        Queue index per agent x slot, or OFF / BREAK / LUNCH / IDLE (each day the MIP's
-        best, from a greedy start that keeps the rule).
+        Queue index per agent x slot, or OFF / BREAK / LUNCH / IDLE.
     """
     state = on_phone_states(problem, solution)
     by_day: dict[int, list[_Shift]] = defaultdict(list)

@@ -9,11 +9,14 @@ or the run's own queue closing).
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import numpy as np
 import polars as pl
 
-from scheduling.blocks import reassign
+import scheduling.blocks
+from scheduling.blocks import allocate_blocks, reassign
+from scheduling.mip import HighsResult
 from scheduling.quality import quality
 from scheduling.report import schedule_frame, summarize
 from scheduling.run import schedule_week
@@ -144,3 +147,17 @@ def test_an_agent_beyond_its_queues_need_while_its_own_queue_is_short_gets_that_
     assert after[1, start + 2] == p.queue_ids.index("triage")
     frame = requirements(p.center, {("office", 0, 480, 720): 1, ("triage", 0, 480, 720): 1})
     assert short_runs(schedule_frame(p, after), _required(frame), {"m1"}) == []
+
+
+def test_when_highs_finds_nothing_in_time_the_greedy_blocks_keep_the_rule(monkeypatch):
+    center = tiny_center(
+        labor_rules={"min_rest_h": 11, "max_consecutive_days": 6, "min_queue_block_min": 60}
+    )
+    frame = requirements(center, NEED)
+    week = schedule_week(frame, roster(BOTH), center, week_start=WEEK, params=PARAMS)
+    nothing = HighsResult("Time limit reached", None, math.nan, 0.0, 0.0)
+    monkeypatch.setattr(scheduling.blocks, "solve_highs", lambda *args, **kwargs: nothing)
+    state = allocate_blocks(week.problem, week.result.solution, time_s=1.0)
+    greedy = schedule_frame(week.problem, state)
+    assert greedy.filter(pl.col("queue_id").is_not_null()).height > 0
+    assert short_runs(greedy, _required(frame), {row["agent_id"] for row in BOTH}) == []

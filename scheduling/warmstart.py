@@ -73,8 +73,8 @@ def type_shift_counts(
 ) -> tuple[dict[tuple[int, int], int], HighsResult]:
     """How many agents of each type (`agent_types`) work each shift option.
 
-    Minimises the tiered shortfall plus the small surplus and paid-hours costs of the full
-    model over the aggregated problem, with only the shift counts integer. The LP
+    Minimises the tiered shortfall plus the small surplus, paid-hours and closed-time costs
+    of the full model over the aggregated problem, with only the shift counts integer. The LP
     relaxation is solved first, at a vertex, and a dive from it (`dive_highs`) rounds its
     counts, the least fractional first, re-solving the LP after each batch: within a few
     percent of the LP bound in seconds. MIPs then improve on the dive's counts a chunk of
@@ -98,7 +98,11 @@ def type_shift_counts(
     allowance = Allowance(effort)
     merged = aggregate_agents(problem)
     built = build_model(merged, shortfall_only=True, max_total_paid_min=max_total_paid_min)
-    secondary = [*c.surplus_penalties(built.v, merged), *c.paid_hours_penalties(built.v, merged)]
+    secondary = [
+        *c.surplus_penalties(built.v, merged),
+        *c.paid_hours_penalties(built.v, merged),
+        *c.closed_time_penalties(built.v, merged),
+    ]
     built.model.minimize(
         built.expr(built.shortfall) + built.expr(secondary) + built.short_const_cost
     )

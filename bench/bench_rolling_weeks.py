@@ -11,7 +11,8 @@ with the previous week's (scheduling.check: rest, overlap and consecutive days a
 boundary among them), the agents carried in from the week before, and the triage shortfall
 on Monday 00:00-06:00.
 
-Usage: python bench/bench_rolling_weeks.py [--weeks 3] [--time-limit 120] [--seed 0] [--out DIR]
+Usage: python bench/bench_rolling_weeks.py [--weeks 3] [--time-limit 120] [--seed 0]
+    [--deterministic] [--out DIR]
 """
 
 from __future__ import annotations
@@ -85,11 +86,19 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--deterministic", action="store_true", help="work limits instead of time limits"
+    )
     parser.add_argument("--first-week", type=dt.date.fromisoformat, default=FIRST_WEEK)
     parser.add_argument("--out", type=Path, help="also write each week's plan to OUT/<week>/")
     args = parser.parse_args()
     folder = open_folder(ROOT / "data" / "sample" / "center.yaml")
-    params = SolveParams(max_time_s=args.time_limit, n_workers=args.workers, seed=args.seed)
+    params = SolveParams(
+        max_time_s=args.time_limit,
+        n_workers=args.workers,
+        seed=args.seed,
+        deterministic=args.deterministic,
+    )
     console = Console(width=150)
     table = Table(title=f"{args.weeks} weeks in a row, --time-limit {args.time_limit:g}")
     for column in (

@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from scheduling.problem import ScheduleProblem
 
 __all__ = [
+    "CLOSED_SLOT_COST",
     "PAID_SLOT_COST",
     "SHORTFALL_TIER_COSTS",
     "SURPLUS_SLOT_COST",
@@ -28,6 +29,7 @@ __all__ = [
     "add_min_rest",
     "add_one_shift_per_day",
     "add_weekly_hours",
+    "closed_time_penalties",
     "fairness_penalties",
     "paid_hours_penalties",
     "preference_penalties",
@@ -44,6 +46,9 @@ SHORTFALL_TIER_COSTS = (1000, 1500, 2500)
 SURPLUS_SLOT_COST = 2
 # Every paid slot (wage cost), so hours beyond what coverage needs are not scheduled.
 PAID_SLOT_COST = 1
+# A paid slot when none of the agent's queues requires agents (before opening, after
+# closing, a Saturday afternoon): paid time no queue can use, on top of the surplus cost.
+CLOSED_SLOT_COST = 10
 PREFERRED_START_COST_PER_H = 10
 PREFERRED_DAY_OFF_COST = 100
 UNSTABLE_START_COST_PER_SLOT = 1
@@ -273,6 +278,21 @@ def paid_hours_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty
         )
         for (a, k), var in v.shift.items()
     ]
+
+
+def closed_time_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty]:
+    """Slots of a shift when none of the agent's queues requires agents, per slot."""
+    open_ = problem.required > 0
+    out = []
+    for (a, k), var in v.shift.items():
+        skills = list(problem.agents[a].skill_queues)
+        o = problem.options[k]
+        shut = o.end_slot - o.start_slot
+        if skills:
+            shut -= int(open_[skills, o.start_slot : o.end_slot].any(axis=0).sum())
+        if shut:
+            out.append(Penalty(var, CLOSED_SLOT_COST * shut, f"closed[a={a},k={k}]"))
+    return out
 
 
 def preference_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty]:

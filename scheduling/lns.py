@@ -9,11 +9,11 @@ everyone, so breaks re-stagger around the moved shifts.
 from __future__ import annotations
 
 import logging
-import time
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduling.effort import Allowance, Effort
 from scheduling.model import BuiltModel
 from scheduling.problem import ScheduleProblem
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 # of a week of 100+ agents alone takes seconds, so short sub-solves find nothing).
 _FREE_FRAC = 0.2
 _SUB_SOLVE_S = 15.0
+# Least time worth a sub-solve, and so the least a deterministic one is charged, seconds.
+_MIN_SUB_S = 1.0
 
 
 def _neighbourhood(problem: ScheduleProblem, rng: np.random.Generator) -> set[int]:
@@ -45,7 +47,7 @@ def improve(
     values: list[int],
     objective: float,
     *,
-    time_s: float,
+    effort: Effort,
     n_workers: int,
     seed: int,
 ) -> tuple[list[int], float]:
@@ -56,18 +58,19 @@ def improve(
         problem: the problem it was built from.
         values: a feasible value for every model variable (proto order).
         objective: that assignment's objective value.
-        time_s: wall-clock budget, seconds.
+        effort: the budget of all neighbourhoods together (in deterministic mode each
+            is charged the work CP-SAT reports for it).
         n_workers: CP-SAT workers per sub-solve; seed: random seed.
 
     Returns:
         The best assignment found and its objective.
     """
-    started = time.perf_counter()
+    allowance = Allowance(effort)
     rng = np.random.default_rng(seed)
     shift_index = {key: var.index for key, var in built.v.shift.items()}
     n_vars = len(built.model.proto.variables)
     rounds = accepted = 0
-    while (left := time_s - (time.perf_counter() - started)) > 1.0:
+    while (left := allowance.left_s()) > _MIN_SUB_S:
         free = _neighbourhood(problem, rng)
         sub = built.model.clone()
         for (a, _), index in shift_index.items():
@@ -77,11 +80,11 @@ def improve(
         for index in range(n_vars):
             sub.add_hint(sub.get_int_var_from_proto_index(index), values[index])
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = min(_SUB_SOLVE_S, left)
-        solver.parameters.num_workers = n_workers
-        solver.parameters.random_seed = seed + rounds
+        given = allowance.give(min(_SUB_SOLVE_S, left))
+        given.set_cp_sat(solver, n_workers=n_workers, seed=seed + rounds)
         solver.parameters.cp_model_probing_level = 0
         status = solver.solve(sub)
+        allowance.settle(given, max(_MIN_SUB_S, solver.response_proto.deterministic_time))
         rounds += 1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and (
             solver.objective_value < objective - 1e-6

@@ -24,6 +24,7 @@ import highspy
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduling.effort import Effort
 from wfm.errors import ScheduleError
 
 __all__ = ["HighsResult", "dive_highs", "solve_highs"]
@@ -50,6 +51,8 @@ class HighsResult:
         objective: objective of `values` in the CP-SAT model's units (nan without values).
         bound: proven lower bound of the objective (inf when the model is infeasible).
         wall_s: HiGHS run time, seconds.
+        nodes: branch-and-bound nodes of a MIP (its work, which does not depend on the
+            machine), 0 for an LP.
     """
 
     status: str
@@ -57,6 +60,7 @@ class HighsResult:
     objective: float
     bound: float
     wall_s: float
+    nodes: int = 0
 
 
 def _bound(value: int) -> float:
@@ -165,12 +169,12 @@ def _highs(
     model: cp_model.CpModel,
     integer: list[int],
     *,
-    time_s: float,
+    effort: Effort,
     seed: int,
     box: Mapping[int, tuple[float, float]] | None,
 ) -> tuple[highspy._core._Highs, highspy.HighsLp, float]:
-    """A quiet HiGHS instance holding the model (bounds tightened by `box`), its LP and the
-    objective scaling factor."""
+    """A quiet HiGHS instance holding the model (bounds tightened by `box`), limited by
+    `effort`, its LP and the objective scaling factor."""
     lp, scale = _lp(model, integer)
     if box:
         index = np.fromiter(box, dtype=np.int64)
@@ -179,7 +183,7 @@ def _highs(
         upper[index] = np.minimum(upper[index], [hi for _, hi in box.values()])
         lp.col_lower_, lp.col_upper_ = lower, upper
     highs = _quiet_highs()
-    highs.setOptionValue("time_limit", max(0.5, float(time_s)))
+    effort.set_highs(highs, mip=bool(integer))
     highs.setOptionValue("random_seed", int(seed))
     # The interior point method solves these LPs (the root of the MIP included) about ten
     # times faster than the dual simplex: they are large, sparse and highly degenerate.
@@ -192,19 +196,20 @@ def solve_highs(
     model: cp_model.CpModel,
     *,
     integer: Collection[int] = (),
-    time_s: float = 120.0,
+    effort: Effort = Effort(120.0),
     rel_gap: float = 1e-4,
     seed: int = 0,
     box: Mapping[int, tuple[float, float]] | None = None,
     crossover: bool = True,
     start: Mapping[int, float] | None = None,
+    max_nodes: int | None = None,
 ) -> HighsResult:
     """Minimise the model's objective with HiGHS.
 
     Args:
         model: a CP-SAT model with a linear objective to minimise.
         integer: proto indices of the variables kept integer; empty = the LP relaxation.
-        time_s: HiGHS time limit, seconds.
+        effort: HiGHS's time limit, or its work in deterministic mode.
         rel_gap: stop a MIP once its relative gap is below this.
         seed: HiGHS random seed.
         box: tighter bounds for some variables, proto index -> (lower, upper).
@@ -214,6 +219,7 @@ def solve_highs(
             interior point method's own time on these degenerate LPs.
         start: a MIP start for some variables, proto index -> value; HiGHS completes the
             rest when it can.
+        max_nodes: stop a MIP after this many branch-and-bound nodes (1: the root alone).
 
     Returns:
         The best point found and the proven bound.
@@ -222,8 +228,10 @@ def solve_highs(
         ScheduleError: a constraint is not linear.
     """
     integer = list(integer)
-    highs, lp, scale = _highs(model, integer, time_s=time_s, seed=seed, box=box)
+    highs, lp, scale = _highs(model, integer, effort=effort, seed=seed, box=box)
     highs.setOptionValue("mip_rel_gap", float(rel_gap))
+    if max_nodes is not None:
+        highs.setOptionValue("mip_max_nodes", int(max_nodes))
     if not integer and not crossover:
         highs.setOptionValue("run_crossover", "off")
     if start:
@@ -268,14 +276,15 @@ def _result(
         lp.num_row_,
         highs.getRunTime(),
     )
-    return HighsResult(status, values, objective, bound, highs.getRunTime())
+    nodes = int(info.mip_node_count) if n_integer else 0
+    return HighsResult(status, values, objective, bound, highs.getRunTime(), max(0, nodes))
 
 
 def dive_highs(
     model: cp_model.CpModel,
     *,
     integer: Collection[int],
-    time_s: float,
+    effort: Effort,
     seed: int = 0,
 ) -> tuple[HighsResult, HighsResult | None]:
     """The LP relaxation at a vertex, then a dive from it to a point with `integer` integral.
@@ -287,7 +296,8 @@ def dive_highs(
     time) at their nearest integer and re-solves from the previous basis with the dual
     simplex, a fraction of a second each, until none is fractional. A batch that leaves
     the LP infeasible is undone and retried at half its size; a single variable that
-    cannot round to its nearest integer rounds the other way.
+    cannot round to its nearest integer rounds the other way. In deterministic mode the
+    dive runs to its end (each step is an LP, solved to the end), under the wall-clock guard.
 
     Returns:
         The LP relaxation's result (its bound proven) and the dive's point (status "Dive"),
@@ -295,7 +305,8 @@ def dive_highs(
     """
     started = time.perf_counter()
     columns = np.fromiter(integer, dtype=np.int32)
-    highs, lp, scale = _highs(model, [], time_s=time_s, seed=seed, box=None)
+    highs, lp, scale = _highs(model, [], effort=effort, seed=seed, box=None)
+    time_s = effort.guard_s if effort.deterministic else effort.seconds
     highs.run()
     relaxed = _result(highs, lp, scale, n_integer=0)
     if relaxed.values is None or highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -313,7 +324,9 @@ def dive_highs(
             break
         left_s = time_s - (time.perf_counter() - started)
         if left_s <= 0:
-            log.info("dive: out of time with %d fractional counts", len(fractional))
+            # A deterministic dive that hits the guard no longer reproduces.
+            level = logging.WARNING if effort.deterministic else logging.INFO
+            log.log(level, "dive: out of time with %d fractional counts", len(fractional))
             return relaxed, None
         # HiGHS's clock runs on over the instance's runs.
         highs.setOptionValue("time_limit", highs.getRunTime() + left_s)

@@ -31,6 +31,7 @@ Soft rules (objective terms)
   its last night shifts run into count too, against the next Monday's requirement.
 - Idle agents beyond every queue's requirement, small (`surplus_penalties`).
 - Paid hours, small (`paid_hours_penalties`).
+- Paid time when none of the agent's queues requires agents (`closed_time_penalties`).
 - Preferred start time and preferred days off (`preference_penalties`).
 - Start times stable across the week around one anchor (`stable_start_penalties`).
 - Weekend and night work shared fairly (`fairness_penalties`).
@@ -235,6 +236,7 @@ def build_model(
         else [
             *c.surplus_penalties(v, problem),
             *c.paid_hours_penalties(v, problem),
+            *c.closed_time_penalties(v, problem),
             *c.preference_penalties(v, problem),
             *c.stable_start_penalties(model, v, problem),
             *c.fairness_penalties(model, v, problem),

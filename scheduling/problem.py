@@ -130,17 +130,19 @@ class AgentSpec:
 
     @property
     def type_key(self) -> tuple:
-        """What the warm start's shift counts tell apart: skills, contract, shift options and
-        the previous week's shift still running. The previous week's worked days are left
-        out: the aggregated model keeps them only where a type's agents share them, else it
-        relaxes the consecutive-days rule across the boundary (a lower bound stays a lower
-        bound), and each agent's own roster keeps it exactly."""
+        """What the warm start's shift counts tell apart: skills, contract, shift options,
+        the previous week's shift still running and the run of days worked up to it (when
+        it binds the consecutive-days rule). With the run in the key, the aggregated model
+        keeps every per-agent rule but the preferences and hours, so a type's counts can be
+        rostered: with runs merged, the counts of a type of agents who must rest early in
+        the week and agents who need not were out of reach for its roster."""
         return (
             self.skill_queues,
             self.contract_id,
             self.options,
             self.carried_on_slots,
             self.carried_busy_slots,
+            self.prev_worked_days,
         )
 
     @property
@@ -148,7 +150,6 @@ class AgentSpec:
         """What the model cannot tell apart: the type and the preferences and hours."""
         return (
             *self.type_key,
-            self.prev_worked_days,
             self.preferred_start_min,
             self.preferred_days_off,
             self.min_paid_min,
@@ -337,17 +338,21 @@ def _build_options(
     return options, breaks
 
 
-def _tail_run(carry: Carry | None, max_consecutive_days: int) -> tuple[int, ...]:
+def _tail_run(carry: Carry | None, max_consecutive_days: int, max_days: int) -> tuple[int, ...]:
     """The previous week's worked days that bind the consecutive-days rule: the unbroken run
     that ends on the Sunday before (-k..-1, k at most the rule's limit). An earlier worked
-    day, after a day off, cannot make a run reach into this week; keeping only the run lets
-    agents whose weeks ended alike share one type in the warm start's aggregation."""
+    day, after a day off, cannot make a run reach into this week, and neither can a run that
+    the contract's days per week keep within the limit (k + max_days <= the limit): keeping
+    only a run that binds lets agents whose weeks ended alike share one type in the warm
+    start's aggregation."""
     if carry is None:
         return ()
     worked = set(carry.worked_days)
     k = 0
     while k < max_consecutive_days and -(k + 1) in worked:
         k += 1
+    if k + max_days <= max_consecutive_days:
+        return ()
     return tuple(range(-k, 0))
 
 
@@ -430,7 +435,9 @@ def _agents(
                 ),
                 carried_on_slots=carry.on_slots if carry else (),
                 carried_busy_slots=carry.busy_slots if carry else (),
-                prev_worked_days=_tail_run(carry, center.labor_rules.max_consecutive_days),
+                prev_worked_days=_tail_run(
+                    carry, center.labor_rules.max_consecutive_days, contract.max_days_per_week
+                ),
                 rest_blocked_options=tuple(blocked),
             )
         )
@@ -599,25 +606,16 @@ def agent_types(problem: ScheduleProblem) -> list[list[int]]:
 
 def aggregate_agents(problem: ScheduleProblem) -> ScheduleProblem:
     """The problem with the agents of each of `agent_types` merged into one spec with a count
-    (preferences dropped, the previous week's days kept where shared): a relaxation of the
-    same coverage problem, much smaller. Spec i stands for the agents of type i."""
+    (preferences dropped): a relaxation of the same coverage problem, much smaller. Spec i
+    stands for the agents of type i."""
     agents = tuple(
         dataclasses.replace(
             problem.agents[members[0]],
             agent_id=f"type-{i}",
             preferred_start_min=None,
             preferred_days_off=(),
-            prev_worked_days=_shared_prev_days(problem, members),
             count=sum(problem.agents[a].count for a in members),
         )
         for i, members in enumerate(agent_types(problem))
     )
     return dataclasses.replace(problem, agents=agents)
-
-
-def _shared_prev_days(problem: ScheduleProblem, members: list[int]) -> tuple[int, ...]:
-    """The previous week's worked days of a type's agents when they all share them (a type
-    of one agent always does), else none: the consecutive-days rule across the boundary is
-    then relaxed for the type, and each agent's own roster keeps it."""
-    days = {problem.agents[a].prev_worked_days for a in members}
-    return days.pop() if len(days) == 1 else ()

@@ -17,6 +17,7 @@ from wfm.staffing.requirements import evaluate_agents
 
 __all__ = [
     "ScheduleSummary",
+    "coverage_counts",
     "coverage_frame",
     "schedule_frame",
     "shortfall_causes",
@@ -39,7 +40,8 @@ class ScheduleSummary:
         scheduled_h: agent-hours allocated to queues (capped at the requirement).
         shortfall_h: agent-hours short in the week; shortfall_cost: the tiered shortfall
             cost over the whole horizon (the week and its spill-over), as the model counts it.
-        idle_h: agent-hours on the phones beyond every queue's requirement.
+        idle_h: agent-hours on the phones beyond every queue's requirement (idle, or serving
+            a queue beyond its requirement).
         n_shifts: shifts worked.
         spill_shortfall_h: agent-hours short after the week, in the next Monday's hours its
             last night shifts run into.
@@ -68,7 +70,7 @@ def tiered_shortfall_cost(short: np.ndarray) -> int:
     )
 
 
-def _coverage_counts(problem: ScheduleProblem, state: np.ndarray) -> np.ndarray:
+def coverage_counts(problem: ScheduleProblem, state: np.ndarray) -> np.ndarray:
     counts = np.zeros_like(problem.required)
     for q in range(len(problem.queue_ids)):
         counts[q] = (state == q).sum(axis=0)
@@ -82,7 +84,7 @@ def coverage_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:
     scheduled (agents serving the queue), shortfall (required - scheduled, >= 0), and
     service_level / asa_s (null here; `with_service_levels` fills them).
     """
-    counts = _coverage_counts(problem, state)
+    counts = coverage_counts(problem, state)
     n = problem.n_week_slots
     starts = list(problem.slot_starts_at[:n])
     frames = []
@@ -199,17 +201,19 @@ def schedule_frame(problem: ScheduleProblem, state: np.ndarray) -> pl.DataFrame:
 def summarize(problem: ScheduleProblem, solution: Solution, state: np.ndarray) -> ScheduleSummary:
     """Headline figures, recomputed from the schedule (not from the solver)."""
     slot_h = problem.slot_min / 60
-    counts = _coverage_counts(problem, state)
+    counts = coverage_counts(problem, state)
     n_week = problem.n_week_slots
     # The cost covers the whole horizon, as the model's objective and bound do; the hours
     # are the week's, with the spill-over into the next Monday apart.
     short = (problem.required - counts).clip(min=0)
-    idle = (state[:, :n_week] == IDLE).sum()
+    # Agents on a queue beyond its requirement are idle too: the queue needs them not.
+    beyond = (counts - problem.required).clip(min=0)
+    idle = (state[:, :n_week] == IDLE).sum() + beyond[:, :n_week].sum()
     paid_min = sum(problem.options[k].paid_min for ks in solution.shifts.values() for k in ks)
     return ScheduleSummary(
         paid_h=paid_min / 60,
         required_h=float(problem.required[:, :n_week].sum() * slot_h),
-        scheduled_h=float(counts[:, :n_week].sum() * slot_h),
+        scheduled_h=float(np.minimum(counts, problem.required)[:, :n_week].sum() * slot_h),
         shortfall_h=float(short[:, :n_week].sum() * slot_h),
         shortfall_cost=tiered_shortfall_cost(short),
         idle_h=float(idle * slot_h),

@@ -16,7 +16,16 @@ import numpy as np
 
 from scheduling.problem import ScheduleProblem
 
-__all__ = ["BREAK", "IDLE", "LUNCH", "OFF", "BreakPlacement", "Solution", "allocate"]
+__all__ = [
+    "BREAK",
+    "IDLE",
+    "LUNCH",
+    "OFF",
+    "BreakPlacement",
+    "Solution",
+    "allocate",
+    "on_phone_states",
+]
 
 OFF, LUNCH, BREAK, IDLE = -4, -3, -2, -1
 
@@ -48,7 +57,7 @@ class Solution:
     flow: dict[tuple[int, int, int], int] = field(default_factory=dict)
 
 
-def _states(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
+def on_phone_states(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
     """(n_agents, n_slots): OFF, BREAK, LUNCH or IDLE (on the phones); a previous-week shift
     that runs into the week is IDLE on the phones and BREAK elsewhere."""
     state = np.full((len(problem.agents), problem.n_slots), OFF, dtype=np.int64)
@@ -68,7 +77,7 @@ def _states(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
 
 def allocate(problem: ScheduleProblem, solution: Solution) -> np.ndarray:
     """Queue index per agent x slot, or OFF / BREAK / LUNCH / IDLE."""
-    state = _states(problem, solution)
+    state = on_phone_states(problem, solution)
     if solution.flow:
         group_of: dict[tuple[int, ...], list[int]] = defaultdict(list)
         for a, agent in enumerate(problem.agents):

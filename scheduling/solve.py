@@ -36,6 +36,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduling.bound import shortfall_lp_bound
+from scheduling.effort import Allowance, Effort
 from scheduling.lns import improve
 from scheduling.model import HARD_RULES, BuiltModel, build_model, twin_groups
 from scheduling.problem import ScheduleProblem
@@ -59,7 +60,7 @@ log = logging.getLogger(__name__)
 
 # Most of the time limit the LP bound, rostering the MIP's shift counts and placing their
 # breaks may take (each usually takes far less).
-_LP_FRAC = 0.15
+_LP_FRAC = 0.25
 _ROSTER_FRAC = 0.1
 _BREAKS_FRAC = 0.1
 # The same MIP moving the shifts of the types whose counts no roster met: the shortfall
@@ -92,6 +93,10 @@ class SolveParams:
         mip_start: pass 1 is the MIP warm start (scheduling.warmstart); the caller's hint
             is the fallback when the MIP finds nothing in time.
         mip_frac: share of the time limit for the shift-count MIP.
+        deterministic: every stage gets work instead of wall-clock time
+            (scheduling.effort), so the same inputs give the same schedule on any machine
+            and under any load; max_time_s then sets the work, about as many seconds of
+            an idle machine.
     """
 
     max_time_s: float = 60.0
@@ -103,6 +108,12 @@ class SolveParams:
     lns: bool = True
     mip_start: bool = True
     mip_frac: float = 0.5
+    deterministic: bool = False
+
+    @property
+    def effort(self) -> Effort:
+        """The whole run's budget."""
+        return Effort(self.max_time_s, self.deterministic)
 
 
 class SolveStatus(StrEnum):
@@ -234,9 +245,9 @@ def explain_infeasible(problem: ScheduleProblem, *, params: SolveParams) -> list
 
 def _status(built: BuiltModel, params: SolveParams) -> int:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = min(5.0, params.max_time_s)
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = params.seed
+    Effort(min(5.0, params.max_time_s), params.deterministic).set_cp_sat(
+        solver, n_workers=1, seed=params.seed
+    )
     return solver.solve(built.model)
 
 
@@ -300,6 +311,7 @@ def _hint_mip_start(
     built: BuiltModel,
     problem: ScheduleProblem,
     params: SolveParams,
+    allowance: Allowance,
     budget_min: int | None,
     hint: Solution | None,
 ) -> tuple[float, Solution] | None:
@@ -309,7 +321,7 @@ def _hint_mip_start(
     hinted then)."""
     counts, mip = type_shift_counts(
         problem,
-        time_s=params.mip_frac * params.max_time_s,
+        effort=allowance.give(params.mip_frac * params.max_time_s),
         max_total_paid_min=budget_min,
         seed=params.seed,
         start=None if hint is None else hint.shifts,
@@ -320,7 +332,7 @@ def _hint_mip_start(
     rostered = roster_counts(
         problem,
         counts,
-        time_s=_ROSTER_FRAC * params.max_time_s,
+        effort=allowance.give(_ROSTER_FRAC * params.max_time_s),
         n_workers=params.n_workers,
         seed=params.seed,
     )
@@ -331,7 +343,7 @@ def _hint_mip_start(
     placed = place_breaks(
         built,
         shifts,
-        time_s=(_REPAIR_FRAC if loose else _BREAKS_FRAC) * params.max_time_s,
+        effort=allowance.give((_REPAIR_FRAC if loose else _BREAKS_FRAC) * params.max_time_s),
         seed=params.seed,
         free=loose,
     )
@@ -346,11 +358,9 @@ def _hint_mip_start(
     return objective, _extract(built, full, problem)
 
 
-def _solver(params: SolveParams, time_s: float) -> cp_model.CpSolver:
+def _solver(params: SolveParams, effort: Effort) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_s)
-    solver.parameters.num_workers = params.n_workers
-    solver.parameters.random_seed = params.seed
+    effort.set_cp_sat(solver, n_workers=params.n_workers, seed=params.seed)
     # Probing in presolve costs tens of seconds on a week of 100+ agents and buys little here.
     solver.parameters.cp_model_probing_level = 0
     return solver
@@ -414,12 +424,17 @@ def _hint_start(
     built: BuiltModel,
     problem: ScheduleProblem,
     params: SolveParams,
+    allowance: Allowance,
     budget_min: int | None,
     hint: Solution | None,
 ) -> Solution | None:
     """Hint pass 1's start: the MIP warm start when asked and no worse than the caller's
     hint, else the hint itself. Returns the MIP warm start's schedule when it is hinted."""
-    warm = _hint_mip_start(built, problem, params, budget_min, hint) if params.mip_start else None
+    warm = (
+        _hint_mip_start(built, problem, params, allowance, budget_min, hint)
+        if params.mip_start
+        else None
+    )
     if warm is not None and hint is not None:
         # Never start worse than the caller's schedule (its queue split is greedy, so the
         # model can only do better with the same shifts and breaks).
@@ -468,7 +483,7 @@ def _first_pass(
     hint: Solution | None,
     warm: Solution | None,
     lp: float | None,
-    started: float,
+    allowance: Allowance,
 ) -> _FirstPass:
     """Minimise the shortfall from the hinted start (then agent neighbourhoods, scheduling.lns).
 
@@ -479,8 +494,7 @@ def _first_pass(
     # From a warm start, pass 1 starts from the warm start itself: all hinted variables
     # fixed, the rest completed.
     fixed = warm is not None or (params.lns and hint is not None)
-    remaining = params.max_time_s - (time.perf_counter() - started)
-    solver = _solver(params, remaining * params.first_pass_frac)
+    solver = _solver(params, allowance.give(allowance.left_s() * params.first_pass_frac))
     solver.parameters.fix_variables_to_their_hinted_value = fixed
     status = solver.solve(built.model)
     if warm is not None and status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -500,7 +514,7 @@ def _first_pass(
         built.model.clear_hints()
         if hint is not None:
             _add_hint(built, problem, hint)
-        solver = _solver(params, params.max_time_s - (time.perf_counter() - started))
+        solver = _solver(params, allowance.give(allowance.left_s()))
         status = solver.solve(built.model)
     if status == cp_model.INFEASIBLE:
         raise InfeasibleError(
@@ -535,13 +549,14 @@ def _first_pass(
     # The MIP warm start is pass 1's answer: agent neighbourhoods do not improve on it in
     # the time left, which pass 2 uses better.
     if params.lns and warm is None and (fixed or status != cp_model.OPTIMAL):
-        lns_s = params.max_time_s * params.first_pass_frac - (time.perf_counter() - started)
+        # Pass 1 ends when pass 2's share of the run is left.
+        lns_s = allowance.left_s() - (1 - params.first_pass_frac) * params.max_time_s
         values, short_cost = improve(
             built,
             problem,
             values,
             short_cost,
-            time_s=lns_s,
+            effort=allowance.give(lns_s),
             n_workers=params.n_workers,
             seed=params.seed,
         )
@@ -562,6 +577,7 @@ def _second_pass(
     *,
     short_expr: cp_model.LinearExpr,
     lp: float | None,
+    allowance: Allowance,
     started: float,
 ) -> ScheduleResult:
     """Minimise every term with the shortfall held at most pass 1's, from pass 1's schedule;
@@ -570,8 +586,7 @@ def _second_pass(
     _hint_all(built, first.values)
     built.model.add(short_expr <= round(first.cost) - built.short_const_cost)
     built.model.minimize(short_expr + built.expr(built.penalties) + built.short_const_cost)
-    remaining = params.max_time_s - (time.perf_counter() - started)
-    solver = _solver(params, remaining)
+    solver = _solver(params, allowance.give(allowance.left_s()))
     status = solver.solve(built.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solution = _extract(built, list(solver.response_proto.solution), problem)
@@ -619,6 +634,7 @@ def solve(
         ScheduleError: no schedule was found within the time limit and there is no hint.
     """
     started = time.perf_counter()
+    allowance = Allowance(params.effort)
     _check_rules(problem, params)
     budget_min = None if params.max_total_paid_h is None else round(params.max_total_paid_h * 60)
     built = build_model(problem, max_total_paid_min=budget_min)
@@ -632,13 +648,13 @@ def solve(
     built.model.minimize(short_expr + built.short_const_cost)
     lp = (
         shortfall_lp_bound(
-            problem, max_total_paid_min=budget_min, max_time_s=_LP_FRAC * params.max_time_s
+            problem, max_total_paid_min=budget_min, effort=params.effort.part(_LP_FRAC)
         )
         if params.lp_bound
         else None
     )
-    warm = _hint_start(built, problem, params, budget_min, hint)
-    first = _first_pass(built, problem, params, hint=hint, warm=warm, lp=lp, started=started)
+    warm = _hint_start(built, problem, params, allowance, budget_min, hint)
+    first = _first_pass(built, problem, params, hint=hint, warm=warm, lp=lp, allowance=allowance)
     if first.values is None:
         log.warning(
             "no solver schedule within %.0f s: returning the warm-start schedule", params.max_time_s
@@ -657,5 +673,12 @@ def solve(
             lp_bound=lp,
         )
     return _second_pass(
-        built, problem, params, first, short_expr=short_expr, lp=lp, started=started
+        built,
+        problem,
+        params,
+        first,
+        short_expr=short_expr,
+        lp=lp,
+        allowance=allowance,
+        started=started,
     )

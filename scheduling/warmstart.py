@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import time
 from collections import Counter
 from collections.abc import Collection
 
@@ -26,6 +25,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduling import constraints as c
+from scheduling.effort import Allowance, Effort, mip_work_s
 from scheduling.mip import HighsResult, dive_highs, solve_highs
 from scheduling.model import BuiltModel, build_model
 from scheduling.problem import ScheduleProblem, agent_types, aggregate_agents
@@ -54,6 +54,11 @@ _DIVE_FRAC = 0.8
 _CHUNK_FREE_COUNTS = 100
 # Least time worth starting a chunk's MIP with, seconds.
 _MIN_CHUNK_S = 1.0
+# In deterministic mode a chunk's MIP is charged at least this share of what it was given:
+# its root node (presolve, LP, cuts), which the node count does not show, takes most of
+# its time, and about 1 / share rounds over the chunks fit in the budget, as they do in the
+# time on an idle machine.
+_CHUNK_ROOT_FRAC = 0.3
 # An LP count this close to an integer counts as that integer.
 _INTEGRAL_TOL = 1e-6
 
@@ -61,15 +66,15 @@ _INTEGRAL_TOL = 1e-6
 def type_shift_counts(
     problem: ScheduleProblem,
     *,
-    time_s: float,
+    effort: Effort,
     max_total_paid_min: int | None = None,
     seed: int = 0,
     start: dict[int, tuple[int, ...]] | None = None,
 ) -> tuple[dict[tuple[int, int], int], HighsResult]:
     """How many agents of each type (`agent_types`) work each shift option.
 
-    Minimises the tiered shortfall plus the small surplus and paid-hours costs of the full
-    model over the aggregated problem, with only the shift counts integer. The LP
+    Minimises the tiered shortfall plus the small surplus, paid-hours and closed-time costs
+    of the full model over the aggregated problem, with only the shift counts integer. The LP
     relaxation is solved first, at a vertex, and a dive from it (`dive_highs`) rounds its
     counts, the least fractional first, re-solving the LP after each batch: within a few
     percent of the LP bound in seconds. MIPs then improve on the dive's counts a chunk of
@@ -79,6 +84,8 @@ def type_shift_counts(
     root. When the dive finds nothing, one such MIP over all types starts from `start`.
 
     Args:
+        effort: the budget of the LP, the dive and the MIPs together (in deterministic
+            mode the MIPs': the LP and the dive run to their end).
         start: a feasible schedule's shifts (per agent index, option ids): the MIP's start
             when the dive finds nothing, its counts added to the searched range, so the MIP
             ends no worse than it.
@@ -88,15 +95,21 @@ def type_shift_counts(
         (or of the LP when that found nothing); its values are None when no integer point
         was found in time, and the counts are then empty.
     """
-    started = time.perf_counter()
+    allowance = Allowance(effort)
     merged = aggregate_agents(problem)
     built = build_model(merged, shortfall_only=True, max_total_paid_min=max_total_paid_min)
-    secondary = [*c.surplus_penalties(built.v, merged), *c.paid_hours_penalties(built.v, merged)]
+    secondary = [
+        *c.surplus_penalties(built.v, merged),
+        *c.paid_hours_penalties(built.v, merged),
+        *c.closed_time_penalties(built.v, merged),
+    ]
     built.model.minimize(
         built.expr(built.shortfall) + built.expr(secondary) + built.short_const_cost
     )
     integer = [var.index for var in built.v.shift.values()]
-    relaxed, dive = dive_highs(built.model, integer=integer, time_s=_DIVE_FRAC * time_s, seed=seed)
+    relaxed, dive = dive_highs(
+        built.model, integer=integer, effort=effort.part(_DIVE_FRAC), seed=seed
+    )
     if relaxed.values is None:
         return {}, relaxed
     x = relaxed.values
@@ -112,14 +125,13 @@ def type_shift_counts(
         start_counts = None
     if start_counts is not None:
         box = {i: (min(lo, n), max(hi, n)) for i, n in start_counts.items() for lo, hi in [box[i]]}
-    deadline = started + time_s
     if dive is not None:
-        result = _search_type_chunks(built, box, dive, deadline=deadline, seed=seed)
+        result = _search_type_chunks(built, box, dive, allowance=allowance, seed=seed)
     else:
         result = solve_highs(
             built.model,
             integer=integer,
-            time_s=deadline - time.perf_counter(),
+            effort=allowance.give(allowance.left_s()),
             rel_gap=0.002,
             seed=seed,
             box=box,
@@ -136,7 +148,7 @@ def _search_type_chunks(
     box: dict[int, tuple[float, float]],
     start: HighsResult,
     *,
-    deadline: float,
+    allowance: Allowance,
     seed: int,
 ) -> HighsResult:
     """From the dive's counts, MIPs over a chunk of the agent types at a time, the other
@@ -150,7 +162,7 @@ def _search_type_chunks(
     while True:
         gained = False
         for chunk in range(n_chunks):
-            left_s = deadline - time.perf_counter()
+            left_s = allowance.left_s()
             if left_s < _MIN_CHUNK_S:
                 return best
             assert best.values is not None
@@ -159,16 +171,18 @@ def _search_type_chunks(
                 i: bounds if type_of[i] % n_chunks == chunk else (current[i], current[i])
                 for i, bounds in box.items()
             }
+            # The time left is shared by the chunks left in this round.
+            given = allowance.give(left_s / (n_chunks - chunk))
             result = solve_highs(
                 built.model,
                 integer=list(box),
-                # The time left is shared by the chunks left in this round.
-                time_s=left_s / (n_chunks - chunk),
+                effort=given,
                 rel_gap=1e-4,
                 seed=seed,
                 box=sub_box,
                 start=current,
             )
+            allowance.settle(given, max(_CHUNK_ROOT_FRAC * given.seconds, mip_work_s(result.nodes)))
             if result.values is not None and result.objective < best.objective - 0.5:
                 best, gained = result, True
         if not gained or n_chunks == 1:
@@ -181,7 +195,7 @@ def _roster_type(
     counts: dict[int, int],
     *,
     exact: bool,
-    time_s: float,
+    effort: Effort,
     n_workers: int,
     seed: int,
 ) -> tuple[dict[int, tuple[int, ...]], int] | None:
@@ -230,9 +244,7 @@ def _roster_type(
         )
     )
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.2, time_s)
-    solver.parameters.num_workers = n_workers
-    solver.parameters.random_seed = seed
+    effort.set_cp_sat(solver, n_workers=n_workers, seed=seed)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -253,7 +265,7 @@ def roster_counts(
     problem: ScheduleProblem,
     counts: dict[tuple[int, int], int],
     *,
-    time_s: float,
+    effort: Effort,
     n_workers: int = 1,
     seed: int = 0,
 ) -> tuple[dict[int, tuple[int, ...]], set[int]] | None:
@@ -268,7 +280,7 @@ def roster_counts(
     starts and fairness within the type are the remaining costs.
 
     Args:
-        time_s: time for all types together, shared by their number of agents.
+        effort: the budget of all types together, shared by their number of agents.
         n_workers: CP-SAT search workers.
 
     Returns:
@@ -276,7 +288,7 @@ def roster_counts(
         no roster met exactly (`place_breaks` may move their shifts); None when a type found
         no roster in time.
     """
-    deadline = time.perf_counter() + time_s
+    allowance = Allowance(effort)
     types = agent_types(problem)
     shifts: dict[int, tuple[int, ...]] = {}
     loose: set[int] = set()
@@ -287,7 +299,7 @@ def roster_counts(
         if len(members) == 1:
             shifts[members[0]] = tuple(sorted(own, key=lambda k: problem.options[k].start_slot))
             continue
-        share_end = time.perf_counter() + (deadline - time.perf_counter()) * len(members) / pending
+        share = Allowance(allowance.give(allowance.left_s() * len(members) / pending))
         pending -= len(members)
         # Exact counts are found, or proven out of reach, in a fraction of the share.
         part = _roster_type(
@@ -297,7 +309,7 @@ def roster_counts(
             exact=True,
             n_workers=n_workers,
             seed=seed,
-            time_s=0.5 * (share_end - time.perf_counter()),
+            effort=share.give(0.5 * share.left_s()),
         ) or _roster_type(
             problem,
             members,
@@ -305,7 +317,7 @@ def roster_counts(
             exact=False,
             n_workers=n_workers,
             seed=seed,
-            time_s=share_end - time.perf_counter(),
+            effort=share.give(share.left_s()),
         )
         if part is None:
             log.warning(
@@ -324,7 +336,7 @@ def place_breaks(
     built: BuiltModel,
     shifts: dict[int, tuple[int, ...]],
     *,
-    time_s: float,
+    effort: Effort,
     seed: int = 0,
     free: Collection[int] = (),
 ) -> tuple[dict[int, int], float] | None:
@@ -358,7 +370,7 @@ def place_breaks(
         built.model,
         integer=moving + placements + flows,
         box=box,
-        time_s=time_s,
+        effort=effort,
         rel_gap=1e-3,
         seed=seed,
         start=start or None,

@@ -354,6 +354,9 @@ class Contract(_Strict):
 class LaborRules(_Strict):
     min_rest_h: float = Field(default=11, ge=0, le=48)
     max_consecutive_days: int = Field(default=6, ge=1, le=14)
+    # A multi-skilled agent's least time on one queue either side of a switch (README,
+    # `wfm schedule`, Queue blocks); 0 lets the queue change every interval.
+    min_queue_block_min: int = Field(default=60, ge=0, le=480)
 
 
 class Life(_Strict):

@@ -75,6 +75,24 @@ def test_schedule_writes_tables_workbook_and_chart(inputs):
     assert "shortfall" in result.output
 
 
+def test_pools_csv_gives_the_shortfall_cost_of_the_published_coverage(inputs):
+    result = runner.invoke(app, _args(inputs))
+    assert result.exit_code == 0, result.output
+    coverage = pl.read_csv(inputs / "out" / "coverage.csv")
+    assert coverage["shortfall"].sum() > 0
+    # The model's tiers, per queue x interval: 1000 for the first agent short, 1500 for the
+    # second, 2500 for each further one (no shift of this week runs past its end).
+    cost = sum(
+        1000 * min(s, 1) + 1500 * min(max(s - 1, 0), 1) + 2500 * max(s - 2, 0)
+        for s in coverage["shortfall"].to_list()
+    )
+    pools = pl.read_csv(inputs / "out" / "pools.csv")
+    assert pools["shortfall_cost"].sum() == cost
+    bound = pools["shortfall_bound"].sum()
+    assert pools["shortfall_gap"].sum() == pytest.approx(abs(cost - bound) / max(1.0, cost))
+    assert "queue switches" in result.output and "idle while short" in result.output
+
+
 def test_schedule_explains_a_contract_the_availability_cannot_meet(inputs):
     roster = ROSTER_CSV.replace(
         "a1,Ann,t,Sam,office:1.0,flex,,09:00,",

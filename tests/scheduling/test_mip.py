@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
+from scheduling.effort import Effort
 from scheduling.mip import dive_highs, solve_highs
 from wfm.errors import ScheduleError
 
@@ -117,7 +118,7 @@ def test_without_the_private_core_class_the_public_one_solves_and_prints_nothing
 
 def test_a_dive_rounds_the_lp_point_to_an_integer_optimum():
     model, x, y = _cover_model()
-    relaxed, dive = dive_highs(model, integer=[x.index, y.index], time_s=10)
+    relaxed, dive = dive_highs(model, integer=[x.index, y.index], effort=Effort(10))
     assert relaxed.bound == pytest.approx(1.5)
     assert dive is not None and dive.values is not None
     assert dive.objective == pytest.approx(2.0)
@@ -130,7 +131,7 @@ def test_a_dive_rounds_the_other_way_when_the_nearest_integer_is_infeasible():
     x = model.new_int_var(0, 3, "x")
     model.add(5 * x >= 2)  # LP optimum x = 0.4, nearest integer 0 breaks the constraint
     model.minimize(x)
-    _, dive = dive_highs(model, integer=[x.index], time_s=10)
+    _, dive = dive_highs(model, integer=[x.index], effort=Effort(10))
     assert dive is not None and dive.values is not None
     assert dive.values[x.index] == 1
 
@@ -140,6 +141,6 @@ def test_a_dive_with_no_integer_point_near_the_lp_finds_nothing():
     x = model.new_int_var(0, 1, "x")
     model.add(2 * x == 1)  # x = 0.5 in the LP, neither 0 nor 1 holds
     model.minimize(x)
-    relaxed, dive = dive_highs(model, integer=[x.index], time_s=10)
+    relaxed, dive = dive_highs(model, integer=[x.index], effort=Effort(10))
     assert relaxed.objective == pytest.approx(0.5)
     assert dive is None

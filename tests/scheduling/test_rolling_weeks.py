@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from scheduling.check import check_schedule
+from scheduling.effort import Effort
 from scheduling.previous import PreviousWeek
 from scheduling.problem import from_frames
 from scheduling.run import schedule_week
@@ -198,7 +199,7 @@ def test_the_shift_counts_of_a_lone_agent_keep_the_previous_weeks_tail():
     reqs = requirements(center, need)
     agents = roster([{"agent_id": "d1", "skills": ["office"]}])
     problem = from_frames(reqs, agents, center, week_start=WEEK, previous=previous)
-    counts, _ = type_shift_counts(problem, time_s=10)
+    counts, _ = type_shift_counts(problem, effort=Effort(10))
     assert counts and all(problem.options[k].day != 0 for _, k in counts)
-    rostered = roster_counts(problem, counts, time_s=5)
+    rostered = roster_counts(problem, counts, effort=Effort(5))
     assert rostered is not None and rostered[1] == set()

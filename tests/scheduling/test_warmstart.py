@@ -6,6 +6,7 @@ import dataclasses
 from collections import Counter
 
 from scheduling.baseline import greedy_schedule
+from scheduling.effort import Effort
 from scheduling.model import build_model
 from scheduling.problem import agent_types
 from scheduling.solve import solve
@@ -38,7 +39,7 @@ def test_the_warm_start_reaches_the_shortfall_cp_sat_proves_optimal():
 def test_rosterable_counts_are_met_exactly():
     p = problem(tiny_center(), ROWS, NEED)
     counts = _counts(p, greedy_schedule(p).shifts)
-    rostered = roster_counts(p, dict(counts), time_s=5)
+    rostered = roster_counts(p, dict(counts), effort=Effort(5))
     assert rostered is not None
     shifts, loose = rostered
     assert _counts(p, shifts) == counts
@@ -52,7 +53,7 @@ def _six_on_a_monday_shift():
     p = problem(tiny_center(), ROWS, NEED)
     office = next(t for t, members in enumerate(agent_types(p)) if len(members) == 4)
     monday = p.agents[agent_types(p)[office][0]].options[0][0]
-    rostered = roster_counts(p, {(office, monday): 6}, time_s=5)
+    rostered = roster_counts(p, {(office, monday): 6}, effort=Effort(5))
     assert rostered is not None
     return p, office, monday, *rostered
 
@@ -66,7 +67,7 @@ def test_counts_no_roster_can_meet_are_met_as_closely_as_the_rules_allow():
 
 def test_the_shift_count_mip_covers_what_its_types_can_cover():
     p = problem(tiny_center(), ROWS, NEED)
-    counts, result = type_shift_counts(p, time_s=10)
+    counts, result = type_shift_counts(p, effort=Effort(10))
     assert result.values is not None
     per_day = Counter((t, p.options[k].day) for (t, k), n in counts.items() for _ in range(n))
     sizes = [len(members) for members in agent_types(p)]
@@ -83,8 +84,8 @@ def _shortfall_model(p):
 def test_breaks_placed_with_the_loose_types_free_recover_the_coverage_their_roster_lost():
     # Four are rostered on Monday, Tuesday is bare.
     p, _, _, shifts, loose = _six_on_a_monday_shift()
-    fixed = place_breaks(_shortfall_model(p), shifts, time_s=10)
-    moved = place_breaks(_shortfall_model(p), shifts, time_s=10, free=loose)
+    fixed = place_breaks(_shortfall_model(p), shifts, effort=Effort(10))
+    moved = place_breaks(_shortfall_model(p), shifts, effort=Effort(10), free=loose)
     assert fixed is not None and moved is not None
     # No better than the whole model's proven optimum, where every agent is free.
     exact = solve(p, params=dataclasses.replace(PARAMS, mip_start=False, max_time_s=20))

@@ -27,6 +27,7 @@ from wfm.output import TableFormat
 __all__ = [
     "CenterOpt",
     "ClusterOpt",
+    "DeterministicOpt",
     "DriversOpt",
     "EventsOpt",
     "FormatOpt",
@@ -141,6 +142,15 @@ TimeLimitOpt = Annotated[
 ]
 SolverWorkersOpt = Annotated[int, typer.Option("--workers", min=1, help="CP-SAT search workers.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
+DeterministicOpt = Annotated[
+    bool,
+    typer.Option(
+        "--deterministic",
+        help="Reproducible run: the time limit sets solver work, not wall-clock time, so the "
+        "same inputs, seed and workers give the same schedule on any machine and load "
+        "(README, Reproducible schedules).",
+    ),
+]
 # Rich markup would read "[dask]" as a style tag: the backslash keeps it as text.
 ClusterOpt = Annotated[
     str | None,

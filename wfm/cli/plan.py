@@ -12,6 +12,7 @@ from wfm.cli.main import app
 from wfm.cli.options import (
     CenterOpt,
     ClusterOpt,
+    DeterministicOpt,
     FormatOpt,
     ModelOpt,
     OutDirOpt,
@@ -47,6 +48,7 @@ def plan_cmd(
     time_limit: TimeLimitOpt = 60.0,
     workers: SolverWorkersOpt = 2,
     seed: SeedOpt = 0,
+    deterministic: DeterministicOpt = False,
     cluster: ClusterOpt = None,
     fmt: FormatOpt = "both",
     from_service: Annotated[
@@ -84,7 +86,12 @@ def plan_cmd(
             out_dir=out,
             fmt=fmt,
             model=model,
-            params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
+            params=SolveParams(
+                max_time_s=time_limit,
+                n_workers=workers,
+                seed=seed,
+                deterministic=deterministic,
+            ),
             previous=previous,
             service=service if from_service or publish else None,
             publish=publish,

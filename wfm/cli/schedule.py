@@ -15,6 +15,7 @@ from wfm.cli.main import app
 from wfm.cli.options import (
     CenterOpt,
     ClusterOpt,
+    DeterministicOpt,
     FormatOpt,
     OutDirOpt,
     PreviousOpt,
@@ -79,6 +80,16 @@ def _after(week: PooledSchedule) -> str:
     )
 
 
+def _switches(week: PooledSchedule) -> str:
+    """Changes of queue per multi-skilled shift over the pools (README, Queue blocks)."""
+    n = sum(w.quality.n_multi_shifts for w in week.weeks)
+    if n == 0:
+        return "no multi-skilled shift"
+    total = sum(w.quality.switches_per_multi_shift * w.quality.n_multi_shifts for w in week.weeks)
+    most = max(w.quality.max_switches for w in week.weeks)
+    return f"{total / n:.1f} per multi-skilled shift (at most {most}, {n} shifts)"
+
+
 def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
     """Print the headline figures, the pools (when more than one), warnings and files."""
     s = week.summary
@@ -101,6 +112,12 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
         ("required / scheduled", f"{s.required_h:,.1f} / {s.scheduled_h:,.1f} agent-h"),
         ("shortfall", f"{s.shortfall_h:,.1f} agent-h in {len(week.causes)} runs"),
         ("idle on the phones", f"{s.idle_h:,.1f} agent-h"),
+        (
+            "idle while short / paid with no queue open",
+            f"{sum(w.quality.idle_while_short_h for w in week.weeks):,.1f} / "
+            f"{sum(w.quality.paid_closed_h for w in week.weeks):,.1f} agent-h",
+        ),
+        ("queue switches", _switches(week)),
         ("previous week", _previous(week)),
         ("after the week", _after(week)),
     ):
@@ -132,6 +149,7 @@ def schedule_cmd(
     time_limit: TimeLimitOpt = 60.0,
     workers: SolverWorkersOpt = 2,
     seed: SeedOpt = 0,
+    deterministic: DeterministicOpt = False,
     cluster: ClusterOpt = None,
     fmt: FormatOpt = "both",
 ) -> None:
@@ -154,7 +172,12 @@ def schedule_cmd(
             roster,
             cfg,
             week_start=week,
-            params=SolveParams(max_time_s=time_limit, n_workers=workers, seed=seed),
+            params=SolveParams(
+                max_time_s=time_limit,
+                n_workers=workers,
+                seed=seed,
+                deterministic=deterministic,
+            ),
             out_dir=out,
             previous=previous,
             fmt=fmt,

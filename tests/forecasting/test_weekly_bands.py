@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
+import pytest
 
 from forecasting.core import Forecaster
 from forecasting.models import WeightedSameWeekdayAverage
@@ -16,7 +17,8 @@ from wfm.synthetic import shaped_history
 START = dt.date(2026, 3, 16)  # the Monday after the synthetic history
 
 
-def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(center):
+def _fitted(center, **settings) -> Forecaster:
+    """A same-weekday-average forecaster with weekly bands, fit on 140 days of triage."""
     history = shaped_history(
         center, start=dt.date(2025, 10, 6), n_days=140, queue_ids=["triage_voice"]
     )
@@ -24,12 +26,14 @@ def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(c
     fc = Forecaster(
         [WeightedSameWeekdayAverage(season_length=week)],
         center=center,
-        n_folds=8,
-        backtest_days=21,
-        fold_step_days=7,
         weekly_bands=True,
+        **settings,
     )
-    fc.fit(history, end_date=dt.date(2026, 3, 1))
+    return fc.fit(history, end_date=dt.date(2026, 3, 1))
+
+
+def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(center):
+    fc = _fitted(center, n_folds=8, backtest_days=21, fold_step_days=7)
     model, series = fc.fitted_["triage_voice"]
     preds = fc.backtest_series([model], series)[repr(model)]
     ratios = sorted(
@@ -46,6 +50,17 @@ def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(c
     assert lo == min(ratios[1], 1 / spread, 1.0)
     assert hi == max(ratios[22], spread, 1.0)
     assert lo < hi
+
+
+def test_the_forecaster_measures_the_weekly_errors_on_the_band_folds(center):
+    """More band folds than the choice's: the chosen model backtest on the extra origins,
+    one week each (the staffing quantile reads these, `wfm.staffing.lived`)."""
+    fc = _fitted(center, n_folds=2, band_folds=10)
+    model, series = fc.fitted_["triage_voice"]
+    preds = fc.backtest_series([model], series, n_folds=10)[repr(model)]
+    expected = [float(series.offered[o : o + 7].sum()) / float(p.mean.sum()) for o, p in preds]
+    assert len(expected) == 10
+    assert fc.weekly_ratios_["triage_voice"] == pytest.approx(tuple(expected))
 
 
 def test_too_few_backtest_weeks_give_no_weekly_band(center, short_history):

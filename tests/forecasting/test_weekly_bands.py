@@ -17,8 +17,8 @@ from wfm.synthetic import shaped_history
 START = dt.date(2026, 3, 16)  # the Monday after the synthetic history
 
 
-def _fitted(center, **settings) -> Forecaster:
-    """A same-weekday-average forecaster with weekly bands, fit on 140 days of triage."""
+def _fitted(center, *, weekly_bands: bool = True, **settings) -> Forecaster:
+    """A same-weekday-average forecaster (weekly bands by default), fit on 140 days of triage."""
     history = shaped_history(
         center, start=dt.date(2025, 10, 6), n_days=140, queue_ids=["triage_voice"]
     )
@@ -26,7 +26,7 @@ def _fitted(center, **settings) -> Forecaster:
     fc = Forecaster(
         [WeightedSameWeekdayAverage(season_length=week)],
         center=center,
-        weekly_bands=True,
+        weekly_bands=weekly_bands,
         **settings,
     )
     return fc.fit(history, end_date=dt.date(2026, 3, 1))
@@ -61,6 +61,11 @@ def test_the_forecaster_measures_the_weekly_errors_on_the_band_folds(center):
     expected = [float(series.offered[o : o + 7].sum()) / float(p.mean.sum()) for o, p in preds]
     assert len(expected) == 10
     assert fc.weekly_ratios_["triage_voice"] == pytest.approx(tuple(expected))
+    # Measuring them leaves the forecast itself as it is.
+    plain = _fitted(center, n_folds=2, weekly_bands=False)
+    assert plain.weekly_ratios_ == {}
+    first = dt.date(2026, 2, 23)  # the day after the history, up to fit's end_date
+    assert fc.predict(first, 6).equals(plain.predict(first, 6))
 
 
 def test_too_few_backtest_weeks_give_no_weekly_band(center, short_history):

@@ -306,7 +306,8 @@ class Forecaster:
             every other's and be far too wide.
         band_folds: rolling origins of the backtest behind the weekly band (default
             `n_folds`); more than the choice's folds backtest the chosen model alone on
-            the extra origins (a one-week horizon has one week per origin).
+            the extra origins (a one-week horizon has one week per origin), as many as the
+            history holds, and no band below `_MIN_BAND_WEEKS` weeks.
     """
 
     def __init__(
@@ -646,10 +647,12 @@ class Forecaster:
         aliases = [repr(m) for m in members]
         backtests = self._backtests
         if self.band_folds > self.n_folds:
+            # As many origins as the history holds (28 days of training before the first).
+            room = (series.n_days - 28 - self.backtest_days) // self.fold_step_days + 1
+            folds = min(self.band_folds, room)
             backtests = {}
-            span = self.backtest_days + (self.band_folds - 1) * self.fold_step_days
-            if series.n_days >= span + 28:
-                backtests = self.backtest_series(members, series, n_folds=self.band_folds)
+            if folds * (self.backtest_days // 7) >= _MIN_BAND_WEEKS:
+                backtests = self.backtest_series(members, series, n_folds=folds)
         else:
             missing = [m for m, a in zip(members, aliases, strict=True) if a not in backtests]
             if missing and series.n_days >= self._min_backtest_days():

@@ -61,6 +61,9 @@ def test_the_forecaster_measures_the_weekly_errors_on_the_band_folds(center):
     expected = [float(series.offered[o : o + 7].sum()) / float(p.mean.sum()) for o, p in preds]
     assert len(expected) == 10
     assert fc.weekly_ratios_["triage_voice"] == pytest.approx(tuple(expected))
+    # More origins than 140 days hold: as many as they do, 28 training days before the
+    # first one-week fold: (140 - 28 - 7) // 7 + 1 = 16.
+    assert len(_fitted(center, n_folds=2, band_folds=30).weekly_ratios_["triage_voice"]) == 16
     # Measuring them leaves the forecast itself as it is.
     plain = _fitted(center, n_folds=2, weekly_bands=False)
     assert plain.weekly_ratios_ == {}

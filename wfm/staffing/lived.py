@@ -33,6 +33,7 @@ Rules, in plain language (settings: the center's `life` section):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -42,9 +43,10 @@ from scipy.stats import binom
 
 from forecasting.core import ratio_at_quantile
 from wfm.center import Center, Queue
-from wfm.errors import StaffingError
 from wfm.staffing.erlang import ServiceLevelBasis
 from wfm.staffing.requirements import evaluate_agents
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "LivedAllowance",
@@ -72,6 +74,8 @@ class LivedAllowance:
         forecast_ratio: queue id -> the volume ratio applied at that quantile (filled by
             `at_forecast_quantile`; empty until a forecast is staffed).
         forecast_weeks: backtest weeks behind the ratios (the fewest over the queues).
+        forecast_unmeasured: forecast queues with too little history for backtest weeks,
+            staffed at their point forecast.
     """
 
     absence_frac: dict[str, float]
@@ -82,6 +86,7 @@ class LivedAllowance:
     forecast_quantile: float | None = None
     forecast_ratio: dict[str, float] = field(default_factory=dict)
     forecast_weeks: int = 0
+    forecast_unmeasured: tuple[str, ...] = ()
 
     def on_phone_frac(self, queue_id: str) -> float:
         """Probability that a scheduled agent of the queue is on the phones at a moment."""
@@ -107,12 +112,19 @@ class LivedAllowance:
     def _describe_forecast(self) -> str:
         if self.forecast_quantile is None:
             return "none allowed: staffed at the point forecast"
-        if not self.forecast_ratio:
+        unmeasured = ", ".join(self.forecast_unmeasured)
+        if not self.forecast_ratio and not unmeasured:
             return f"{self.forecast_quantile:.0%} quantile: not applied (history staffed)"
+        if not self.forecast_ratio:
+            return (
+                f"{self.forecast_quantile:.0%} quantile: not applied, too little history for "
+                f"backtest weeks ({unmeasured}: point forecast)"
+            )
         ratios = ", ".join(f"{q} x{r:.3f}" for q, r in sorted(self.forecast_ratio.items()))
+        rest = f"; {unmeasured}: point forecast (too little history)" if unmeasured else ""
         return (
             f"volume at the {self.forecast_quantile:.0%} quantile of the backtest's weekly "
-            f"errors ({self.forecast_weeks} weeks): {ratios}"
+            f"errors ({self.forecast_weeks} weeks): {ratios}{rest}"
         )
 
 
@@ -172,25 +184,29 @@ def at_forecast_quantile(
         weekly_ratios: queue id -> the backtest's actual / forecast weekly totals
             (`forecasting.ForecastResult.weekly_ratios`).
 
-    Raises:
-        StaffingError: a forecast queue has no backtest weeks to measure its error from.
+    A queue without backtest weeks (too little history) keeps its point forecast, with a
+    warning, and the allowance lists it (`forecast_unmeasured`).
     """
     quantile = allowance.forecast_quantile
     if quantile is None:
         return forecast, allowance
     queues = sorted(set(forecast["queue_id"].to_list()))
-    missing = [q for q in queues if not weekly_ratios.get(q)]
-    if missing:
-        raise StaffingError(
-            f"queues {missing}: no backtest weeks to staff at the {quantile:.0%} quantile of "
-            "the forecast's error (too little history, or a forecast made without them)"
+    measured = [q for q in queues if weekly_ratios.get(q)]
+    unmeasured = tuple(q for q in queues if q not in measured)
+    if unmeasured:
+        log.warning(
+            "queues %s: too little history for the backtest weeks of the forecast's error; "
+            "staffed at the point forecast",
+            ", ".join(unmeasured),
         )
-    ratio = {q: ratio_at_quantile(weekly_ratios[q], quantile) for q in queues}
-    factor = pl.col("queue_id").replace_strict(ratio, return_dtype=pl.Float64)
+    ratio = {q: ratio_at_quantile(weekly_ratios[q], quantile) for q in measured}
+    factor = pl.col("queue_id").replace_strict(ratio, default=1.0, return_dtype=pl.Float64)
     bands = [c for c in ("volume", "volume_lo", "volume_hi") if c in forecast.columns]
     scaled = forecast.with_columns(pl.col(c) * factor for c in bands)
-    weeks = min(len(weekly_ratios[q]) for q in queues)
-    return scaled, replace(allowance, forecast_ratio=ratio, forecast_weeks=weeks)
+    weeks = min((len(weekly_ratios[q]) for q in measured), default=0)
+    return scaled, replace(
+        allowance, forecast_ratio=ratio, forecast_weeks=weeks, forecast_unmeasured=unmeasured
+    )
 
 
 def _expected(values: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -151,7 +151,10 @@ def run_forecast(
     first_day = options.pop("start", None) or first_day_after(inputs.history, center)
     result = forecast_from(inputs, start=first_day, **options)  # type: ignore[misc]
     files = [write_table(result.forecast, out_path)]
-    if result.weekly_ratios and options.get("granularity", "interval") == "interval":
+    if (
+        forecast_quantile(center) is not None
+        and options.get("granularity", "interval") == "interval"
+    ):
         files.append(write_weekly_errors(result.weekly_ratios, out_path))
     if plot:
         weekly = options.get("granularity") == "week"

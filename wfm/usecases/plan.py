@@ -179,7 +179,7 @@ def run_plan(
         write_table(plan.forecast.forecast, out / "forecast.csv"),
         *(
             [write_weekly_errors(plan.forecast.weekly_ratios, out / "forecast.csv")]
-            if plan.forecast.weekly_ratios
+            if plan.allowance is not None and plan.allowance.forecast_quantile is not None
             else []
         ),
         write_table(plan.requirements, out / "requirements.csv"),

@@ -129,6 +129,21 @@ def test_weekly_errors_travel_beside_the_forecast_table(tmp_path: Path) -> None:
     path.write_text("queue_id,actual_over_forecast\nq,1.0\nq,-0.5\n")
     with pytest.raises(DataError, match="actual_over_forecast"):
         read_weekly_errors(out, center)
+
+
+def test_a_queue_with_too_little_history_keeps_its_point_forecast_and_says_so() -> None:
+    center = _center(0.9)
     allowance = lived_allowance(center, adherence_loss_frac=0.0, adherence_source="x")
-    with pytest.raises(StaffingError, match="no backtest weeks"):
-        at_forecast_quantile(_forecast(), allowance, {})
+    two = pl.concat([_forecast(), _forecast().with_columns(pl.lit("r").alias("queue_id"))])
+    scaled, applied = at_forecast_quantile(two, allowance, {"q": RATIOS})
+    assert scaled.filter(pl.col("queue_id") == "r").equals(
+        _forecast().with_columns(pl.lit("r").alias("queue_id"))
+    )
+    assert scaled.filter(pl.col("queue_id") == "q")["volume"].to_list() == pytest.approx(
+        [4.0 * k * 1.09 for k in range(12)]
+    )
+    assert applied.forecast_unmeasured == ("r",)
+    assert "r: point forecast (too little history)" in dict(applied.describe())["forecast error"]
+    alone, none = at_forecast_quantile(_forecast(), allowance, {})
+    assert alone.equals(_forecast()) and none.forecast_ratio == {}
+    assert "too little history" in dict(none.describe())["forecast error"]

@@ -9,7 +9,9 @@ adherence deviations sampled from the sample's states (`wfm simulate --life`).
 
 Both plans' requirements are built for life as `wfm staff` builds them (the center's
 `life.staff_as_lived`, the adherence loss measured from the sample's states:
-`wfm.staffing.lived`).
+`wfm.staffing.lived`); the forecast plan's at the center's `life.staff_forecast_quantile` of
+the forecast's weekly backtest errors (`ForecastResult.weekly_ratios`), the perfect-foresight
+plan's at the actual volumes.
 
 Rosters: the sample's (its contracts fix most paid hours, its headcount caps them) and a
 flexible one (every contract's weekly minimum lowered to 4 hours, and a quarter more agents
@@ -50,8 +52,9 @@ from wfm.loaders import (
 from wfm.simulation.deviations import DeviationSample, measure_deviations
 from wfm.simulation.run import SimulationResult, simulate
 from wfm.staffing.frame import requirements_from_frame
-from wfm.staffing.lived import lived_allowance, staff_as_lived
+from wfm.staffing.lived import forecast_quantile, lived_allowance
 from wfm.synthetic import flexible_contracts, flexible_roster
+from wfm.usecases.lived import built_for_life, forecast_requirements
 
 SAMPLE = ROOT / "data" / "sample"
 WEEKS = (dt.date(2026, 11, 2), dt.date(2026, 11, 9))
@@ -129,8 +132,16 @@ def main() -> None:
             horizon_days=7,
             drivers=drivers,
             events=events,
-        ).forecast
-        inputs = {"forecast": predicted, "perfect_foresight": actual}
+            weekly_errors=forecast_quantile(center) is not None,
+        )
+        planned = predicted.forecast.group_by("queue_id").agg(pl.col("volume").sum())
+        actual_over_forecast = dict(
+            actual.group_by("queue_id")
+            .agg(pl.col("offered").sum())
+            .join(planned, on="queue_id")
+            .select("queue_id", pl.col("offered") / pl.col("volume"))
+            .iter_rows()
+        )
         for roster_name, (roster_center, agents) in rosters.items():
             started = time.perf_counter()
             allowance = lived_allowance(
@@ -139,15 +150,19 @@ def main() -> None:
                 adherence_source=source,
                 roster=agents,
             )
+            staffed, applied = forecast_requirements(
+                predicted.forecast, center, allowance, predicted.weekly_ratios
+            )
+            assert applied is not None
+            requirements = {
+                "forecast": staffed,
+                "perfect_foresight": built_for_life(
+                    requirements_from_frame(actual, center), center, allowance
+                ),
+            }
             plans = {
-                name: schedule_pools(
-                    staff_as_lived(requirements_from_frame(frame, center), center, allowance),
-                    agents,
-                    roster_center,
-                    week_start=week,
-                    params=params,
-                )
-                for name, frame in inputs.items()
+                name: schedule_pools(frame, agents, roster_center, week_start=week, params=params)
+                for name, frame in requirements.items()
             }
             perfect_paid_h = plans["perfect_foresight"].summary.paid_h
             for name, plan in plans.items():
@@ -162,6 +177,13 @@ def main() -> None:
                             "plan": name,
                             "queue_id": row["queue_id"],
                             "offered": round(row["offered"], 1),
+                            "actual_over_forecast": round(actual_over_forecast[row["queue_id"]], 4),
+                            "staffed_ratio": round(
+                                applied.forecast_ratio.get(row["queue_id"], 1.0)
+                                if name == "forecast"
+                                else 1.0,
+                                4,
+                            ),
                             "open_intervals": row["open_intervals"],
                             "intervals_on_target": round(row["intervals_on_target"], 4),
                             "service_level": row["service_level"],
@@ -192,6 +214,7 @@ def main() -> None:
                         "time_limit_s": args.time_limit,
                         "replications": args.replications,
                         "staff_margin_frac": allowance.margin_frac,
+                        "staff_forecast_quantile": allowance.forecast_quantile,
                         "on_phone_frac_triage": round(allowance.on_phone_frac("triage_voice"), 4),
                         "offered": round(totals["offered"], 1),
                         "abandon_rate": round(totals["abandoned"] / max(totals["offered"], 1.0), 4),

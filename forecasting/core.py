@@ -39,7 +39,15 @@ from wfm.errors import ForecastError
 from wfm.grid import date_runs, grid, open_mask
 from wfm.loaders import FORECAST_COLUMNS
 
-__all__ = ["Combination", "Forecaster", "QueueSeries", "build_queue_series", "single_thread_blas"]
+__all__ = [
+    "Combination",
+    "Forecaster",
+    "QueueSeries",
+    "build_queue_series",
+    "ratio_at_quantile",
+    "ratio_band",
+    "single_thread_blas",
+]
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +255,37 @@ def _mean_prediction(preds: Sequence[_Prediction]) -> _Prediction:
     )
 
 
+def ratio_band(ratios: Sequence[float], level: float) -> tuple[float, float]:
+    """The (lo, hi) band of actual / forecast ratios bounding a new week at `level` %.
+
+    Split-conformal order statistics of the backtest's weekly ratios; each side at least
+    the typical miss (see the body). `level` = 2 q - 1 (in %) makes `hi` the one-sided
+    q-quantile: the ratio a staffed forecast is scaled by (README, `wfm staff`).
+    """
+    # Split-conformal order statistics: the k-th smallest of n with k = ceil((n + 1) *
+    # (1 - tail)) bounds a new exchangeable week with probability >= 1 - tail. Backtest
+    # weeks are neither independent nor free of the choice's optimism, hence the below.
+    tail = (1 - level / 100) / 2
+    ranked = np.sort(np.asarray(ratios, dtype=np.float64))
+    n = ranked.size
+    lo = float(ranked[max(int(np.floor((n + 1) * tail)), 1) - 1])
+    hi = float(ranked[min(int(np.ceil((n + 1) * (1 - tail))), n) - 1])
+    # The same bound on |log ratio| gives each side at least the typical miss: backtest
+    # weeks that all erred one way (a bias the next weeks need not repeat) would
+    # otherwise leave the other side of the band at the point forecast.
+    logs = np.sort(np.abs(np.log(ranked[ranked > 0])))
+    if logs.size:
+        k = min(max(int(np.ceil((logs.size + 1) * (1 - 2 * tail))), 1), logs.size)
+        spread = float(np.exp(logs[k - 1]))
+        lo, hi = min(lo, 1 / spread), max(hi, spread)
+    return min(lo, 1.0), max(hi, 1.0)
+
+
+def ratio_at_quantile(ratios: Sequence[float], quantile: float) -> float:
+    """The upper side of `ratio_band` at one-sided `quantile` (0.9: the level-80 band's hi)."""
+    return ratio_band(ratios, 100 * (2 * quantile - 1))[1]
+
+
 class Forecaster:
     """Per-queue model choice and forecasting over the center's local interval grid.
 
@@ -261,9 +300,14 @@ class Forecaster:
         max_combined: also try the mean of the best 2 .. this many models (1 = never).
         weekly_bands: also measure, per queue, the chosen model's backtest errors of weekly
             totals (`weekly_band_`: the (lo, hi) ratios of actual / forecast that bound a
-            week at `level`), for the managers' weekly view; summing interval bands would
-            treat every interval's error as perfectly correlated with every other's and be
-            far too wide.
+            week at `level`; `weekly_ratios_`: the ratios themselves), for the managers'
+            weekly view and for staffing at a quantile of the forecast's error; summing
+            interval bands would treat every interval's error as perfectly correlated with
+            every other's and be far too wide.
+        band_folds: rolling origins of the backtest behind the weekly band (default
+            `n_folds`); more than the choice's folds backtest the chosen model alone on
+            the extra origins (a one-week horizon has one week per origin), as many as the
+            history holds, and no band below `_MIN_BAND_WEEKS` weeks.
     """
 
     def __init__(
@@ -277,6 +321,7 @@ class Forecaster:
         fold_step_days: int = 7,
         max_combined: int = 3,
         weekly_bands: bool = False,
+        band_folds: int | None = None,
     ) -> None:
         self._validate(models, level, n_folds)
         self.models = list(models)
@@ -287,10 +332,12 @@ class Forecaster:
         self.fold_step_days = fold_step_days
         self.max_combined = max_combined
         self.weekly_bands = weekly_bands
+        self.band_folds = max(band_folds or n_folds, n_folds)
         self.n_slots = 86400 // center.interval_s
         self.fitted_: dict[str, tuple[Model | Combination, QueueSeries]] = {}
         self.scores_: list[dict[str, object]] = []
         self.weekly_band_: dict[str, tuple[float, float]] = {}
+        self.weekly_ratios_: dict[str, tuple[float, ...]] = {}
         self._backtests: dict[str, list[tuple[int, _Prediction]]] = {}
 
     @staticmethod
@@ -372,14 +419,16 @@ class Forecaster:
         )
 
     # ---- backtest and choice ---------------------------------------------------------------
-    def _origins(self, n_days: int) -> list[int]:
+    def _origins(self, n_days: int, n_folds: int | None = None) -> list[int]:
         last = n_days - self.backtest_days
-        return [last - k * self.fold_step_days for k in range(self.n_folds - 1, -1, -1)]
+        folds = n_folds or self.n_folds
+        return [last - k * self.fold_step_days for k in range(folds - 1, -1, -1)]
 
     def backtest_series(
-        self, models: Sequence[Model], series: QueueSeries
+        self, models: Sequence[Model], series: QueueSeries, *, n_folds: int | None = None
     ) -> dict[str, list[tuple[int, _Prediction]]]:
-        """Rolling-origin predictions per model: {alias: [(origin, prediction), ...]}."""
+        """Rolling-origin predictions per model: {alias: [(origin, prediction), ...]}
+        (`n_folds` origins, default the choice's)."""
         results: dict[str, list[tuple[int, _Prediction]]] = {}
         for proto in models:
             model = copy.deepcopy(proto)
@@ -387,7 +436,7 @@ class Forecaster:
                 model.uncertainty_samples = 0  # means only: much faster
             preds = []
             try:
-                for k, origin in enumerate(self._origins(series.n_days)):
+                for k, origin in enumerate(self._origins(series.n_days, n_folds)):
                     preds.append(
                         (
                             origin,
@@ -587,28 +636,36 @@ class Forecaster:
             self._predict_with(model, series, series.n_days, 1, mode="fit")
         self.fitted_[queue.id] = (model, series)
         if self.weekly_bands:
-            band = self._weekly_band(series, model)
-            if band is not None:
-                self.weekly_band_[queue.id] = band
+            ratios = self._weekly_ratios(series, model)
+            if ratios is not None:
+                self.weekly_ratios_[queue.id] = tuple(ratios)
+                self.weekly_band_[queue.id] = ratio_band(ratios, self.level)
 
-    def _weekly_band(
-        self, series: QueueSeries, model: Model | Combination
-    ) -> tuple[float, float] | None:
-        """Quantiles (the level's tails) of actual / forecast weekly totals in the backtest.
+    def _weekly_ratios(self, series: QueueSeries, model: Model | Combination) -> list[float] | None:
+        """Actual / forecast weekly totals of the chosen model in the backtest.
 
         Each fold's first full weeks are compared; weeks with a missing day are skipped.
         None when the backtest has fewer than `_MIN_BAND_WEEKS` such weeks.
         """
         members = model.members if isinstance(model, Combination) else (model,)
         aliases = [repr(m) for m in members]
-        missing = [m for m, a in zip(members, aliases, strict=True) if a not in self._backtests]
-        if missing and series.n_days >= self._min_backtest_days():
-            self._backtests.update(self.backtest_series(missing, series))
-        if any(a not in self._backtests for a in aliases):
+        backtests = self._backtests
+        if self.band_folds > self.n_folds:
+            # As many origins as the history holds (28 days of training before the first).
+            room = (series.n_days - 28 - self.backtest_days) // self.fold_step_days + 1
+            folds = min(self.band_folds, room)
+            backtests = {}
+            if folds * (self.backtest_days // 7) >= _MIN_BAND_WEEKS:
+                backtests = self.backtest_series(members, series, n_folds=folds)
+        else:
+            missing = [m for m, a in zip(members, aliases, strict=True) if a not in backtests]
+            if missing and series.n_days >= self._min_backtest_days():
+                backtests.update(self.backtest_series(missing, series))
+        if any(a not in backtests for a in aliases):
             return None
         folds = [
-            (origin, _mean_prediction([self._backtests[a][i][1] for a in aliases]))
-            for i, (origin, _) in enumerate(self._backtests[aliases[0]])
+            (origin, _mean_prediction([backtests[a][i][1] for a in aliases]))
+            for i, (origin, _) in enumerate(backtests[aliases[0]])
         ]
         ratios = []
         for origin, pred in folds:
@@ -620,23 +677,7 @@ class Forecaster:
                     ratios.append(float(actual.sum()) / fc)
         if len(ratios) < _MIN_BAND_WEEKS:
             return None
-        # Split-conformal order statistics: the k-th smallest of n with k = ceil((n + 1) *
-        # (1 - tail)) bounds a new exchangeable week with probability >= 1 - tail. Backtest
-        # weeks are neither independent nor free of the choice's optimism, hence the below.
-        tail = (1 - self.level / 100) / 2
-        ranked = np.sort(ratios)
-        n = ranked.size
-        lo = float(ranked[max(int(np.floor((n + 1) * tail)), 1) - 1])
-        hi = float(ranked[min(int(np.ceil((n + 1) * (1 - tail))), n) - 1])
-        # The same bound on |log ratio| gives each side at least the typical miss: backtest
-        # weeks that all erred one way (a bias the next weeks need not repeat) would
-        # otherwise leave the other side of the band at the point forecast.
-        logs = np.sort(np.abs(np.log(ranked[ranked > 0])))
-        if logs.size:
-            k = min(int(np.ceil((logs.size + 1) * (1 - 2 * tail))), logs.size)
-            spread = float(np.exp(logs[k - 1]))
-            lo, hi = min(lo, 1 / spread), max(hi, spread)
-        return min(lo, 1.0), max(hi, 1.0)
+        return ratios
 
     def predict(self, start: dt.date, horizon_days: int) -> pl.DataFrame:
         """The forecast table for local days [start, start + horizon_days)."""

@@ -10,7 +10,7 @@ import copy
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -25,6 +25,7 @@ from wfm.grid import local_midnight_utc, week_start_expr, with_local_columns
 from wfm.loaders import FORECAST_COLUMNS
 
 __all__ = [
+    "WEEKLY_ERROR_FOLDS",
     "ForecastResult",
     "QueueTask",
     "backtest",
@@ -36,18 +37,25 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Weekly origins of the backtest behind an interval forecast's weekly errors: a quarter of
+# weeks, enough for a conformal 90 % bound (n + 1 >= 10) without reaching back to last season.
+WEEKLY_ERROR_FOLDS = 13
+
 
 @dataclass(frozen=True)
 class ForecastResult:
     """The forecast table plus the backtest scores behind the automatic choice.
 
     `intervals` is the interval table behind a weekly forecast (None for interval ones):
-    the capacity plan staffs it interval by interval.
+    the capacity plan staffs it interval by interval. `weekly_ratios`: per queue, the chosen
+    model's backtest ratios of actual / forecast weekly totals, when measured (weekly
+    forecasts, or `weekly_errors`); `forecasting.core.ratio_band` turns them into a band.
     """
 
     forecast: pl.DataFrame
     scores: pl.DataFrame
     intervals: pl.DataFrame | None = None
+    weekly_ratios: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,9 +118,15 @@ def _queue_tasks(
 
 def forecast_queue(
     task: QueueTask,
-) -> tuple[pl.DataFrame, list[dict[str, object]], dict[str, tuple[float, float]]]:
+) -> tuple[
+    pl.DataFrame,
+    list[dict[str, object]],
+    dict[str, tuple[float, float]],
+    dict[str, tuple[float, ...]],
+]:
     """Choose, fit and predict one queue: its forecast rows, backtest scores and (when the
-    forecaster measures them) the weekly band ratios (Forecaster.weekly_band_)."""
+    forecaster measures them) the weekly band and the backtest's weekly ratios behind it
+    (Forecaster.weekly_band_, weekly_ratios_)."""
     if task.start is None or task.end_date is None:
         raise ForecastError(f"queue {task.queue_id}: a forecast task needs its start day")
     forecaster = copy.deepcopy(task.forecaster)
@@ -127,6 +141,7 @@ def forecast_queue(
         forecaster.predict(task.start, task.horizon_days),
         forecaster.scores_,
         forecaster.weekly_band_,
+        forecaster.weekly_ratios_,
     )
 
 
@@ -190,6 +205,7 @@ def forecast(
     granularity: str = "interval",
     n_folds: int = 4,
     fte_hours: float = 40.0,
+    weekly_errors: bool = False,
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
 ) -> ForecastResult:
@@ -209,6 +225,10 @@ def forecast(
             gross agent hours and FTE needed: the seasonal capacity plan).
         n_folds: rolling origins for the automatic choice.
         fte_hours: paid hours of one full-time equivalent per week (week view only).
+        weekly_errors: an interval forecast also measures the chosen model's weekly errors
+            (`ForecastResult.weekly_ratios`) on `WEEKLY_ERROR_FOLDS` weekly backtest origins:
+            what staffing at a quantile of the forecast's error reads (a weekly forecast
+            always measures them).
         progress: called with each queue id when it is done.
         executor: runs the queues (default in-process); the result does not depend on it.
 
@@ -231,19 +251,22 @@ def forecast(
         n_folds=2 if weekly else n_folds,
         backtest_days=min(horizon_days, 84) if weekly else 7,
         fold_step_days=28 if weekly else 7,
-        weekly_bands=weekly,
+        weekly_bands=weekly or weekly_errors,
+        band_folds=None if weekly else WEEKLY_ERROR_FOLDS,
     )
     tasks = _queue_tasks(
         history, forecaster, start=start, horizon_days=horizon_days, drivers=drivers, events=events
     )
     frames, score_rows = [], []
     bands: dict[str, tuple[float, float]] = {}
-    for task, (frame, queue_scores, queue_bands) in zip(
+    ratios: dict[str, tuple[float, ...]] = {}
+    for task, (frame, queue_scores, queue_bands, queue_ratios) in zip(
         tasks, (executor or InProcessExecutor()).imap(forecast_queue, tasks), strict=True
     ):
         frames.append(frame)
         score_rows.extend(queue_scores)
         bands.update(queue_bands)
+        ratios.update(queue_ratios)
         if progress is not None:
             progress(task.queue_id)
     table = pl.concat(frames)
@@ -251,11 +274,11 @@ def forecast(
         score_rows, schema={"queue_id": pl.Utf8, "model": pl.Utf8, "score": pl.Float64}
     )
     if not weekly:
-        return ForecastResult(forecast=table, scores=scores)
+        return ForecastResult(forecast=table, scores=scores, weekly_ratios=ratios)
     if fte_hours <= 0:
         raise ForecastError(f"fte_hours must be positive, got {fte_hours}")
     weeks = to_weekly(table, center, fte_hours=fte_hours, band_ratios=bands)
-    return ForecastResult(forecast=weeks, scores=scores, intervals=table)
+    return ForecastResult(forecast=weeks, scores=scores, intervals=table, weekly_ratios=ratios)
 
 
 def to_weekly(

@@ -381,8 +381,14 @@ class Life(_Strict):
             False: the plain gross-up by `shrinkage_frac`.
         staff_margin_frac: with `staff_as_lived`, the relative margin every part of the
             target must be met by (0.05: a service level of 80 % is planned at 84 %, an
-            ASA of 50 s at 47.5 s), for what the model leaves out (forecast error, queues
-            carried from one interval to the next).
+            ASA of 50 s at 47.5 s), for what the model leaves out within the week (queues
+            carried from one interval to the next, the intraday shape); the week's forecast
+            error has its own allowance, `staff_forecast_quantile`.
+        staff_forecast_quantile: with `staff_as_lived`, staff a forecast not at its point
+            volume but at this one-sided quantile (a probability) of its own weekly error:
+            each queue's volume times the forecaster's conformal band of actual / forecast
+            weekly totals in its backtest (`forecasting.core.ratio_band`). None: the point
+            forecast. Staffing history (actual volumes) is never scaled.
     """
 
     absence_frac: float = Field(ge=0, lt=1)
@@ -392,6 +398,7 @@ class Life(_Strict):
     adherence_from_states: bool = True
     staff_as_lived: bool = False
     staff_margin_frac: float = Field(default=0.0, ge=0, lt=0.5)
+    staff_forecast_quantile: float | None = Field(default=None, ge=0.5, lt=1)
 
 
 class HolidayCalendar(_Strict):

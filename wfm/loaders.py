@@ -47,6 +47,7 @@ __all__ = [
     "load_schedule",
     "load_states",
     "load_table",
+    "load_weekly_errors",
     "parse_availability",
     "parse_skills",
     "roster_text_frame",
@@ -111,6 +112,12 @@ SCHEMAS: dict[str, TableSchema] = {
             Column("occupancy", "float", nullable=True, min_value=_NONNEG),
         ),
         key=("queue_id", "interval_start"),
+    ),
+    # A forecast's backtest errors of weekly totals, one row per queue and backtest week,
+    # written beside the forecast for staffing at a quantile of them (`wfm staff`).
+    "weekly_errors": TableSchema(
+        "weekly errors",
+        (Column("queue_id", "str"), Column("actual_over_forecast", "float", min_value=_NONNEG)),
     ),
     "drivers": TableSchema("drivers", (Column("date", "date"),), key=("date",), extra_numeric=True),
     "events": TableSchema(
@@ -401,6 +408,13 @@ def load_forecast(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFra
         "must lie within volume_lo .. volume_hi",
     )
     return _finish(frame, log, ["queue_id", "interval_start"]).frame
+
+
+def load_weekly_errors(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame:
+    """Load a forecast's weekly errors (queue_id, actual_over_forecast per backtest week)."""
+    frame, log = read_table(path, SCHEMAS["weekly_errors"], tz=center.tz)
+    _check_queues(frame, center, log)
+    return _finish(frame, log, ["queue_id"]).frame
 
 
 def load_requirements(path: str | Path | pl.DataFrame, center: Center) -> pl.DataFrame:

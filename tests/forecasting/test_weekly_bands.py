@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import polars as pl
+import pytest
 
 from forecasting.core import Forecaster
 from forecasting.models import WeightedSameWeekdayAverage
@@ -16,19 +17,27 @@ from wfm.synthetic import shaped_history
 START = dt.date(2026, 3, 16)  # the Monday after the synthetic history
 
 
-def _weekly_band_forecaster(center, **backtest) -> Forecaster:
-    """The same-weekday average with weekly bands, over the backtest folds given."""
+def _forecaster(center, *, weekly_bands: bool = True, **settings) -> Forecaster:
+    """The same-weekday average, with weekly bands by default."""
     week = 7 * 86400 // center.interval_s
-    model = WeightedSameWeekdayAverage(season_length=week)
-    return Forecaster([model], center=center, weekly_bands=True, **backtest)
+    return Forecaster(
+        [WeightedSameWeekdayAverage(season_length=week)],
+        center=center,
+        weekly_bands=weekly_bands,
+        **settings,
+    )
 
 
-def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(center):
+def _fitted(center, **settings) -> Forecaster:
+    """`_forecaster`, fit on 140 days of triage."""
     history = shaped_history(
         center, start=dt.date(2025, 10, 6), n_days=140, queue_ids=["triage_voice"]
     )
-    fc = _weekly_band_forecaster(center, n_folds=8, backtest_days=21, fold_step_days=7)
-    fc.fit(history, end_date=dt.date(2026, 3, 1))
+    return _forecaster(center, **settings).fit(history, end_date=dt.date(2026, 3, 1))
+
+
+def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(center):
+    fc = _fitted(center, n_folds=8, backtest_days=21, fold_step_days=7)
     model, series = fc.fitted_["triage_voice"]
     preds = fc.backtest_series([model], series)[repr(model)]
     ratios = sorted(
@@ -47,8 +56,27 @@ def test_weekly_band_is_the_conformal_order_statistics_of_backtest_week_ratios(c
     assert lo < hi
 
 
+def test_the_forecaster_measures_the_weekly_errors_on_the_band_folds(center):
+    """More band folds than the choice's: the chosen model backtest on the extra origins,
+    one week each (the staffing quantile reads these, `wfm.staffing.lived`)."""
+    fc = _fitted(center, n_folds=2, band_folds=10)
+    model, series = fc.fitted_["triage_voice"]
+    preds = fc.backtest_series([model], series, n_folds=10)[repr(model)]
+    expected = [float(series.offered[o : o + 7].sum()) / float(p.mean.sum()) for o, p in preds]
+    assert len(expected) == 10
+    assert fc.weekly_ratios_["triage_voice"] == pytest.approx(tuple(expected))
+    # More origins than 140 days hold: as many as they do, 28 training days before the
+    # first one-week fold: (140 - 28 - 7) // 7 + 1 = 16.
+    assert len(_fitted(center, n_folds=2, band_folds=30).weekly_ratios_["triage_voice"]) == 16
+    # Measuring them leaves the forecast itself as it is.
+    plain = _fitted(center, n_folds=2, weekly_bands=False)
+    assert plain.weekly_ratios_ == {}
+    first = dt.date(2026, 2, 23)  # the day after the history, up to fit's end_date
+    assert fc.predict(first, 6).equals(plain.predict(first, 6))
+
+
 def test_too_few_backtest_weeks_give_no_weekly_band(center, short_history):
-    fc = _weekly_band_forecaster(center, n_folds=2, backtest_days=14)
+    fc = _forecaster(center, n_folds=2, backtest_days=14)
     fc.fit(short_history, end_date=START + dt.timedelta(days=7))
     assert fc.weekly_band_ == {}
 

@@ -20,6 +20,12 @@ Rules, in plain language (settings: the center's `life` section):
   on-phone share (which keeps the occupancy cap on average).
 - A deferred queue (email, SMS) is work that waits: its backlog requirement over the on-phone
   share.
+- With `staff_forecast_quantile` a forecast is staffed at that quantile of its own error:
+  each queue's volume times the upper side of the forecaster's conformal band of actual /
+  forecast weekly totals in its backtest (`forecasting.core.ratio_at_quantile`), so a week
+  the forecast misses low is covered that often. The weekly error is a level error shared
+  by the week's intervals; the interval band of the forecast table is not used, as it holds
+  the Poisson noise of each interval, which Erlang already counts.
 - `agents_net` stays the Erlang requirement with every agent on the phones; `agents_gross`
   (what the scheduler covers) becomes the whole number found. With no absence, no off-phone
   time, no adherence loss and no margin it equals `agents_net`.
@@ -27,17 +33,28 @@ Rules, in plain language (settings: the center's `life` section):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
 from scipy.stats import binom
 
+from forecasting.core import ratio_at_quantile
 from wfm.center import Center, Queue
 from wfm.staffing.erlang import ServiceLevelBasis
 from wfm.staffing.requirements import evaluate_agents
 
-__all__ = ["LivedAllowance", "lived_allowance", "staff_as_lived"]
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "LivedAllowance",
+    "at_forecast_quantile",
+    "forecast_quantile",
+    "lived_allowance",
+    "staff_as_lived",
+]
 
 _MAX_ADDED = 200
 
@@ -52,6 +69,13 @@ class LivedAllowance:
         adherence_loss_frac: share of the work of shifts worked lost to adherence.
         adherence_source: where the adherence loss was measured (for the summary).
         margin_frac: relative margin over every part of the target.
+        forecast_quantile: the one-sided quantile of the forecast's weekly error a forecast
+            is staffed at, or None (the point forecast).
+        forecast_ratio: queue id -> the volume ratio applied at that quantile (filled by
+            `at_forecast_quantile`; empty until a forecast is staffed).
+        forecast_weeks: backtest weeks behind the ratios (the fewest over the queues).
+        forecast_unmeasured: forecast queues with too little history for backtest weeks,
+            staffed at their point forecast.
     """
 
     absence_frac: dict[str, float]
@@ -59,6 +83,10 @@ class LivedAllowance:
     adherence_loss_frac: float
     adherence_source: str
     margin_frac: float
+    forecast_quantile: float | None = None
+    forecast_ratio: dict[str, float] = field(default_factory=dict)
+    forecast_weeks: int = 0
+    forecast_unmeasured: tuple[str, ...] = ()
 
     def on_phone_frac(self, queue_id: str) -> float:
         """Probability that a scheduled agent of the queue is on the phones at a moment."""
@@ -78,7 +106,26 @@ class LivedAllowance:
             ("off the phones", f"{self.offphone_frac:.1%} of scheduled work"),
             ("adherence loss", f"{self.adherence_loss_frac:.1%} of work ({self.adherence_source})"),
             ("margin", f"every part of the target met by {self.margin_frac:.0%} more"),
+            ("forecast error", self._describe_forecast()),
         ]
+
+    def _describe_forecast(self) -> str:
+        if self.forecast_quantile is None:
+            return "none allowed: staffed at the point forecast"
+        unmeasured = ", ".join(self.forecast_unmeasured)
+        if not self.forecast_ratio and not unmeasured:
+            return f"{self.forecast_quantile:.0%} quantile: not applied (history staffed)"
+        if not self.forecast_ratio:
+            return (
+                f"{self.forecast_quantile:.0%} quantile: not applied, too little history for "
+                f"backtest weeks ({unmeasured}: point forecast)"
+            )
+        ratios = ", ".join(f"{q} x{r:.3f}" for q, r in sorted(self.forecast_ratio.items()))
+        rest = f"; {unmeasured}: point forecast (too little history)" if unmeasured else ""
+        return (
+            f"volume at the {self.forecast_quantile:.0%} quantile of the backtest's weekly "
+            f"errors ({self.forecast_weeks} weeks): {ratios}{rest}"
+        )
 
 
 def lived_allowance(
@@ -111,6 +158,54 @@ def lived_allowance(
         adherence_loss_frac=adherence_loss_frac,
         adherence_source=adherence_source,
         margin_frac=life.staff_margin_frac,
+        forecast_quantile=life.staff_forecast_quantile,
+    )
+
+
+def forecast_quantile(center: Center) -> float | None:
+    """The quantile of the forecast's weekly error the center staffs a forecast at, if any."""
+    life = center.life
+    if life is None or not life.staff_as_lived:
+        return None
+    return life.staff_forecast_quantile
+
+
+def at_forecast_quantile(
+    forecast: pl.DataFrame,
+    allowance: LivedAllowance,
+    weekly_ratios: Mapping[str, Sequence[float]],
+) -> tuple[pl.DataFrame, LivedAllowance]:
+    """The forecast's volumes at the allowance's quantile of their weekly error, and the
+    allowance that says which ratios were applied (see the module rules).
+
+    Args:
+        forecast: a forecast table (volume, volume_lo, volume_hi per queue x interval).
+        allowance: the allowance (`forecast_quantile` None: the forecast is returned as is).
+        weekly_ratios: queue id -> the backtest's actual / forecast weekly totals
+            (`forecasting.ForecastResult.weekly_ratios`).
+
+    A queue without backtest weeks (too little history) keeps its point forecast, with a
+    warning, and the allowance lists it (`forecast_unmeasured`).
+    """
+    quantile = allowance.forecast_quantile
+    if quantile is None:
+        return forecast, allowance
+    queues = sorted(set(forecast["queue_id"].to_list()))
+    measured = [q for q in queues if weekly_ratios.get(q)]
+    unmeasured = tuple(q for q in queues if q not in measured)
+    if unmeasured:
+        log.warning(
+            "queues %s: too little history for the backtest weeks of the forecast's error; "
+            "staffed at the point forecast",
+            ", ".join(unmeasured),
+        )
+    ratio = {q: ratio_at_quantile(weekly_ratios[q], quantile) for q in measured}
+    factor = pl.col("queue_id").replace_strict(ratio, default=1.0, return_dtype=pl.Float64)
+    bands = [c for c in ("volume", "volume_lo", "volume_hi") if c in forecast.columns]
+    scaled = forecast.with_columns(pl.col(c) * factor for c in bands)
+    weeks = min((len(weekly_ratios[q]) for q in measured), default=0)
+    return scaled, replace(
+        allowance, forecast_ratio=ratio, forecast_weeks=weeks, forecast_unmeasured=unmeasured
     )
 
 

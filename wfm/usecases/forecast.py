@@ -16,6 +16,8 @@ from wfm.center import Center
 from wfm.execution import Executor
 from wfm.loaders import load_drivers, load_events, load_history
 from wfm.output import write_page, write_table
+from wfm.staffing.lived import forecast_quantile
+from wfm.usecases.lived import write_weekly_errors
 
 __all__ = [
     "BacktestRun",
@@ -94,6 +96,7 @@ def forecast_from(
         level=level,
         granularity=granularity,
         fte_hours=fte_hours,
+        weekly_errors=forecast_quantile(inputs.center) is not None,
         progress=progress,
         executor=executor,
     )
@@ -137,7 +140,9 @@ def run_forecast(
     **options: Unpack[ForecastOptions],
 ) -> ForecastRun:
     """Forecast (`forecast_from` with `options`) and write the forecast table, and with
-    `plot` OUT.png and OUT.html (recent history and the forecast band per queue).
+    `plot` OUT.png and OUT.html (recent history and the forecast band per queue). When the
+    backtest's weekly errors were measured (a center staffing at a quantile of them) they
+    are written beside the table (`wfm.usecases.lived.weekly_errors_path`).
 
     Raises:
         DataError, ForecastError, OutputError.
@@ -146,6 +151,11 @@ def run_forecast(
     first_day = options.pop("start", None) or first_day_after(inputs.history, center)
     result = forecast_from(inputs, start=first_day, **options)  # type: ignore[misc]
     files = [write_table(result.forecast, out_path)]
+    if (
+        forecast_quantile(center) is not None
+        and options.get("granularity", "interval") == "interval"
+    ):
+        files.append(write_weekly_errors(result.weekly_ratios, out_path))
     if plot:
         weekly = options.get("granularity") == "week"
         png = plot_forecast(inputs.history, result.forecast, center, weekly=weekly)

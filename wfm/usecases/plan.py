@@ -19,10 +19,9 @@ from wfm.errors import ServiceError
 from wfm.execution import Executor
 from wfm.folder import CenterFolder
 from wfm.output import TableFormat, write_table
-from wfm.staffing.frame import requirements_from_frame
 from wfm.staffing.lived import LivedAllowance
 from wfm.usecases.forecast import ForecastInputs, forecast_from
-from wfm.usecases.lived import allowance_for, built_for_life
+from wfm.usecases.lived import allowance_for, forecast_requirements, write_weekly_errors
 from wfm.usecases.previous import holds_week_before, load_previous_week
 from wfm.usecases.schedule import write_schedule
 from wfm.usecases.service import PublishedWeek, previous_week_from_service, publish_schedule
@@ -94,12 +93,12 @@ def plan_week(
         progress=progress,
         executor=executor,
     )
-    requirements = requirements_from_frame(result.forecast, center)
     allowance = allowance_for(
         center, states=folder.path("states"), schedule=folder.path("schedule"), roster=roster
     )
-    if allowance is not None:
-        requirements = built_for_life(requirements, center, allowance)
+    requirements, allowance = forecast_requirements(
+        result.forecast, center, allowance, result.weekly_ratios
+    )
     if progress is not None:
         progress("staffing")
     week = schedule_pools(
@@ -178,6 +177,11 @@ def run_plan(
     out = Path(out_dir)
     files = [
         write_table(plan.forecast.forecast, out / "forecast.csv"),
+        *(
+            [write_weekly_errors(plan.forecast.weekly_ratios, out / "forecast.csv")]
+            if plan.allowance is not None and plan.allowance.forecast_quantile is not None
+            else []
+        ),
         write_table(plan.requirements, out / "requirements.csv"),
         *write_schedule(plan.schedule, out, fmt=fmt),
     ]

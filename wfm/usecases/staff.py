@@ -23,8 +23,8 @@ from wfm.staffing.frame import (
     select_local_days,
     summarize_requirements,
 )
-from wfm.staffing.lived import LivedAllowance
-from wfm.usecases.lived import allowance_for, built_for_life, folder_tables
+from wfm.staffing.lived import LivedAllowance, at_forecast_quantile
+from wfm.usecases.lived import allowance_for, built_for_life, folder_tables, read_weekly_errors
 
 __all__ = ["RequirementsRun", "run_staff"]
 
@@ -89,7 +89,9 @@ def run_staff(
 
     With the center's `life.staff_as_lived`, `agents_gross` is built for life
     (`wfm.staffing.lived`), the adherence loss measured from the states and schedule of
-    `center_dir` (the center file's folder).
+    `center_dir` (the center file's folder); with its `staff_forecast_quantile` a forecast
+    is staffed at that quantile of its weekly error, read from the weekly errors `wfm
+    forecast` wrote beside it (`wfm.usecases.lived.read_weekly_errors`).
 
     Raises:
         DataError: the input breaks the table's rules (file, row, column named).
@@ -116,10 +118,13 @@ def run_staff(
         last = end if end is not None else dates.max()
         assert isinstance(first, dt.date) and isinstance(last, dt.date)
         frame = select_local_days(frame, center, start=first, end=last)
-    requirements = requirements_from_frame(frame, center, service_level_basis=service_level_basis)
     roster_frame = None if roster is None else load_roster(roster, center)
     states, history_schedule = folder_tables(center_dir)
     allowance = allowance_for(center, states=states, schedule=history_schedule, roster=roster_frame)
+    if allowance is not None and kind == "forecast" and allowance.forecast_quantile is not None:
+        ratios = read_weekly_errors(input_path, center)
+        frame, allowance = at_forecast_quantile(frame, allowance, ratios)
+    requirements = requirements_from_frame(frame, center, service_level_basis=service_level_basis)
     pooled, pooling_path, erlang = None, None, requirements
     if pooling == "simulate":
         assert roster_frame is not None

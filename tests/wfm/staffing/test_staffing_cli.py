@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -97,10 +98,49 @@ def test_staff_writes_the_requirements_of_the_last_week_and_a_summary(center, ce
     assert "sched_voice" in result.output and "2026-11-10" in result.output
     # The sample center builds requirements for life; this folder has no states to measure.
     assert "built for life" in result.output and "no states" in result.output
+    assert "not applied (history staffed)" in result.output
     req = load_requirements(out, center)
     local = req["interval_start"].dt.convert_time_zone(center.timezone).dt.date()
     assert (local.min(), local.max()) == (days[2], days[8])
     assert req.height == 7 * 96 * len(center.queues)
+
+
+def test_staff_reads_the_forecast_weekly_errors_beside_it_and_staffs_at_the_quantile(
+    center, center_dir
+):
+    """The sample staffs a forecast at the 90 % quantile of its weekly error: the errors
+    `wfm forecast` writes beside the table scale each queue's volume (13 weeks, all under-
+    forecasts: the largest ratio), and without them `wfm staff` says what is missing."""
+    history = history_frame(center, [dt.date(2026, 11, 2)])
+    forecast = history.select(
+        "queue_id",
+        "interval_start",
+        pl.col("offered").cast(pl.Float64).alias("volume"),
+        (pl.col("offered") * 0.8).alias("volume_lo"),
+        (pl.col("offered") * 1.2).alias("volume_hi"),
+        "aht_s",
+        pl.lit("m").alias("model"),
+    )
+    path = center_dir / "forecast.csv"
+    forecast.write_csv(path)
+    args = ["staff", "--input", str(path), "--center", str(center_dir / "center.yaml")]
+    missing = runner.invoke(app, [*args, "--out", str(center_dir / "r.csv")])
+    assert missing.exit_code == 1 and "forecast_weekly_errors.csv: missing" in missing.output
+    top = {q.id: 1.0 + 0.01 * (k + 1) for k, q in enumerate(center.queues)}
+    pl.DataFrame(
+        [(q, 1 + (r - 1) * (1 - w / 13)) for q, r in top.items() for w in range(13)],
+        schema={"queue_id": pl.Utf8, "actual_over_forecast": pl.Float64},
+        orient="row",
+    ).write_csv(center_dir / "forecast_weekly_errors.csv")
+    result = runner.invoke(app, [*args, "--out", str(center_dir / "r.csv")])
+    assert result.exit_code == 0, result.output
+    assert "90% quantile of the backtest's weekly errors (13 weeks)" in result.output
+    staffed = load_requirements(center_dir / "r.csv", center).join(
+        forecast.select("queue_id", "interval_start", pl.col("volume").alias("point")),
+        on=["queue_id", "interval_start"],
+    )
+    expected = staffed["queue_id"].replace_strict(top, return_dtype=pl.Float64) * staffed["point"]
+    assert staffed["volume"].to_list() == pytest.approx(expected.to_list())
 
 
 def test_staff_with_an_unknown_queue_names_the_file_row_and_column(center, center_dir):

@@ -45,8 +45,9 @@ def shortfall_lp_bound(
 
     Returns:
         The bound, or None when the LP is not solved to optimality within `effort` (logged;
-        in deterministic mode the LP runs to its end, under the guard, and the root node,
-        which no work limit bounds, is left out).
+        in deterministic mode the LP runs to its end, under the guard). The root node, which
+        no work limit bounds, has the wall-clock time left of `effort` in either mode: the
+        bound it proves may differ from run to run, the schedule does not depend on it.
     """
     started = time.perf_counter()
     built = build_model(
@@ -62,7 +63,7 @@ def shortfall_lp_bound(
         log.warning("no LP bound: HiGHS stopped with status %s", result.status)
         return None
     left_s = effort.seconds - (time.perf_counter() - started)
-    if effort.deterministic or left_s < _MIN_ROOT_S:
+    if left_s < _MIN_ROOT_S:
         return result.bound
     root = solve_highs(
         built.model,

@@ -30,6 +30,7 @@ __all__ = [
     "add_one_shift_per_day",
     "add_weekly_hours",
     "closed_time_penalties",
+    "days_off_blocks_penalties",
     "fairness_penalties",
     "paid_hours_penalties",
     "preference_penalties",
@@ -49,11 +50,7 @@ PAID_SLOT_COST = 1
 # A paid slot when none of the agent's queues requires agents (before opening, after
 # closing, a Saturday afternoon): paid time no queue can use, on top of the surplus cost.
 CLOSED_SLOT_COST = 10
-PREFERRED_START_COST_PER_H = 10
-PREFERRED_DAY_OFF_COST = 100
-UNSTABLE_START_COST_PER_SLOT = 1
-SECOND_WEEKEND_DAY_COST = 30
-MAX_NIGHTS_COST = 20
+# The stability, preference and fairness costs are the center's (`Center.schedule_weights`).
 
 
 @dataclass(frozen=True)
@@ -297,6 +294,7 @@ def closed_time_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalt
 
 def preference_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty]:
     """Preferred start time (per hour away from it) and preferred days off (per day worked)."""
+    weights = problem.center.schedule_weights
     out = []
     for a, agent in enumerate(problem.agents):
         if agent.preferred_start_min is not None:
@@ -305,14 +303,16 @@ def preference_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty
                     continue
                 away_min = abs(problem.options[k].start_local_min - agent.preferred_start_min)
                 away_min = min(away_min, 1440 - away_min)
-                coeff = round(PREFERRED_START_COST_PER_H * away_min / 60)
+                coeff = round(weights.preferred_start_miss_cost_per_h * away_min / 60)
                 if coeff:
                     out.append(Penalty(var, coeff, f"preferred_start[a={agent.agent_id},k={k}]"))
+        if not weights.preferred_day_off_miss_cost_per_day:
+            continue
         for day in agent.preferred_days_off:
             out.append(
                 Penalty(
                     v.work[a, day],
-                    PREFERRED_DAY_OFF_COST,
+                    weights.preferred_day_off_miss_cost_per_day,
                     f"preferred_day_off[a={agent.agent_id},d={day}]",
                 )
             )
@@ -322,9 +322,14 @@ def preference_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty
 def stable_start_penalties(
     model: cp_model.CpModel, v: Variables, problem: ScheduleProblem
 ) -> list[Penalty]:
-    """Start times stay near one anchor across the week: cost per slot of deviation."""
-    out = []
+    """A stable week: start times near one anchor per agent (cost per slot of deviation), and
+    days off in one block (`days_off_blocks_penalties`)."""
+    out = days_off_blocks_penalties(model, v, problem)
     slot = problem.slot_min
+    # Whole per slot: the center refuses a cost per hour that is not.
+    per_slot = problem.center.schedule_weights.start_change_cost_per_h * slot // 60
+    if not per_slot:
+        return out
     horizon = 1440 // slot
     for a, agent in enumerate(problem.agents):
         days = [d for d in range(7) if agent.options[d]]
@@ -338,11 +343,37 @@ def stable_start_penalties(
             off = 1 - v.work[a, day]
             model.add(dev >= start - anchor - horizon * off)
             model.add(dev >= anchor - start - horizon * off)
-            out.append(
-                Penalty(
-                    dev, UNSTABLE_START_COST_PER_SLOT, f"unstable_start[a={agent.agent_id},d={day}]"
-                )
-            )
+            out.append(Penalty(dev, per_slot, f"unstable_start[a={agent.agent_id},d={day}]"))
+    return out
+
+
+def days_off_blocks_penalties(
+    model: cp_model.CpModel, v: Variables, problem: ScheduleProblem
+) -> list[Penalty]:
+    """Days off in one block: each further run of days off in the week (Monday..Sunday, or
+    the center's week start) costs `days_off_split_cost_per_block`. A run starts on a day off
+    that follows a day worked, or on the week's first day; a day the agent has no shift to
+    choose from is a day off."""
+    cost = problem.center.schedule_weights.days_off_split_cost_per_block
+    if not cost:
+        return []
+    out = []
+    for a, agent in enumerate(problem.agents):
+        n = agent.count
+        off = [n - v.work[a, d] for d in range(7)]
+        starts: list[cp_model.LinearExprT] = [off[0]]
+        for d in range(1, 7):
+            if not agent.options[d - 1]:
+                continue  # off the day before: no run starts here
+            if not agent.options[d]:
+                starts.append(v.work[a, d - 1])  # off today: a run starts after a day worked
+                continue
+            first = model.new_int_var(0, n, f"off_run_start[a={a},d={d}]")
+            model.add(first >= off[d] - off[d - 1])
+            starts.append(first)
+        extra = model.new_int_var(0, 3 * n, f"extra_off_runs[a={a}]")
+        model.add(extra >= sum(starts) - n)
+        out.append(Penalty(extra, cost, f"extra_off_runs[a={agent.agent_id}]"))
     return out
 
 
@@ -351,6 +382,7 @@ def fairness_penalties(
 ) -> list[Penalty]:
     """Weekend and night work shared: a second weekend day costs extra; so do the most nights
     any one agent works."""
+    weights = problem.center.schedule_weights
     out = []
     night_counts = []
     for a, agent in enumerate(problem.agents):
@@ -358,7 +390,7 @@ def fairness_penalties(
         if len(weekend) == 2:
             both = model.new_bool_var(f"both_weekend_days[a={a}]")
             model.add(both >= sum(weekend) - 1)
-            out.append(Penalty(both, SECOND_WEEKEND_DAY_COST, f"both_weekend_days[a={a}]"))
+            out.append(Penalty(both, weights.both_weekend_days_cost, f"both_weekend_days[a={a}]"))
         nights = [var for d in range(7) for o, var in _agent_shifts(v, a, problem, d) if o.is_night]
         if nights:
             night_counts.append(sum(nights))
@@ -366,5 +398,5 @@ def fairness_penalties(
         most = model.new_int_var(0, 7, "max_nights")
         for count in night_counts:
             model.add(most >= count)
-        out.append(Penalty(most, MAX_NIGHTS_COST, "max_nights"))
+        out.append(Penalty(most, weights.max_nights_cost_per_night, "max_nights"))
     return out

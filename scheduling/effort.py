@@ -50,10 +50,13 @@ class Effort:
         seconds: wall-clock seconds; in deterministic mode, the work of about that many
             seconds of an idle core.
         deterministic: give work limits instead of time limits.
+        account: in deterministic mode, the allowance a stage of several solves charges
+            what it gives out (`Allowance.share`), so what the stage leaves stays there.
     """
 
     seconds: float
     deterministic: bool = False
+    account: Allowance | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def part(self, frac: float) -> Effort:
         """A share of this budget."""
@@ -99,6 +102,11 @@ class Allowance:
         self._started = time.perf_counter()
         self._given_s = 0.0
 
+    def _charge(self, seconds: float) -> None:
+        self._given_s += seconds
+        if self.effort.account is not None:
+            self.effort.account._charge(seconds)
+
     def left_s(self) -> float:
         """What is left of the budget, seconds (negative once overspent)."""
         if self.effort.deterministic:
@@ -107,9 +115,14 @@ class Allowance:
 
     def give(self, seconds: float) -> Effort:
         """A solve's budget out of what is left."""
-        self._given_s += seconds
-        return dataclasses.replace(self.effort, seconds=seconds)
+        self._charge(seconds)
+        return dataclasses.replace(self.effort, seconds=seconds, account=None)
+
+    def share(self, seconds: float) -> Effort:
+        """The budget of a stage that spends it by an allowance of its own: charged here as
+        the stage gives it out, so what the stage does not use stays here."""
+        return dataclasses.replace(self.effort, seconds=seconds, account=self)
 
     def settle(self, given: Effort, work_s: float) -> None:
         """Charge a solve the work it did (at most its budget) instead of its budget."""
-        self._given_s -= given.seconds - min(work_s, given.seconds)
+        self._charge(-(given.seconds - min(work_s, given.seconds)))

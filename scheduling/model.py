@@ -33,8 +33,11 @@ Soft rules (objective terms)
 - Paid hours, small (`paid_hours_penalties`).
 - Paid time when none of the agent's queues requires agents (`closed_time_penalties`).
 - Preferred start time and preferred days off (`preference_penalties`).
-- Start times stable across the week around one anchor (`stable_start_penalties`).
+- Start times stable across the week around one anchor, and days off in one run
+  (`stable_start_penalties`, `days_off_blocks_penalties`).
 - Weekend and night work shared fairly (`fairness_penalties`).
+  The costs of these three are the center's `schedule_weights` (README, `wfm schedule`,
+  Stability and preferences).
 
 Breaks are staggered by the coverage terms: a break costs shortfall where coverage is tight
 and nothing where there is surplus, so the solver moves breaks to the slack.

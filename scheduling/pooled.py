@@ -31,6 +31,7 @@ import polars as pl
 
 from scheduling.previous import PreviousWeek
 from scheduling.problem import AgentSpec
+from scheduling.quality import stability_by_team
 from scheduling.report import ScheduleSummary
 from scheduling.run import WeekSchedule, schedule_week
 from scheduling.solve import SolveParams, SolveStatus, relative_gap
@@ -148,6 +149,11 @@ class PooledSchedule:
     def solve_s(self) -> float:
         """Solver time summed over the pools (the in-process wall time), seconds."""
         return sum(w.result.wall_s for w in self.weeks)
+
+    def team_stability(self) -> pl.DataFrame:
+        """One row per team and one for the center (`all`): start-time changes, days off
+        not in one run, preferences honoured of those feasible (scheduling.quality)."""
+        return stability_by_team(a for w in self.weeks for a in w.quality.agents)
 
     def pool_status(self) -> pl.DataFrame:
         """One row per pool: size, solver status, objective, shortfall vs bound, time."""

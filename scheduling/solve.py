@@ -63,7 +63,8 @@ log = logging.getLogger(__name__)
 _LP_FRAC = 0.25
 _ROSTER_FRAC = 0.1
 _BREAKS_FRAC = 0.1
-# The same MIP moving the shifts of the types whose counts no roster met: the shortfall
+# When a type's counts no roster met, the same MIP first moves that type's shifts, then
+# every agent's from there (the full per-agent MIP, from a complete start): the shortfall
 # their rosters lost is won back there or not at all (pass 2 seldom lowers the shortfall).
 _REPAIR_FRAC = 0.2
 
@@ -321,7 +322,7 @@ def _hint_mip_start(
     hinted then)."""
     counts, mip = type_shift_counts(
         problem,
-        effort=allowance.give(params.mip_frac * params.max_time_s),
+        effort=allowance.share(params.mip_frac * params.max_time_s),
         max_total_paid_min=budget_min,
         seed=params.seed,
         start=None if hint is None else hint.shifts,
@@ -332,7 +333,7 @@ def _hint_mip_start(
     rostered = roster_counts(
         problem,
         counts,
-        effort=allowance.give(_ROSTER_FRAC * params.max_time_s),
+        effort=allowance.share(_ROSTER_FRAC * params.max_time_s),
         n_workers=params.n_workers,
         seed=params.seed,
     )
@@ -343,13 +344,27 @@ def _hint_mip_start(
     placed = place_breaks(
         built,
         shifts,
-        effort=allowance.give((_REPAIR_FRAC if loose else _BREAKS_FRAC) * params.max_time_s),
+        effort=allowance.give(_BREAKS_FRAC * params.max_time_s),
         seed=params.seed,
         free=loose,
     )
     if placed is None:
         log.warning("no break placement for the MIP's shifts in time")
         return None
+    if loose:
+        # The loose types' shifts moved where their agents could; every agent's shifts
+        # free, from that complete point, win back what moving them alone could not.
+        every = place_breaks(
+            built,
+            shifts,
+            effort=allowance.give(_REPAIR_FRAC * params.max_time_s),
+            seed=params.seed,
+            free=range(len(problem.agents)),
+            start=placed[0],
+        )
+        if every is not None and every[1] < placed[1] - 0.5:
+            log.info("repair with every agent free: %.0f -> %.0f", placed[1], every[1])
+            placed = every
     values, objective = placed
     full = [0] * len(built.model.proto.variables)
     for index, value in values.items():

@@ -19,7 +19,7 @@ import dataclasses
 import logging
 import math
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -339,6 +339,7 @@ def place_breaks(
     effort: Effort,
     seed: int = 0,
     free: Collection[int] = (),
+    start: Mapping[int, int] | None = None,
 ) -> tuple[dict[int, int], float] | None:
     """Breaks, flows and shortfall for fixed shifts: the model's MIP with the shifts fixed.
 
@@ -351,6 +352,9 @@ def place_breaks(
         free: agents whose shifts stay free (their `shifts` start the MIP): those of the
             types whose counts no roster met, so the MIP moves their shifts where the
             counts' lost coverage is, under each agent's own rules.
+        start: a complete point of the model (as this function returns), the MIP's start
+            instead of `shifts` alone: HiGHS keeps a complete start, where it may fail to
+            complete a start of the free shifts alone when many agents are free.
 
     Returns:
         proto index -> value for every shift, shift count, break count, flow and shortfall
@@ -363,7 +367,11 @@ def place_breaks(
         var.index: (float(key in worked),) * 2 for key, var in v.shift.items() if key[0] not in free
     }
     moving = [var.index for key, var in v.shift.items() if key[0] in free]
-    start = {var.index: float(key in worked) for key, var in v.shift.items() if key[0] in free}
+    start_point = (
+        {i: float(x) for i, x in start.items()}
+        if start is not None
+        else {var.index: float(key in worked) for key, var in v.shift.items() if key[0] in free}
+    )
     placements = [var.index for pairs in v.brk.values() for _, var in pairs]
     flows = [var.index for var in v.flow.values()]
     result = solve_highs(
@@ -373,7 +381,7 @@ def place_breaks(
         effort=effort,
         rel_gap=1e-3,
         seed=seed,
-        start=start or None,
+        start=start_point or None,
     )
     if result.values is None:
         return None

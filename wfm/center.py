@@ -53,6 +53,7 @@ __all__ = [
     "Life",
     "OpenWindow",
     "Queue",
+    "ScheduleWeights",
     "ServiceTarget",
     "ShiftTemplate",
     "Team",
@@ -359,6 +360,32 @@ class LaborRules(_Strict):
     min_queue_block_min: int = Field(default=60, ge=0, le=480)
 
 
+class ScheduleWeights(_Strict):
+    """Costs of the schedule's soft rules that planners set (README, `wfm schedule`, Weights).
+
+    Shortfall is minimised first and held (one agent missing for one interval costs 1000), so
+    these trade against each other and against paid and idle time (1 and 2 per agent-interval),
+    never against coverage. Whole numbers: the solver's costs are integers.
+
+    Attributes:
+        start_change_cost_per_h: per hour a shift starts away from the agent's usual start of
+            the week (one anchor per agent the solver chooses); a whole number per interval.
+        days_off_split_cost_per_block: per block of days off beyond the first in the week.
+        preferred_start_miss_cost_per_h: per hour a shift starts away from the agent's
+            preferred start.
+        preferred_day_off_miss_cost_per_day: per preferred day off the agent works.
+        both_weekend_days_cost: per agent working both Saturday and Sunday.
+        max_nights_cost_per_night: per night shift of the agent who works the most of them.
+    """
+
+    start_change_cost_per_h: int = Field(default=4, ge=0, le=10_000)
+    days_off_split_cost_per_block: int = Field(default=50, ge=0, le=10_000)
+    preferred_start_miss_cost_per_h: int = Field(default=10, ge=0, le=10_000)
+    preferred_day_off_miss_cost_per_day: int = Field(default=100, ge=0, le=10_000)
+    both_weekend_days_cost: int = Field(default=30, ge=0, le=10_000)
+    max_nights_cost_per_night: int = Field(default=20, ge=0, le=10_000)
+
+
 class Life(_Strict):
     """How a schedule is lived, for the simulator (`wfm simulate --life`).
 
@@ -436,6 +463,7 @@ class Center(_Strict):
     shift_templates: tuple[ShiftTemplate, ...] = ()
     contracts: tuple[Contract, ...] = ()
     labor_rules: LaborRules = LaborRules()
+    schedule_weights: ScheduleWeights = ScheduleWeights()
     week_start: Literal["mon", "sun", "sat"] = Field(
         default="mon", description="first day of the planning week (--week, weekly outputs)"
     )
@@ -471,6 +499,14 @@ class Center(_Strict):
                 raise ValueError(
                     f"contract {contract.id} names unknown shift template(s) {unknown}"
                 )
+        per_h = self.schedule_weights.start_change_cost_per_h
+        if per_h * self.interval_min % 60:
+            step = 60 // math.gcd(60, self.interval_min)
+            raise ValueError(
+                f"schedule_weights.start_change_cost_per_h: {per_h} per hour is "
+                f"{per_h * self.interval_min / 60:g} per {self.interval_min}-minute interval; "
+                f"the solver needs a whole number per interval: give a multiple of {step}"
+            )
         if self.life is not None:
             team_ids = {t.id for t in self.teams}
             unknown = sorted(set(self.life.team_absence_frac) - team_ids)

@@ -68,6 +68,7 @@ def test_schedule_writes_tables_workbook_and_chart(inputs):
         "coverage.png",
         "shortfall.txt",
         "pools.csv",
+        "teams.csv",
     ):
         assert (inputs / "out" / name).stat().st_size > 0, name
     schedule = pl.read_parquet(inputs / "out" / "schedule.parquet")
@@ -91,6 +92,23 @@ def test_pools_csv_gives_the_shortfall_cost_of_the_published_coverage(inputs):
     bound = pools["shortfall_bound"].sum()
     assert pools["shortfall_gap"].sum() == pytest.approx(abs(cost - bound) / max(1.0, cost))
     assert "queue switches" in result.output and "idle while short" in result.output
+
+
+def test_teams_csv_gives_each_team_and_the_center_the_summary_figures(inputs):
+    result = runner.invoke(app, _args(inputs))
+    assert result.exit_code == 0, result.output
+    teams = pl.read_csv(inputs / "out" / "teams.csv")
+    assert teams["team"].to_list() == ["t", "all"]
+    assert teams["n_agents"].to_list() == [2, 2]
+    # a1 prefers 09:00 (every worked day offers it); a2 prefers Tuesday off.
+    assert teams["preferred_start_feasible"][1] >= 1
+    assert teams["preferred_day_off_feasible"][1] == 1
+    center = teams.row(1, named=True)
+    assert (
+        f"{center['start_changes']} of {center['successive_shifts']} successive shifts"
+        in result.output
+    )
+    assert f"{center['agents_days_off_split']} of 2 agents" in result.output
 
 
 def test_schedule_explains_a_contract_the_availability_cannot_meet(inputs):

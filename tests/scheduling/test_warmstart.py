@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
+import pytest
+
 from scheduling.baseline import greedy_schedule
 from scheduling.effort import Effort
 from scheduling.model import build_model
@@ -91,3 +93,20 @@ def test_breaks_placed_with_the_loose_types_free_recover_the_coverage_their_rost
     exact = solve(p, params=dataclasses.replace(PARAMS, mip_start=False, max_time_s=20))
     assert exact.status == "OPTIMAL"
     assert exact.shortfall_cost <= moved[1] < fixed[1]
+
+
+def test_every_agent_freed_from_a_complete_point_reaches_the_proven_optimum():
+    p, _, _, shifts, _ = _six_on_a_monday_shift()
+    built = _shortfall_model(p)
+    fixed = place_breaks(built, shifts, effort=Effort(10))
+    assert fixed is not None
+    every = place_breaks(
+        built, shifts, effort=Effort(10), free=range(len(p.agents)), start=fixed[0]
+    )
+    assert every is not None
+    exact = solve(p, params=dataclasses.replace(PARAMS, mip_start=False, max_time_s=20))
+    assert exact.status == "OPTIMAL"
+    # The full MIP from the fixed shifts' point: never worse than it, as good as CP-SAT's
+    # proven optimum.
+    assert every[1] <= fixed[1]
+    assert every[1] == pytest.approx(exact.shortfall_cost)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.table import Table
 
@@ -90,9 +91,62 @@ def _switches(week: PooledSchedule) -> str:
     return f"{total / n:.1f} per multi-skilled shift (at most {most}, {n} shifts)"
 
 
+def _share(frac: float | None, feasible: int) -> str:
+    return "none feasible" if frac is None else f"{frac:.0%} of {feasible} feasible"
+
+
+def _stability_lines(teams: pl.DataFrame) -> list[tuple[str, str]]:
+    """The center's row of the team table as summary lines."""
+    c = teams.row(teams.height - 1, named=True)
+    pairs = c["successive_shifts"]
+    changed = c["start_changes"] / pairs if pairs else 0.0
+    return [
+        (
+            "start-time changes",
+            f"{c['start_changes']} of {pairs} successive shifts ({changed:.0%}), "
+            f"{c['start_changes_over_1h']} by more than 1 h; "
+            f"{c['agents_3plus_starts']} agents with 3+ start times",
+        ),
+        ("days off not in one block", f"{c['agents_days_off_split']} of {c['n_agents']} agents"),
+        (
+            "preferred starts / days off honoured",
+            f"{_share(c['preferred_start_honoured_frac'], c['preferred_start_feasible'])} / "
+            f"{_share(c['preferred_day_off_honoured_frac'], c['preferred_day_off_feasible'])}",
+        ),
+    ]
+
+
+def _teams_table(teams: pl.DataFrame) -> Table:
+    table = Table(title="Stability and preferences by team (teams.csv)")
+    for name in (
+        "team",
+        "agents",
+        "start changes",
+        "> 1 h",
+        "3+ starts",
+        "days off split",
+        "pref. starts",
+        "pref. days off",
+    ):
+        table.add_column(name, justify="left" if name == "team" else "right")
+    for row in teams.iter_rows(named=True):
+        table.add_row(
+            row["team"],
+            str(row["n_agents"]),
+            f"{row['start_changes']} / {row['successive_shifts']}",
+            str(row["start_changes_over_1h"]),
+            str(row["agents_3plus_starts"]),
+            str(row["agents_days_off_split"]),
+            _share(row["preferred_start_honoured_frac"], row["preferred_start_feasible"]),
+            _share(row["preferred_day_off_honoured_frac"], row["preferred_day_off_feasible"]),
+        )
+    return table
+
+
 def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
     """Print the headline figures, the pools (when more than one), warnings and files."""
     s = week.summary
+    teams = week.team_stability()
     table = Table(title=f"Schedule for the week of {week.week_start}", show_header=False)
     for label, value in (
         ("status", week.status),
@@ -118,6 +172,7 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
             f"{sum(w.quality.paid_closed_h for w in week.weeks):,.1f} agent-h",
         ),
         ("queue switches", _switches(week)),
+        *_stability_lines(teams),
         ("previous week", _previous(week)),
         ("after the week", _after(week)),
     ):
@@ -125,6 +180,7 @@ def render_schedule(week: PooledSchedule, files: list[Path]) -> None:
     console.print(table)
     if len(week.pools) > 1:
         console.print(_pools_table(week))
+    console.print(_teams_table(teams))
     if len(week.pools) > _MAX_POOL_ROWS:
         console.print(f"  ... {len(week.pools) - _MAX_POOL_ROWS} more pools in pools.csv")
     for line in week.warnings[:10]:
@@ -157,8 +213,8 @@ def schedule_cmd(
 
     The center is split into independent agent pools (agents linked by shared skills), one
     model each, solved in turn or side by side on --cluster. Writes schedule, coverage and
-    agent_week (CSV and/or Parquet), schedule.xlsx, coverage.png, shortfall.txt and pools.csv
-    into --out.
+    agent_week (CSV and/or Parquet), schedule.xlsx, coverage.png, shortfall.txt, pools.csv
+    and teams.csv into --out.
 
     Example: wfm schedule --requirements out/requirements.parquet --roster data/sample/roster.csv
     --center data/sample/center.yaml --week 2026-11-30 --out out/schedule --time-limit 60

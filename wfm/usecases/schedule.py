@@ -36,7 +36,8 @@ class ScheduleRun:
 def write_schedule(week: PooledSchedule, out_dir: str | Path, *, fmt: TableFormat) -> list[Path]:
     """Write a solved center week: the schedule, coverage and agent week tables, a workbook
     (schedule.xlsx, local times), coverage.png, shortfall.txt (causes, then the pools'
-    warnings) and pools.csv (one status row per pool).
+    warnings), pools.csv (one status row per pool) and teams.csv (stability and preferences
+    per team, README `wfm schedule`, Stability and preferences).
 
     Returns:
         The files written.
@@ -59,7 +60,9 @@ def write_schedule(week: PooledSchedule, out_dir: str | Path, *, fmt: TableForma
     paths.append(
         replace_file(out / "shortfall.txt", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     )
-    paths += write_tables({"pools": week.pool_status()}, out, fmt="csv")
+    paths += write_tables(
+        {"pools": week.pool_status(), "teams": week.team_stability()}, out, fmt="csv"
+    )
     return paths
 
 

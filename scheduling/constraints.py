@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduling.problem import ScheduleProblem
+from scheduling.problem import ScheduleProblem, clock_distance_min
 
 __all__ = [
     "CLOSED_SLOT_COST",
@@ -301,8 +301,9 @@ def preference_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty
             for (aa, k), var in v.shift.items():
                 if aa != a:
                     continue
-                away_min = abs(problem.options[k].start_local_min - agent.preferred_start_min)
-                away_min = min(away_min, 1440 - away_min)
+                away_min = clock_distance_min(
+                    problem.options[k].start_local_min, agent.preferred_start_min
+                )
                 coeff = round(weights.preferred_start_miss_cost_per_h * away_min / 60)
                 if coeff:
                     out.append(Penalty(var, coeff, f"preferred_start[a={agent.agent_id},k={k}]"))
@@ -322,9 +323,8 @@ def preference_penalties(v: Variables, problem: ScheduleProblem) -> list[Penalty
 def stable_start_penalties(
     model: cp_model.CpModel, v: Variables, problem: ScheduleProblem
 ) -> list[Penalty]:
-    """A stable week: start times near one anchor per agent (cost per slot of deviation), and
-    days off in one block (`days_off_blocks_penalties`)."""
-    out = days_off_blocks_penalties(model, v, problem)
+    """A stable week: start times near one anchor per agent (cost per slot of deviation)."""
+    out: list[Penalty] = []
     slot = problem.slot_min
     # Whole per slot: the center refuses a cost per hour that is not.
     per_slot = problem.center.schedule_weights.start_change_cost_per_h * slot // 60

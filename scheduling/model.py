@@ -241,6 +241,7 @@ def build_model(
             *c.paid_hours_penalties(v, problem),
             *c.closed_time_penalties(v, problem),
             *c.preference_penalties(v, problem),
+            *c.days_off_blocks_penalties(model, v, problem),
             *c.stable_start_penalties(model, v, problem),
             *c.fairness_penalties(model, v, problem),
         ]

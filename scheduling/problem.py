@@ -45,6 +45,7 @@ __all__ = [
     "ShiftOption",
     "agent_types",
     "aggregate_agents",
+    "clock_distance_min",
     "from_frames",
 ]
 
@@ -592,6 +593,13 @@ def from_frames(
         previous_given=previous is not None,
         spill_required_from=spill_from,
     )
+
+
+def clock_distance_min(a_min: int, b_min: int) -> int:
+    """Minutes between two times of day, the short way round midnight (23:00 and 01:00 are
+    two hours apart)."""
+    away = abs(a_min - b_min) % MINUTES_PER_DAY
+    return min(away, MINUTES_PER_DAY - away)
 
 
 def agent_types(problem: ScheduleProblem) -> list[list[int]]:

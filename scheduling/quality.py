@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from scheduling.problem import ScheduleProblem
+from scheduling.problem import ScheduleProblem, clock_distance_min
 from scheduling.report import coverage_counts
 from scheduling.solution import IDLE, Solution
 
@@ -69,11 +69,6 @@ class AgentStability:
     day_off_honoured: int
 
 
-def _clock_distance_min(a: int, b: int) -> int:
-    away = abs(a - b) % 1440
-    return min(away, 1440 - away)
-
-
 def preferred_day_off_feasible(problem: ScheduleProblem, a: int, day: int) -> bool:
     """The agent could work `day` (it has a shift to choose from), and with it off its
     contract's weekly minimum still fits in its best shifts of the other days, at most its
@@ -98,7 +93,7 @@ def agent_stability(problem: ScheduleProblem, solution: Solution) -> list[AgentS
     for a, agent in enumerate(problem.agents):
         shifts = sorted(solution.shifts.get(a, ()), key=lambda k: problem.options[k].start_slot)
         starts = [problem.options[k].start_local_min for k in shifts]
-        away = [_clock_distance_min(x, y) for x, y in itertools.pairwise(starts)]
+        away = [clock_distance_min(x, y) for x, y in itertools.pairwise(starts)]
         worked = {problem.options[k].day for k in shifts}
         off = [d not in worked for d in range(7)]
         runs = sum(1 for d in range(7) if off[d] and (d == 0 or not off[d - 1]))

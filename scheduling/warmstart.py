@@ -238,6 +238,7 @@ def _roster_type(
             [
                 *misses,
                 *c.preference_penalties(v, alone),
+                *c.days_off_blocks_penalties(model, v, alone),
                 *c.stable_start_penalties(model, v, alone),
                 *c.fairness_penalties(model, v, alone),
             ]
